@@ -1,0 +1,7 @@
+// Package ambient knows how Istio's ambient mode enrolls workloads: the labels and annotations
+// Istio defines, builders that enroll namespaces, opt pods out and restart them, and the
+// resolution of a pod's effective data plane mode from its own and its namespace's labels.
+//
+// It is the source of truth for these facts in ambientkit: the linter, the Rego bundle's data
+// and the readiness probes take them from here.
+package ambient

@@ -1,0 +1,131 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity is how much a finding matters. The zero value is Off.
+type Severity int
+
+// Severities, from least to most severe.
+const (
+	Off Severity = iota
+	Info
+	Warning
+	Error
+)
+
+// String returns the severity's name as users write it: off, info, warning, error.
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "off"
+}
+
+// ParseSeverity parses off, info, warning or error (case-insensitive; "warn" and "none" are
+// accepted for warning and off).
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "off", "none":
+		return Off, nil
+	case "info":
+		return Info, nil
+	case "warning", "warn":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return Off, fmt.Errorf("unknown severity %q (want error, warning, info or off)", s)
+}
+
+// Position is a place in a file: 1-based line and column (in bytes), and the end of the
+// range when known (0 otherwise).
+type Position struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+}
+
+// String formats the position as file:line:col.
+func (p Position) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// ObjectRef names a Kubernetes object.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name,omitempty"`
+}
+
+// String formats the reference as Kind namespace/name.
+func (r ObjectRef) String() string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// TextEdit replaces the bytes of File from Start to End (both 1-based line:column positions;
+// End exclusive) with NewText. An empty range inserts.
+type TextEdit struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	NewText   string `json:"newText"`
+}
+
+// Fix is a suggested change that resolves a finding.
+type Fix struct {
+	Message string     `json:"message"`
+	Edits   []TextEdit `json:"edits"`
+}
+
+// Related is another place a finding is about, such as the other end of an ordering problem.
+type Related struct {
+	Position
+	Message string `json:"message"`
+}
+
+// Finding is one problem a rule reported.
+type Finding struct {
+	Rule     string    // stable ID, e.g. AMB301
+	Name     string    // stable name, e.g. wildcard-egress
+	Severity Severity  // effective severity after configuration
+	Message  string    // one sentence, no trailing period needed
+	Pos      Position  // where the problem is
+	Object   ObjectRef // the object it is about, when there is one
+	Related  []Related
+	Fixes    []Fix
+}
+
+// SortFindings sorts findings by file, line, column, rule ID and message, which makes every
+// output deterministic.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Column, b.Pos.Column),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}

@@ -1,0 +1,65 @@
+package lint
+
+import "sync"
+
+// Inventory is every file and object of one run, indexed once and shared by all rules. Rules
+// must not modify it.
+type Inventory struct {
+	// Root is the repository root: paths in the GitOps model resolve from it.
+	Root    string
+	Files   []*File
+	Objects []*Object // in file order, then document order
+
+	byGK   map[string][]*Object
+	byName map[objKey]*Object
+
+	mu   sync.Mutex
+	memo map[any]*memoEntry
+}
+
+type objKey struct{ gk, ns, name string }
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+// NewInventory indexes objects (which must be in file, then document order).
+func NewInventory(root string, files []*File, objects []*Object) *Inventory {
+	inv := &Inventory{Root: root, Files: files, Objects: objects,
+		byGK: map[string][]*Object{}, byName: map[objKey]*Object{}, memo: map[any]*memoEntry{}}
+	for _, o := range objects {
+		gk := o.GK()
+		inv.byGK[gk] = append(inv.byGK[gk], o)
+		k := objKey{gk, o.Namespace, o.Ref.Name}
+		if _, dup := inv.byName[k]; !dup {
+			inv.byName[k] = o
+		}
+	}
+	return inv
+}
+
+// Kind returns the objects of a "group/Kind" ("/Namespace" for the core group), in input order.
+func (inv *Inventory) Kind(gk string) []*Object { return inv.byGK[gk] }
+
+// Get returns the first object of gk with that effective namespace and name, or nil.
+func (inv *Inventory) Get(gk, namespace, name string) *Object {
+	return inv.byName[objKey{gk, namespace, name}]
+}
+
+// Namespace returns the Namespace object called name, or nil when the tree does not define it.
+func (inv *Inventory) Namespace(name string) *Object { return inv.Get("/Namespace", "", name) }
+
+// Memo computes f once per key for the whole run and returns its result: shared derived
+// facts (the GitOps model, waypoint tables) are built once, whichever rule asks first.
+func (inv *Inventory) Memo(key any, f func() any) any {
+	inv.mu.Lock()
+	e := inv.memo[key]
+	if e == nil {
+		e = &memoEntry{}
+		inv.memo[key] = e
+	}
+	inv.mu.Unlock()
+	e.once.Do(func() { e.v = f() })
+	return e.v
+}

@@ -1,0 +1,98 @@
+package lint
+
+import (
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Lookup returns the node at path below the object's root: map keys, and decimal indices
+// for sequences. It returns nil when the path does not exist.
+func (o *Object) Lookup(path ...string) *yaml.Node {
+	if o == nil || o.Node == nil {
+		return nil
+	}
+	n, _ := walk(o.Node.YNode(), path)
+	if len(path) > 0 && n == nil {
+		return nil
+	}
+	return n
+}
+
+// Pos returns the position of the value at path (see Lookup). When the path does not exist
+// it returns the position of the deepest node that does, so a finding about a missing field
+// points at its parent.
+func (o *Object) Pos(path ...string) Position {
+	if o == nil {
+		return Position{}
+	}
+	var n *yaml.Node
+	if o.Node != nil {
+		_, n = walk(o.Node.YNode(), path)
+	}
+	return o.posOf(n)
+}
+
+// KeyPos returns the position of the key of the map entry at path (the last element must
+// name a map key), or Pos(path...) when there is no such key.
+func (o *Object) KeyPos(path ...string) Position {
+	if o == nil || o.Node == nil || len(path) == 0 {
+		return o.Pos(path...)
+	}
+	parent := o.Lookup(path[:len(path)-1]...)
+	if parent != nil && parent.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(parent.Content); i += 2 {
+			if parent.Content[i].Value == path[len(path)-1] {
+				return o.posOf(parent.Content[i])
+			}
+		}
+	}
+	return o.Pos(path...)
+}
+
+func (o *Object) posOf(n *yaml.Node) Position {
+	p := Position{}
+	if o.File != nil {
+		p.File = o.File.Path
+	}
+	if n != nil {
+		p.Line, p.Column = n.Line, n.Column
+	}
+	return p
+}
+
+// walk follows path from n; it returns the node found (nil if the path breaks) and the
+// deepest node reached.
+func walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
+	deepest = n
+	for _, p := range path {
+		if n == nil {
+			return nil, deepest
+		}
+		for n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+			n = n.Content[0]
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == p {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(p); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		}
+		if next == nil {
+			return nil, deepest
+		}
+		n, deepest = next, next
+	}
+	return n, deepest
+}

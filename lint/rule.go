@@ -1,0 +1,37 @@
+package lint
+
+// Rule is one check of the catalogue, in the manner of a go/analysis Analyzer: metadata from
+// which the documentation is generated, and a Run that reports findings through a Pass.
+type Rule struct {
+	ID       string   // stable ID, e.g. AMB301; never reused
+	Name     string   // stable kebab-case name, e.g. wildcard-egress
+	Severity Severity // default severity
+	Summary  string   // one line: what the rule catches
+	// Doc is Markdown in three parts: what the rule catches, why it breaks a cluster, and the
+	// fix.
+	Doc string
+	// Kinds lists the kinds the rule reads, as "group/Kind" ("/Namespace" for the core
+	// group); empty means the rule reads no objects directly (AMB001, AMB004).
+	Kinds []string
+	// Run reports the rule's findings. It must not modify the inventory. A returned error
+	// is an internal failure (exit 2), never a finding.
+	Run func(*Pass) error
+}
+
+// HelpURI returns the rule's documentation address.
+func (r *Rule) HelpURI() string {
+	return DocsBaseURL + "#" + lowerID(r.ID)
+}
+
+// DocsBaseURL is where docs/rules.md is published; each rule has an anchor named after its ID.
+const DocsBaseURL = "https://github.com/ambientkit/ambientkit/blob/main/docs/rules.md"
+
+func lowerID(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
