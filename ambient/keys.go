@@ -60,6 +60,11 @@ const (
 	// needs a restart.
 	AnnotationSidecarStatus = "sidecar.istio.io/status"
 
+	// AnnotationSidecarInject is the older, annotation form of [LabelSidecarInject]. The
+	// injector reads it only when the label is absent, and the injection webhooks do not
+	// read it at all, so it can turn injection off but never on.
+	AnnotationSidecarInject = "sidecar.istio.io/inject"
+
 	// AnnotationRedirection is written by istio-cni on a Pod whose traffic it redirected to
 	// ztunnel: [RedirectionEnabled], or [RedirectionPending] while that is under way. Users
 	// never set it.
