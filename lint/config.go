@@ -1,18 +1,30 @@
 package lint
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Config is the linter's configuration: the merged result of .ambientlint.yaml and the
 // command-line flags.
 type Config struct {
 	// Path is the configuration file read, "" when none.
 	Path string
-	// Severity overrides a rule's default severity, by rule ID; Off disables it.
+	// Severity overrides a rule's default severity, by rule ID; Off disables it. A rule
+	// without an entry keeps its default.
 	Severity map[string]Severity
 	// Exclude holds path globs (with **) of files not to lint, relative to the repository root.
+	// See MatchGlob for their syntax.
 	Exclude []string
 	// MaxFileSize is the size in bytes above which a file is reported, not read (default
 	// 16 MiB).
 	MaxFileSize int64
 	Egress      EgressConfig
+	ArgoCD      ArgoCDConfig
+	// Restarts says when AMB201 asks for a pod-template change: RestartsChanged (the default)
+	// only for workloads whose namespace moves from sidecars to ambient in the change under
+	// review, RestartsAlways for every workload of a newly enrolled namespace.
+	Restarts string
 }
 
 // EgressConfig is the egress section of the configuration.
@@ -21,5 +33,136 @@ type EgressConfig struct {
 	AllowWildcards []string
 }
 
+// ArgoCDConfig is the argocd section of the configuration.
+type ArgoCDConfig struct {
+	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
+	// Application's source, so that its path is resolved inside the tree being linted.
+	RepoURLs []string
+}
+
 // DefaultMaxFileSize is the default Config.MaxFileSize.
 const DefaultMaxFileSize = 16 << 20
+
+// Values of Config.Restarts.
+const (
+	RestartsChanged = "changed"
+	RestartsAlways  = "always"
+)
+
+// DefaultConfig returns the configuration used when no file is found: every rule at its
+// default severity, nothing excluded, the default size limit.
+func DefaultConfig() *Config {
+	return &Config{
+		Severity:    map[string]Severity{},
+		MaxFileSize: DefaultMaxFileSize,
+		Restarts:    RestartsChanged,
+	}
+}
+
+// SeverityOf returns r's effective severity under c: the override for its ID, else its
+// default. A nil c means the defaults.
+func (c *Config) SeverityOf(r *Rule) Severity {
+	if c != nil {
+		if s, ok := c.Severity[r.ID]; ok {
+			return s
+		}
+	}
+	return r.Severity
+}
+
+// Excluded reports whether the file at rel (a slash-separated path relative to the
+// repository root) matches one of c's exclude globs.
+func (c *Config) Excluded(rel string) bool {
+	if c == nil {
+		return false
+	}
+	for _, g := range c.Exclude {
+		if MatchGlob(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetSeverity overrides the severity of the rule that ref names (its ID, in any case, or its
+// name) among known.
+func (c *Config) SetSeverity(known []*Rule, ref string, s Severity) error {
+	r, err := LookupRule(known, ref)
+	if err != nil {
+		return err
+	}
+	if c.Severity == nil {
+		c.Severity = map[string]Severity{}
+	}
+	c.Severity[r.ID] = s
+	return nil
+}
+
+// Enable turns the rule that ref names back on: a rule switched off by the configuration gets
+// its default severity again, and a rule that is off by default becomes a warning.
+func (c *Config) Enable(known []*Rule, ref string) error {
+	r, err := LookupRule(known, ref)
+	if err != nil {
+		return err
+	}
+	if c.SeverityOf(r) != Off {
+		return nil
+	}
+	if r.Severity != Off {
+		delete(c.Severity, r.ID)
+		return nil
+	}
+	return c.SetSeverity(known, r.ID, Warning)
+}
+
+// LookupRule returns the rule of known that ref names: its ID (in any case) or its name.
+func LookupRule(known []*Rule, ref string) (*Rule, error) {
+	ref = strings.TrimSpace(ref)
+	for _, r := range known {
+		if strings.EqualFold(r.ID, ref) || r.Name == ref {
+			return r, nil
+		}
+	}
+	msg := fmt.Sprintf("unknown rule %q", ref)
+	if s := suggestRule(known, ref); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += ` (run "ambientlint rules" for the list)`
+	}
+	return nil, fmt.Errorf("%s", msg)
+}
+
+// suggestRule returns the name of the rule closest to ref, when it is close enough to be a
+// typo.
+func suggestRule(known []*Rule, ref string) string {
+	best, bestD := "", 3
+	for _, r := range known {
+		for _, cand := range []string{r.ID, r.Name} {
+			if d := editDistance(strings.ToLower(ref), strings.ToLower(cand)); d < bestD {
+				best, bestD = cand, d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

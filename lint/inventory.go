@@ -12,6 +12,10 @@ type Inventory struct {
 
 	byGK   map[string][]*Object
 	byName map[objKey]*Object
+	byNS   map[string][]*Object
+
+	loadFindings []Finding
+	directives   []Directive
 
 	mu   sync.Mutex
 	memo map[any]*memoEntry
@@ -27,13 +31,17 @@ type memoEntry struct {
 // NewInventory indexes objects (which must be in file, then document order).
 func NewInventory(root string, files []*File, objects []*Object) *Inventory {
 	inv := &Inventory{Root: root, Files: files, Objects: objects,
-		byGK: map[string][]*Object{}, byName: map[objKey]*Object{}, memo: map[any]*memoEntry{}}
+		byGK: map[string][]*Object{}, byName: map[objKey]*Object{}, byNS: map[string][]*Object{},
+		memo: map[any]*memoEntry{}}
 	for _, o := range objects {
 		gk := o.GK()
 		inv.byGK[gk] = append(inv.byGK[gk], o)
 		k := objKey{gk, o.Namespace, o.Ref.Name}
 		if _, dup := inv.byName[k]; !dup {
 			inv.byName[k] = o
+		}
+		if o.Namespace != "" {
+			inv.byNS[o.Namespace] = append(inv.byNS[o.Namespace], o)
 		}
 	}
 	return inv
@@ -49,6 +57,17 @@ func (inv *Inventory) Get(gk, namespace, name string) *Object {
 
 // Namespace returns the Namespace object called name, or nil when the tree does not define it.
 func (inv *Inventory) Namespace(name string) *Object { return inv.Get("/Namespace", "", name) }
+
+// InNamespace returns the objects whose effective namespace is ns, in input order.
+func (inv *Inventory) InNamespace(ns string) []*Object { return inv.byNS[ns] }
+
+// LoadFindings returns the problems the loader found: files and objects that could not be
+// read, parsed or decoded. They are AMB001 (invalid-yaml) findings; the AMB001 rule reports
+// them.
+func (inv *Inventory) LoadFindings() []Finding { return inv.loadFindings }
+
+// Directives returns the suppression directives of the input, in file and line order.
+func (inv *Inventory) Directives() []Directive { return inv.directives }
 
 // Memo computes f once per key for the whole run and returns its result: shared derived
 // facts (the GitOps model, waypoint tables) are built once, whichever rule asks first.

@@ -21,14 +21,18 @@ func (o *Object) Lookup(path ...string) *yaml.Node {
 
 // Pos returns the position of the value at path (see Lookup). When the path does not exist
 // it returns the position of the deepest node that does, so a finding about a missing field
-// points at its parent.
+// points at its parent. A map or list in block style starts on the line below its key, so
+// for one of those Pos returns the position of the key ("spec:"), where a reader looks.
 func (o *Object) Pos(path ...string) Position {
 	if o == nil {
 		return Position{}
 	}
-	var n *yaml.Node
+	var n, key *yaml.Node
 	if o.Node != nil {
-		_, n = walk(o.Node.YNode(), path)
+		_, n, key = walkKey(o.Node.YNode(), path)
+	}
+	if key != nil && n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 {
+		n = key
 	}
 	return o.posOf(n)
 }
@@ -64,10 +68,17 @@ func (o *Object) posOf(n *yaml.Node) Position {
 // walk follows path from n; it returns the node found (nil if the path breaks) and the
 // deepest node reached.
 func walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
+	found, deepest, _ = walkKey(n, path)
+	return found, deepest
+}
+
+// walkKey is walk that also returns the map key of the deepest node (nil when it is a list
+// item or the root).
+func walkKey(n *yaml.Node, path []string) (found, deepest, key *yaml.Node) {
 	deepest = n
 	for _, p := range path {
 		if n == nil {
-			return nil, deepest
+			return nil, deepest, key
 		}
 		for n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 			n = n.Content[0]
@@ -75,12 +86,12 @@ func walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias
 		}
-		var next *yaml.Node
+		var next, nextKey *yaml.Node
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				if n.Content[i].Value == p {
-					next = n.Content[i+1]
+					next, nextKey = n.Content[i+1], n.Content[i]
 					break
 				}
 			}
@@ -90,9 +101,9 @@ func walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
 			}
 		}
 		if next == nil {
-			return nil, deepest
+			return nil, deepest, key
 		}
-		n, deepest = next, next
+		n, deepest, key = next, next, nextKey
 	}
-	return n, deepest
+	return n, deepest, key
 }

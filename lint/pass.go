@@ -18,7 +18,10 @@ type File struct {
 // Object is one Kubernetes object of the input, with the position of every node kept.
 type Object struct {
 	File *File
-	Doc  int         // 0-based index of the YAML document in File (of the item, for List items)
+	Doc  int // 0-based index of the YAML document in File (of the List, for List items)
+	// Item is the 1-based index of the object in the items of the List document it belongs
+	// to, and 0 for an object that is a document of its own.
+	Item int
 	Node *yaml.RNode // the object's mapping node; never modified by rules
 	Ref  ObjectRef   // apiVersion, kind, name, and namespace as written
 	// Group is the API group of Ref.APIVersion ("" for the core group).
@@ -28,6 +31,9 @@ type Object struct {
 	// Typed is the object decoded into its Go type for known kinds (e.g. *corev1.Namespace,
 	// *appsv1.Deployment, *networkingv1.ServiceEntry, *gatewayv1.Gateway), else nil.
 	Typed any
+	// Encrypted is true when the object's document is SOPS-encrypted (it has a top-level
+	// sops key): its values are ciphertext, and opaque.
+	Encrypted bool
 	// Namespace is the object's effective namespace: as written, or as the GitOps model
 	// resolves it (kustomize's namespace, an Argo CD destination, a Flux targetNamespace);
 	// "" for cluster-scoped kinds.
@@ -44,6 +50,8 @@ type Pass struct {
 	Inventory *Inventory
 	Config    *Config
 	report    func(Finding)
+
+	suppressions []Suppression
 }
 
 // NewPass returns a pass for rule that hands each finding to report. The engine makes passes;
@@ -60,6 +68,11 @@ func (p *Pass) Report(f Finding) {
 	}
 	p.report(f)
 }
+
+// Suppressions returns how every suppression directive of the run was used. Only rules
+// marked Late see them; for other rules it returns nil, since suppression has not happened
+// yet while they run.
+func (p *Pass) Suppressions() []Suppression { return p.suppressions }
 
 // Reportf reports a finding about o at the node that path names (map keys and list indices;
 // see Object.Pos).

@@ -16,6 +16,10 @@ type Rule struct {
 	// Run reports the rule's findings. It must not modify the inventory. A returned error
 	// is an internal failure (exit 2), never a finding.
 	Run func(*Pass) error
+	// Late marks a rule that runs after the other rules, once their findings have been
+	// suppressed: it reads Pass.Suppressions (AMB004 unused-ignore). Its own findings cannot
+	// be suppressed.
+	Late bool
 }
 
 // HelpURI returns the rule's documentation address.

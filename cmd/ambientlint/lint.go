@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/lint/rules"
+)
+
+// lintOptions holds the flags of the lint command.
+type lintOptions struct {
+	config      string
+	ruleOps     []ruleOp // --enable, --disable and --severity, in command-line order
+	failOn      string
+	format      string
+	output      string
+	noColor     bool
+	maxFileSize string
+	repoRoot    string
+	version     bool
+}
+
+// ruleOp is one --enable, --disable or --severity flag.
+type ruleOp struct {
+	flag, rule, level string
+}
+
+// register defines the lint command's flags on fs; a new flag is one line here.
+func (o *lintOptions) register(fs *flag.FlagSet) {
+	o.failOn, o.format = "error", "text"
+	op := func(name string) listFlag {
+		return listFlag{add: func(v string) { o.ruleOps = append(o.ruleOps, ruleOp{flag: name, rule: v}) }}
+	}
+	fs.StringVar(&o.config, "config", "", "read the configuration from `FILE` instead of the .ambientlint.yaml found\nfrom the first PATH up to the repository root")
+	fs.Var(op("enable"), "enable", "turn on `RULE` (an ID or name); repeatable, or a comma-separated list")
+	fs.Var(op("disable"), "disable", "turn off `RULE` (an ID or name); repeatable, or a comma-separated list")
+	fs.Var(listFlag{add: func(v string) {
+		r, l, _ := strings.Cut(v, "=")
+		o.ruleOps = append(o.ruleOps, ruleOp{flag: "severity", rule: r, level: l})
+	}}, "severity", "set the severity of a rule, as `RULE=LEVEL` (error, warning, info or off); repeatable")
+	fs.Var(choiceFlag{&o.failOn, []string{"error", "warning", "info", "none"}}, "fail-on", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or none")
+	fs.Var(choiceFlag{&o.format, output.Formats}, "format", "write findings as `FORMAT`: "+strings.Join(output.Formats, ", "))
+	fs.StringVar(&o.output, "output", "", "write findings to `FILE` instead of stdout")
+	fs.BoolVar(&o.noColor, "no-color", false, "never colour the text output (also when NO_COLOR is set)")
+	fs.StringVar(&o.maxFileSize, "max-file-size", "", "report files larger than `SIZE` instead of reading them, e.g. 16MiB\n(default from the configuration, else 16MiB)")
+	fs.StringVar(&o.repoRoot, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); paths in the configuration, SARIF and GitHub output are\nrelative to it")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+}
+
+const lintUsage = `Usage:
+  ambientlint [flags] [PATH...]
+  ambientlint rules [--format text|json|markdown]
+  ambientlint explain RULE...
+  ambientlint ready [flags] ...
+  ambientlint version
+  ambientlint help
+
+ambientlint checks the Kubernetes manifests under each PATH (files, or directories
+walked recursively; "-" reads stdin; default ".") for mistakes that break Istio
+ambient mode in a GitOps repository. Flags may come before or after the paths.
+
+Flags:
+`
+
+const exitUsage = `
+Exit status:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, unreadable path, bad configuration or internal failure
+
+Run 'ambientlint rules' for the rules and 'ambientlint explain RULE' for one of them.
+`
+
+func lintFlagSet() (*flag.FlagSet, *lintOptions) {
+	fs := newFlagSet("ambientlint")
+	o := &lintOptions{}
+	o.register(fs)
+	return fs, o
+}
+
+func printLintUsage(w io.Writer) {
+	fs, _ := lintFlagSet()
+	io.WriteString(w, lintUsage)
+	printFlags(w, fs)
+	io.WriteString(w, exitUsage)
+}
+
+// runLint is the lint command: it loads the configuration, lints the paths, writes the
+// findings and returns the exit status.
+func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, o := lintFlagSet()
+	paths, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printLintUsage(stdout)
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "ambientlint", flagError(err))
+	}
+	if o.version {
+		return runVersion(nil, stdout, stderr)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return failure(stderr, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err)))
+		}
+	}
+
+	catalogue := rules.All()
+	root, err := repoRoot(o.repoRoot, paths[0])
+	if err != nil {
+		return failure(stderr, err)
+	}
+	cfg, err := loadConfig(o, paths[0], root, catalogue)
+	if err != nil {
+		return failure(stderr, err)
+	}
+
+	res, err := lint.Run(ctx, lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root})
+	if err != nil {
+		return failure(stderr, err)
+	}
+
+	if err := writeFindings(o, res, catalogue, root, stdout); err != nil {
+		return failure(stderr, err)
+	}
+	if o.format == "text" {
+		fmt.Fprintln(stderr, output.Summary(res))
+	}
+	return exitStatus(res, o.failOn)
+}
+
+// unwrapPathError drops the operation and path of an *os.PathError, which the message
+// already names.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// repoRoot returns the repository root: dir when given, else the git top level above start,
+// else "" (no repository).
+func repoRoot(dir, start string) (string, error) {
+	if dir != "" {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return "", fmt.Errorf("--repo-root %s: %w", dir, err)
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			return "", fmt.Errorf("--repo-root %s: not a directory", dir)
+		}
+		return abs, nil
+	}
+	if start == "-" {
+		start = "."
+	}
+	d, err := filepath.Abs(start)
+	if err != nil {
+		return "", fmt.Errorf("finding the repository root of %s: %w", start, err)
+	}
+	if fi, err := os.Stat(d); err == nil && !fi.IsDir() {
+		d = filepath.Dir(d)
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil
+		}
+		d = parent
+	}
+}
+
+// loadConfig reads the configuration (--config, or the file found from the first path up to
+// the root) and applies the flags over it.
+func loadConfig(o *lintOptions, start, root string, catalogue []*lint.Rule) (*lint.Config, error) {
+	path := o.config
+	if path == "" {
+		found, err := lint.FindConfig(start, root)
+		if err != nil {
+			return nil, err
+		}
+		path = relToWorkDir(found)
+	}
+	cfg := lint.DefaultConfig()
+	if path != "" {
+		var err error
+		if cfg, err = lint.LoadConfig(path, catalogue); err != nil {
+			return nil, err
+		}
+	}
+	if o.maxFileSize != "" {
+		size, err := lint.ParseSize(o.maxFileSize)
+		if err != nil {
+			return nil, fmt.Errorf("--max-file-size: %w", err)
+		}
+		cfg.MaxFileSize = size
+	}
+	for _, op := range o.ruleOps {
+		var err error
+		switch op.flag {
+		case "enable":
+			err = cfg.Enable(catalogue, op.rule)
+		case "disable":
+			err = cfg.SetSeverity(catalogue, op.rule, lint.Off)
+		case "severity":
+			var s lint.Severity
+			if op.level == "" {
+				err = fmt.Errorf("%q is not RULE=LEVEL", op.rule)
+			} else if s, err = lint.ParseSeverity(op.level); err == nil {
+				err = cfg.SetSeverity(catalogue, op.rule, s)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %w", op.flag, err)
+		}
+	}
+	return cfg, nil
+}
+
+// writeFindings writes the findings to --output or stdout, in colour only for text on a
+// terminal when neither --no-color nor NO_COLOR says otherwise.
+func writeFindings(o *lintOptions, res *lint.Result, catalogue []*lint.Rule, root string, stdout io.Writer) (err error) {
+	w := stdout
+	if o.output != "" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("--output: %w", cerr)
+			}
+		}()
+		w = f
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("finding the working directory: %w", err)
+	}
+	if root == "" {
+		root = wd
+	}
+	opts := output.Options{
+		Color:       o.output == "" && !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout),
+		Root:        root,
+		WorkDir:     wd,
+		ToolVersion: version(),
+	}
+	return output.Write(w, o.format, res, catalogue, opts)
+}
+
+// relToWorkDir shortens an absolute path below the working directory to a relative one, so
+// that messages name files as the user would.
+func relToWorkDir(p string) string {
+	wd, err := os.Getwd()
+	if p == "" || err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exitStatus is exitFindings when a finding is at or above failOn.
+func exitStatus(res *lint.Result, failOn string) int {
+	if failOn == "none" {
+		return exitOK
+	}
+	threshold, err := lint.ParseSeverity(failOn)
+	if err != nil {
+		threshold = lint.Error
+	}
+	for _, f := range res.Findings {
+		if f.Severity >= threshold {
+			return exitFindings
+		}
+	}
+	return exitOK
+}

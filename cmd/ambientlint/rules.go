@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/lint/rules"
+)
+
+// runRules is "ambientlint rules": the catalogue as a table, JSON or Markdown.
+func runRules(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("ambientlint rules")
+	format := "text"
+	fs.Var(choiceFlag{&format, output.RuleFormats}, "format", "write the catalogue as `FORMAT`: "+strings.Join(output.RuleFormats, ", "))
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, "Usage:\n  ambientlint rules [--format text|json|markdown]\n\nlists every rule with its ID, name, default severity and summary.\n\nFlags:")
+		printFlags(stdout, fs)
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "ambientlint rules", flagError(err))
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "ambientlint rules", fmt.Errorf("rules takes no arguments, got %q", fs.Arg(0)))
+	}
+	if err := output.WriteRules(stdout, format, rules.All()); err != nil {
+		return failure(stderr, err)
+	}
+	return exitOK
+}
+
+// runExplain is "ambientlint explain RULE...": the documentation of each rule named.
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("ambientlint explain")
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, "Usage:\n  ambientlint explain RULE...\n\nprints what each rule catches, why it breaks a cluster, and the fix.\nA rule is named by its ID (AMB301) or its name (wildcard-egress).")
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "ambientlint explain", flagError(err))
+	}
+	if fs.NArg() == 0 {
+		return usageError(stderr, "ambientlint explain", errors.New("explain needs a rule, such as AMB301 or wildcard-egress"))
+	}
+	catalogue := rules.All()
+	var found []*lint.Rule
+	for _, ref := range fs.Args() {
+		r, err := lint.LookupRule(catalogue, ref)
+		if err != nil {
+			return failure(stderr, err)
+		}
+		found = append(found, r)
+	}
+	for i, r := range found {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if err := output.Explain(stdout, r); err != nil {
+			return failure(stderr, err)
+		}
+	}
+	return exitOK
+}
+
+// runHelp is "ambientlint help [COMMAND]".
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printLintUsage(stdout)
+		return exitOK
+	}
+	switch args[0] {
+	case "rules":
+		return runRules([]string{"--help"}, stdout, stderr)
+	case "explain":
+		return runExplain([]string{"--help"}, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "Usage:\n  ambientlint version\n\nprints the version of ambientlint and of the Go toolchain that built it.")
+		return exitOK
+	case "ready":
+		return runReady(context.Background(), []string{"--help"}, stdout, stderr)
+	case "lint":
+		printLintUsage(stdout)
+		return exitOK
+	}
+	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, ready, version)", args[0]))
+}

@@ -1,0 +1,38 @@
+package lint_test
+
+import (
+	"fmt"
+
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+func ExampleParseConfig() {
+	catalogue := []*lint.Rule{{ID: "AMB301", Name: "wildcard-egress", Severity: lint.Error}}
+	cfg, err := lint.ParseConfig(".ambientlint.yaml", []byte(`
+rules:
+  wildcard-egress: warning
+exclude: ["charts/**"]
+maxFileSize: 4MiB
+`), catalogue)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.SeverityOf(catalogue[0]), cfg.Excluded("charts/istio/values.yaml"), cfg.MaxFileSize)
+
+	_, err = lint.ParseConfig(".ambientlint.yaml", []byte("rule:\n  AMB301: off\n"), catalogue)
+	fmt.Println(err)
+	// Output:
+	// warning true 4194304
+	// .ambientlint.yaml:1:1: unknown key "rule" (known: rules, exclude, egress, maxFileSize, argocd, restarts)
+}
+
+func ExampleMatchGlob() {
+	fmt.Println(lint.MatchGlob("**/secrets/*.yaml", "clusters/prod/secrets/db.yaml"))
+	fmt.Println(lint.MatchGlob("*.enc.yaml", "apps/api/token.enc.yaml"))
+	fmt.Println(lint.MatchGlob("/charts", "apps/charts/values.yaml"))
+	// Output:
+	// true
+	// true
+	// false
+}

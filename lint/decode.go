@@ -1,0 +1,452 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// InvalidYAMLID and InvalidYAMLName identify the loader's findings (rule AMB001).
+const (
+	InvalidYAMLID   = "AMB001"
+	InvalidYAMLName = "invalid-yaml"
+)
+
+// maxExpandedNodes bounds the nodes a document may reach through aliases: past it the
+// document is an alias bomb ("billion laughs") and is reported instead of expanded.
+const maxExpandedNodes = 1_000_000
+
+// fileResult is what reading one file produced.
+type fileResult struct {
+	file       *File
+	objects    []*Object
+	findings   []Finding
+	directives []Directive
+	err        error // an error that stops the run (an unreadable explicit path)
+}
+
+// decoder turns a file's bytes into objects. Each worker goroutine owns one, so its scratch
+// buffers are reused without locking.
+type decoder struct {
+	buf   []byte // JSON of the object being decoded
+	spans []span // where each node's JSON lies in buf, recorded only to locate an error
+	rec   bool
+	count int // nodes emitted into buf, bounded by maxExpandedNodes
+}
+
+// loadFinding returns an AMB001 finding.
+func loadFinding(pos Position, obj ObjectRef, format string, args ...any) Finding {
+	return Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
+		Message: fmt.Sprintf(format, args...), Pos: pos, Object: obj}
+}
+
+// parseFile parses every document of f and returns its objects, AMB001 findings and
+// suppression directives.
+func (d *decoder) parseFile(f *File, lang string) fileResult {
+	res := fileResult{file: f}
+	data := f.Data
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := lineCol(data, i)
+		res.findings = append(res.findings, loadFinding(Position{File: f.Path, Line: line, Column: col}, ObjectRef{},
+			"%s is a binary file (NUL byte at %d:%d), not %s", f.Path, line, col, lang))
+		return res
+	}
+	if lang != "JSON" {
+		res.directives = commentDirectives(f)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for doc := 0; ; doc++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if bytes.Contains(data, []byte("{{")) && bytes.Contains(data, []byte("}}")) {
+				// A template (Go, Helm, Jinja) rather than a manifest: nothing to lint, and
+				// nothing the author can fix by quoting.
+				break
+			}
+			line, col, msg := yamlErrorPos(err, data)
+			res.findings = append(res.findings, loadFinding(Position{File: f.Path, Line: line, Column: col}, ObjectRef{},
+				"invalid %s: %s", lang, msg))
+			break
+		}
+		root := &n
+		if root.Kind == yaml.DocumentNode {
+			if len(root.Content) == 0 {
+				continue
+			}
+			root = root.Content[0]
+		}
+		if root.Kind != yaml.MappingNode {
+			continue
+		}
+		d.document(&res, root, doc)
+	}
+	return res
+}
+
+// document turns one YAML document into objects: itself, or the items of a List.
+func (d *decoder) document(res *fileResult, root *yaml.Node, doc int) {
+	f := res.file
+	if bad, msg := checkAliases(root); bad != nil {
+		res.findings = append(res.findings, loadFinding(posIn(f, bad), ObjectRef{}, "%s", msg))
+		return
+	}
+	apiVersion, kind, ok := d.typeMeta(res, root)
+	if !ok {
+		return
+	}
+	encrypted := mapValue(root, "sops") != nil
+	if items := mapValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode &&
+		(kind == "List" || strings.HasSuffix(kind, "List")) {
+		itemKind := strings.TrimSuffix(kind, "List")
+		for i, it := range items.Content {
+			it = deref(it)
+			if it.Kind != yaml.MappingNode {
+				continue
+			}
+			av, k := apiVersion, itemKind
+			if mapValue(it, "apiVersion") != nil || mapValue(it, "kind") != nil || kind == "List" {
+				if av, k, ok = d.typeMeta(res, it); !ok {
+					continue
+				}
+			}
+			if k == "" {
+				continue
+			}
+			d.object(res, it, av, k, doc, i+1, encrypted)
+		}
+		return
+	}
+	d.object(res, root, apiVersion, kind, doc, 0, encrypted)
+}
+
+// typeMeta returns the apiVersion and kind of a mapping node. A node without them is no
+// object (ok false, quietly); one whose apiVersion or kind is not a string is reported.
+func (d *decoder) typeMeta(res *fileResult, n *yaml.Node) (apiVersion, kind string, ok bool) {
+	av, k := mapValue(n, "apiVersion"), mapValue(n, "kind")
+	if av == nil || k == nil {
+		return "", "", false
+	}
+	for _, x := range []struct {
+		name string
+		n    *yaml.Node
+	}{{"apiVersion", av}, {"kind", k}} {
+		if x.n.Kind != yaml.ScalarNode || x.n.ShortTag() != "!!str" || x.n.Value == "" {
+			res.findings = append(res.findings, loadFinding(posIn(res.file, x.n), ObjectRef{},
+				"%s must be a non-empty string, not %s", x.name, describe(x.n)))
+			return "", "", false
+		}
+	}
+	return av.Value, k.Value, true
+}
+
+// object makes the Object of node n, reads its metadata, and decodes known kinds.
+func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string, doc, item int, encrypted bool) {
+	f := res.file
+	o := &Object{File: f, Doc: doc, Item: item, Node: yaml.NewRNode(n),
+		Ref: ObjectRef{APIVersion: apiVersion, Kind: kind}, Encrypted: encrypted}
+	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
+		o.Group = apiVersion[:i]
+	}
+	before := len(res.findings)
+	if meta := mapValue(n, "metadata"); meta != nil && meta.ShortTag() != "!!null" {
+		if meta.Kind != yaml.MappingNode {
+			res.findings = append(res.findings, loadFinding(posIn(f, meta), o.Ref,
+				"%s: metadata must be a map, not %s", o.Ref, describe(meta)))
+		} else {
+			o.Ref.Name = d.metaString(res, o, meta, "name")
+			o.Ref.Namespace = d.metaString(res, o, meta, "namespace")
+			o.Labels = d.metaMap(res, o, meta, "labels")
+			o.Annotations = d.metaMap(res, o, meta, "annotations")
+		}
+	}
+	if !clusterScoped[o.GK()] {
+		o.Namespace = o.Ref.Namespace
+	}
+	if v, ok := o.Annotations[IgnoreAnnotation]; ok {
+		rules, reason := parseDirective(v)
+		res.directives = append(res.directives, Directive{
+			Pos: o.Pos("metadata", "annotations", IgnoreAnnotation), Object: o, Rules: rules, Reason: reason,
+		})
+	}
+	res.objects = append(res.objects, o)
+	if newTyped := knownKinds[apiVersion+"/"+kind]; newTyped != nil && len(res.findings) == before {
+		if fd := d.decodeTyped(o, newTyped); fd != nil {
+			res.findings = append(res.findings, *fd)
+		}
+	}
+}
+
+// metaString returns the string at metadata.<key>, reporting a value that is not one.
+func (d *decoder) metaString(res *fileResult, o *Object, meta *yaml.Node, key string) string {
+	v := mapValue(meta, key)
+	if v == nil || v.ShortTag() == "!!null" {
+		return ""
+	}
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		res.findings = append(res.findings, loadFinding(posIn(res.file, v), o.Ref,
+			"%s: metadata.%s must be a string, not %s", o.Ref, key, describe(v)))
+		return ""
+	}
+	return v.Value
+}
+
+// metaMap reads metadata.labels or metadata.annotations from the nodes, reporting values
+// that Kubernetes rejects (a list, an unquoted number or boolean).
+func (d *decoder) metaMap(res *fileResult, o *Object, meta *yaml.Node, key string) map[string]string {
+	m := mapValue(meta, key)
+	if m == nil || m.ShortTag() == "!!null" {
+		return nil
+	}
+	singular := strings.TrimSuffix(key, "s")
+	if m.Kind != yaml.MappingNode {
+		res.findings = append(res.findings, loadFinding(posIn(res.file, m), o.Ref,
+			"%s: metadata.%s must be a map of strings, not %s", o.Ref, key, describe(m)))
+		return nil
+	}
+	out := make(map[string]string, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := deref(m.Content[i]), deref(m.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			res.findings = append(res.findings, loadFinding(posIn(res.file, k), o.Ref,
+				"%s: a %s key must be a string, not %s", o.Ref, singular, describe(k)))
+			continue
+		}
+		switch {
+		case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null":
+			out[k.Value] = ""
+		case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str":
+			out[k.Value] = v.Value
+		default:
+			hint := ""
+			if v.Kind == yaml.ScalarNode {
+				hint = fmt.Sprintf(" (quote it: %q)", v.Value)
+			}
+			res.findings = append(res.findings, loadFinding(posIn(res.file, v), o.Ref,
+				"%s: %s %q must be a string, not %s%s", o.Ref, singular, k.Value, describe(v), hint))
+		}
+	}
+	return out
+}
+
+// mapValue returns the value of key in mapping n (following aliases), or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Kind == yaml.ScalarNode && n.Content[i].Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// deref follows an alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names the kind of a node's value for messages: "a list", "a number", ….
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
+	case "!!null":
+		return "null"
+	case "!!str":
+		return "a string"
+	}
+	return "a " + strings.TrimPrefix(n.ShortTag(), "!!")
+}
+
+// posIn returns the position of node n in file f.
+func posIn(f *File, n *yaml.Node) Position {
+	p := Position{File: f.Path}
+	if n != nil {
+		p.Line, p.Column = n.Line, n.Column
+	}
+	return p
+}
+
+// checkAliases walks a document once and returns the node at fault and a message when its
+// aliases form a cycle or expand to more than maxExpandedNodes nodes. Sizes of anchored
+// nodes are memoized, so the walk is linear in the document.
+func checkAliases(root *yaml.Node) (*yaml.Node, string) {
+	var memo map[*yaml.Node]int // anchored node → expanded size; -1 while being walked
+	var bad *yaml.Node
+	var msg string
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if bad != nil {
+			return 0
+		}
+		if n.Kind == yaml.AliasNode {
+			t := n.Alias
+			if t == nil {
+				return 1
+			}
+			if memo != nil {
+				switch s, ok := memo[t]; {
+				case ok && s < 0:
+					bad, msg = n, fmt.Sprintf("alias *%s refers to a node that contains it: the document is infinite", n.Value)
+					return 0
+				case ok:
+					return s
+				}
+			}
+			return size(t)
+		}
+		if n.Anchor != "" {
+			if memo == nil {
+				memo = map[*yaml.Node]int{}
+			}
+			if s, ok := memo[n]; ok && s >= 0 {
+				return s
+			}
+			memo[n] = -1
+		}
+		total := 1
+		for _, c := range n.Content {
+			total += size(c)
+			if total > maxExpandedNodes && memo != nil {
+				if bad == nil {
+					bad, msg = n, fmt.Sprintf("its aliases expand to more than %d nodes (an alias bomb)", maxExpandedNodes)
+				}
+				return total
+			}
+		}
+		if n.Anchor != "" {
+			memo[n] = total
+		}
+		return total
+	}
+	size(root)
+	return bad, msg
+}
+
+// lineCol returns the 1-based line and column (in bytes) of offset off in data.
+func lineCol(data []byte, off int) (line, col int) {
+	off = min(off, len(data))
+	line = 1 + bytes.Count(data[:off], []byte{'\n'})
+	col = off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// parserErrors are the messages of yaml's parser (as opposed to its scanner), whose line
+// numbers are 0-based.
+var parserErrors = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// yamlErrorPos extracts the position of a yaml parse error from its text (the parser reports
+// a line, never a column) and returns it with the message. Errors without a line are placed
+// where the offending bytes are, when the message says what they are.
+func yamlErrorPos(err error, data []byte) (line, col int, msg string) {
+	msg = strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, m, ok := strings.Cut(rest, ": "); ok {
+			if n, err := strconv.Atoi(num); err == nil {
+				line, msg = n, m
+			}
+		}
+	}
+	switch {
+	case line == 0 && strings.Contains(msg, "control characters"):
+		line, col = lineCol(data, firstControl(data))
+		return line, col, msg
+	case line == 0 && strings.Contains(msg, "UTF-8"):
+		line, col = lineCol(data, firstInvalidUTF8(data))
+		return line, col, msg
+	case line == 0 && strings.HasPrefix(msg, "unknown anchor '"):
+		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "unknown anchor '"), "'")
+		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+			line, col = lineCol(data, i)
+			return line, col, msg
+		}
+	}
+	if parserErrors[msg] && line > 0 {
+		line++
+	}
+	if line == 0 {
+		line = 1
+	}
+	return line, firstColumn(data, line), msg
+}
+
+// firstColumn returns the column of the first non-blank byte of line (1 when blank or past
+// the end).
+func firstColumn(data []byte, line int) int {
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return 1
+		}
+		data = data[i+1:]
+	}
+	for i, c := range data {
+		if c != ' ' && c != '\t' {
+			if c == '\n' || c == '\r' {
+				return 1
+			}
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// firstControl returns the offset of the first byte YAML does not allow (a C0 control other
+// than tab and line breaks, or DEL).
+func firstControl(data []byte) int {
+	for i, c := range data {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			return i
+		}
+	}
+	return 0
+}
+
+// firstInvalidUTF8 returns the offset of the first byte that is not valid UTF-8.
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}

@@ -1,0 +1,100 @@
+package lint
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+func TestAppendJSONReadsYAMLAsKubernetesDoes(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"scalars keep their resolved types", `{s: x, i: 42, neg: -7, f: 1.5, b: true, B: False, n: null, t: ~, q: "42"}`,
+			`{"s":"x","i":42,"neg":-7,"f":1.5,"b":true,"B":false,"n":null,"t":null,"q":"42"}`},
+		{"integers in other bases become decimal", `{h: 0x1F, o: 0o17, u: 1_000}`, `{"h":31,"o":15,"u":1000}`},
+		{"infinity is not a JSON number", `{x: .inf}`, `{"x":".inf"}`},
+		{"strings are escaped", "{s: \"a\\\"b\\\\c\\n\\td\\u0001é\"}", `{"s":"a\"b\\c\n\td\u0001é"}`},
+		{"keys that YAML types are strings in JSON", `{80: http, true: yes}`, `{"80":"http","true":"yes"}`},
+		{"aliases are expanded", "a: &x {k: v}\nb: *x\n", `{"a":{"k":"v"},"b":{"k":"v"}}`},
+		{"merge keys give way to the map's own keys, and earlier sources win", "base: &b {x: 1, y: 1}\nover: &o {y: 2, z: 2}\nm:\n  <<: [*o, *b]\n  z: 3\n",
+			`{"base":{"x":1,"y":1},"over":{"y":2,"z":2},"m":{"x":1,"y":1,"y":2,"z":2,"z":3}}`},
+		{"timestamps stay strings", `{t: 2024-01-02}`, `{"t":"2024-01-02"}`},
+		{"lists", `[1, [a], {}]`, `[1,["a"],{}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n yaml.Node
+			if err := yaml.Unmarshal([]byte(tt.in), &n); err != nil {
+				t.Fatal(err)
+			}
+			var d decoder
+			if err := d.appendJSON(&n); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, string(d.buf)); diff != "" {
+				t.Errorf("JSON (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAppendJSONRejectsComplexKeys(t *testing.T) {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte("x: {{ .Values.y }}\n"), &n); err != nil {
+		t.Fatal(err)
+	}
+	var d decoder
+	if err := d.appendJSON(&n); !errors.Is(err, errComplexKey) {
+		t.Errorf("appendJSON = %v, want errComplexKey", err)
+	}
+}
+
+func TestYAMLErrorPos(t *testing.T) {
+	tests := []struct {
+		name      string
+		err, data string
+		line, col int
+		msg       string
+	}{
+		{"a scanner error's line is kept, and the column is the line's first non-blank", "yaml: line 3: mapping values are not allowed in this context",
+			"a: b\nc: d\n  e: f\n", 3, 3, "mapping values are not allowed in this context"},
+		{"a parser error's line is zero-based", "yaml: line 1: did not find expected key", "a: b\n  - c\n", 2, 3, "did not find expected key"},
+		{"an error without a line is on line 1", "yaml: did not find expected node content", "{{ x }}\n", 1, 1, "did not find expected node content"},
+		{"a line past the end gets column 1", "yaml: line 9: found unexpected end of stream", "a: \"b\n", 9, 1, "found unexpected end of stream"},
+		{"invalid UTF-8 is found", "yaml: invalid leading UTF-8 octet", "a: b\nc: \xff\n", 2, 4, "invalid leading UTF-8 octet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line, col, msg := yamlErrorPos(errors.New(tt.err), []byte(tt.data))
+			if line != tt.line || col != tt.col || msg != tt.msg {
+				t.Errorf("yamlErrorPos = %d:%d %q, want %d:%d %q", line, col, msg, tt.line, tt.col, tt.msg)
+			}
+		})
+	}
+}
+
+func TestParseDirective(t *testing.T) {
+	tests := []struct {
+		in     string
+		rules  []string
+		reason string
+	}{
+		{" AMB301 -- vendor API", []string{"AMB301"}, "vendor API"},
+		{" AMB301,AMB303 -- reason -- with dashes", []string{"AMB301", "AMB303"}, "reason -- with dashes"},
+		{"AMB301, wildcard-egress\t--  x ", []string{"AMB301", "wildcard-egress"}, "x"},
+		{" AMB301", []string{"AMB301"}, ""},
+		{" -- only a reason", []string{}, "only a reason"},
+		{" AMB301 -- r # want \"AMB004\"", []string{"AMB301"}, "r"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			rules, reason := parseDirective(tt.in)
+			if diff := cmp.Diff(tt.rules, rules); diff != "" || reason != tt.reason {
+				t.Errorf("parseDirective(%q) = %q, %q; want %q, %q", tt.in, rules, reason, tt.rules, tt.reason)
+			}
+		})
+	}
+}

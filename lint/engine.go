@@ -1,0 +1,214 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Options says what one run lints and how.
+type Options struct {
+	// Paths lists files, directories (walked recursively) and "-" for stdin; empty means ".".
+	Paths []string
+	// Stdin is read for the path "-"; nil means os.Stdin.
+	Stdin io.Reader
+	// Config is the configuration; nil means the defaults (DefaultConfig).
+	Config *Config
+	// Rules is the catalogue to run; the engine applies Config.Severity (by ID) to them. A
+	// suppression naming a rule that is not in Rules is reported as naming an unknown rule.
+	Rules []*Rule
+	// Root is the repository root; "" means the git top level of the first path (the
+	// nearest directory above it holding .git), else that path (its directory, for a file).
+	Root string
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	// Findings are sorted (SortFindings), with suppressions applied and severities effective.
+	Findings []Finding
+	// Files is the number of files read.
+	Files int
+	// Objects is the number of objects loaded.
+	Objects int
+	// Inventory is the run's inventory.
+	Inventory *Inventory
+}
+
+// Run loads the paths, runs every enabled rule once over the shared inventory, and returns the
+// findings. An error means an unreadable input path or an internal failure; files that do not
+// parse are findings (AMB001), not errors.
+//
+// Files are read and parsed in parallel while the walk goes on; rules then run in parallel
+// over the finished inventory, which they only read. Late rules (AMB004) run last, after
+// suppression.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	maxSize := cfg.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	paths := opts.Paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	root := opts.Root
+	if root == "" {
+		root = FindRoot(paths[0])
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("repository root %s: %w", root, err)
+	}
+
+	results, loadFindings, err := load(ctx, cfg, absRoot, paths, opts.Stdin, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	var files []*File
+	var objects []*Object
+	var directives []Directive
+	for _, r := range results {
+		if r.file != nil {
+			files = append(files, r.file)
+		}
+		objects = append(objects, r.objects...)
+		loadFindings = append(loadFindings, r.findings...)
+		directives = append(directives, r.directives...)
+	}
+
+	model, err := BuildModel(absRoot, objects, cfg)
+	if err != nil {
+		return nil, err
+	}
+	inv := NewInventory(absRoot, files, objects)
+	model.Attach(inv)
+	SortFindings(loadFindings)
+	inv.loadFindings = loadFindings
+	inv.directives = directives
+
+	ran := map[string]bool{}
+	var early, late []*Rule
+	for _, r := range opts.Rules {
+		switch {
+		case cfg.SeverityOf(r) == Off:
+		case r.Late:
+			late = append(late, r)
+		default:
+			early = append(early, r)
+			ran[r.ID] = true
+		}
+	}
+	findings, err := runRules(ctx, early, inv, cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	sup := newSuppressor(directives, opts.Rules, ran)
+	findings = slices.DeleteFunc(findings, sup.suppressed)
+	sups := sup.result()
+	for _, r := range late {
+		if err := runRule(ctx, r, inv, cfg, sups, &findings); err != nil {
+			return nil, err
+		}
+	}
+	SortFindings(findings)
+	return &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv}, nil
+}
+
+// runRules runs rules in parallel, at most GOMAXPROCS at a time: they only read the
+// inventory, and Inventory.Memo builds shared facts once whichever rule asks first. Each rule
+// keeps its own findings, merged in catalogue order, and the first error in catalogue order
+// is returned, so the outcome does not depend on scheduling.
+func runRules(ctx context.Context, rules []*Rule, inv *Inventory, cfg *Config) ([]Finding, error) {
+	out := make([][]Finding, len(rules))
+	errs := make([]error, len(rules))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rules)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(rules) {
+					return
+				}
+				errs[i] = runRule(ctx, rules[i], inv, cfg, nil, &out[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var all []Finding
+	for _, fs := range out {
+		all = append(all, fs...)
+	}
+	return all, nil
+}
+
+// runRule runs one rule, appending its findings with their effective severity. A rule that
+// panics is an internal failure, reported as an error naming it rather than crashing the
+// run.
+func runRule(ctx context.Context, r *Rule, inv *Inventory, cfg *Config, sups []Suppression, out *[]Finding) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if r.Run == nil {
+		return nil
+	}
+	override, has := cfg.Severity[r.ID]
+	pass := NewPass(r, inv, cfg, func(f Finding) {
+		if has {
+			f.Severity = override
+		}
+		*out = append(*out, f)
+	})
+	pass.suppressions = sups
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("rule %s (%s) panicked: %v\n%s", r.ID, r.Name, p, debug.Stack())
+		}
+	}()
+	if err := r.Run(pass); err != nil {
+		return fmt.Errorf("rule %s (%s): %w", r.ID, r.Name, err)
+	}
+	return nil
+}
+
+// FindRoot returns the repository root for a path: the nearest directory at or above it
+// that holds .git, else the path itself (its directory, for a file; the working directory
+// for "-").
+func FindRoot(path string) string {
+	if path == "-" {
+		path = "."
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	for d := abs; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return abs
+		}
+		d = parent
+	}
+}

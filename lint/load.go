@@ -1,0 +1,330 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// job is one file to read, in the order the walk met it.
+type job struct {
+	path     string // as reached from the arguments; "-" for stdin
+	lang     string // "YAML" or "JSON", for messages
+	explicit bool   // named on the command line: a read error stops the run
+}
+
+// walker finds the files a run reads, and hands each to emit as soon as it is found, so that
+// reading and parsing overlap the walk.
+type walker struct {
+	cfg      *Config
+	root     string // absolute repository root, for exclude globs
+	emit     func(job)
+	seen     map[string]bool
+	findings []Finding // walk problems: unreadable directories and entries
+}
+
+// collect expands the PATH arguments into jobs. A path that does not exist is an error.
+func (w *walker) collect(paths []string) error {
+	stdin := false
+	for _, p := range paths {
+		if p == "-" {
+			if !stdin {
+				w.emit(job{path: "-", lang: "YAML", explicit: true})
+				stdin = true
+			}
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", p, unwrapPath(err))
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", p, unwrapPath(err))
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", p, err)
+		}
+		if fi.IsDir() {
+			w.dir(p, abs, real, true)
+			continue
+		}
+		if w.excluded(abs) || w.seen[real] {
+			continue
+		}
+		w.seen[real] = true
+		w.emit(job{path: p, lang: langOf(p), explicit: true})
+	}
+	return nil
+}
+
+// dir walks a directory: path as reached, abs its absolute lexical path (for exclude
+// globs), real its resolved path (to read each directory once however it is reached).
+func (w *walker) dir(path, abs, real string, top bool) {
+	if w.seen[real] || (!top && w.excluded(abs)) {
+		return
+	}
+	w.seen[real] = true
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		w.findings = append(w.findings, loadFinding(Position{File: path, Line: 1, Column: 1}, ObjectRef{},
+			"cannot read directory %s: %v", path, unwrapPath(err)))
+		return
+	}
+	if isChart(entries) && !top {
+		return // a Helm chart: its templates are not YAML
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		p, a, r := filepath.Join(path, name), filepath.Join(abs, name), filepath.Join(real, name)
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				if isManifestName(name) {
+					w.findings = append(w.findings, loadFinding(Position{File: p, Line: 1, Column: 1}, ObjectRef{},
+						"cannot read %s: %v", p, unwrapPath(err)))
+				}
+				continue
+			}
+			if r, err = filepath.EvalSymlinks(p); err != nil {
+				continue
+			}
+			typ = fi.Mode().Type()
+		}
+		switch {
+		case typ.IsDir():
+			if top && isChart(entries) && name == "templates" {
+				continue
+			}
+			w.dir(p, a, r, false)
+		case typ.IsRegular() && isManifestName(name):
+			if w.seen[r] || w.excluded(a) {
+				continue
+			}
+			w.seen[r] = true
+			w.emit(job{path: p, lang: langOf(name)})
+		}
+	}
+}
+
+// excluded reports whether the file or directory at abs matches an exclude glob.
+func (w *walker) excluded(abs string) bool {
+	if w.cfg == nil || len(w.cfg.Exclude) == 0 {
+		return false
+	}
+	rel, err := filepath.Rel(w.root, abs)
+	if err != nil {
+		return false
+	}
+	return w.cfg.Excluded(filepath.ToSlash(rel))
+}
+
+// isChart reports whether a directory's entries make it a Helm chart: a Chart.yaml beside a
+// templates directory.
+func isChart(entries []os.DirEntry) bool {
+	chart, templates := false, false
+	for _, e := range entries {
+		switch e.Name() {
+		case "Chart.yaml":
+			chart = true
+		case "templates":
+			templates = e.IsDir() || e.Type()&fs.ModeSymlink != 0
+		}
+	}
+	return chart && templates
+}
+
+// isManifestName reports whether a file met while walking is read: .yaml, .yml or .json.
+func isManifestName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+func langOf(name string) string {
+	if strings.EqualFold(filepath.Ext(name), ".json") {
+		return "JSON"
+	}
+	return "YAML"
+}
+
+// unwrapPath drops the operation and path that *fs.PathError repeats, since messages name
+// the file themselves.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// load walks paths and reads and parses the files found in parallel (at most GOMAXPROCS at
+// a time, while the walk goes on), and returns the results in walk order, so the output does
+// not depend on scheduling. It also returns the walk's own problems.
+func load(ctx context.Context, cfg *Config, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Finding, error) {
+	type indexed struct {
+		i int
+		j job
+		r fileResult
+	}
+	jobs := make(chan indexed, 256)
+	w := &walker{cfg: cfg, root: root, seen: map[string]bool{}}
+	n := 0
+	w.emit = func(j job) {
+		jobs <- indexed{i: n, j: j}
+		n++
+	}
+	var walkErr error
+	go func() {
+		defer close(jobs)
+		walkErr = w.collect(paths)
+	}()
+	workers := runtime.GOMAXPROCS(0)
+	done := make([][]indexed, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			var d decoder
+			for x := range jobs {
+				if ctx.Err() != nil {
+					continue // drain, so the walk can finish
+				}
+				x.r = d.readAndParse(x.j, stdin, maxSize)
+				done[k] = append(done[k], x)
+			}
+		})
+	}
+	wg.Wait()
+	if walkErr != nil {
+		return nil, nil, walkErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	results := make([]fileResult, n)
+	for _, xs := range done {
+		for _, x := range xs {
+			if x.r.err != nil {
+				return nil, nil, x.r.err
+			}
+			results[x.i] = x.r
+		}
+	}
+	return results, w.findings, nil
+}
+
+// readAndParse reads one job's file and parses it.
+func (d *decoder) readAndParse(j job, stdin io.Reader, maxSize int64) fileResult {
+	data, tooBig, err := readFile(j.path, stdin, maxSize)
+	at := Position{File: j.path, Line: 1, Column: 1}
+	switch {
+	case err != nil && j.explicit:
+		return fileResult{err: fmt.Errorf("cannot read %s: %w", j.path, unwrapPath(err))}
+	case err != nil:
+		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{}, "cannot read %s: %v", j.path, unwrapPath(err))}}
+	case tooBig > maxSize:
+		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{},
+			"%s is %s, over the %s limit (max-file-size): not read", j.path, sizeString(tooBig), sizeString(maxSize))}}
+	case tooBig < 0:
+		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{},
+			"%s is over the %s limit (max-file-size): not read", j.path, sizeString(maxSize))}}
+	}
+	data = trimBOM(data)
+	return d.parseFile(&File{Path: j.path, Data: data}, j.lang)
+}
+
+// readFile reads a file, or stdin for "-". A file larger than maxSize is not read: tooBig
+// is then its size, or -1 for a stream (stdin, a pipe) whose size is not known.
+func readFile(path string, stdin io.Reader, maxSize int64) (data []byte, tooBig int64, err error) {
+	var r io.Reader
+	size := int64(-1)
+	if path == "-" {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		r = stdin
+	} else {
+		data, tooBig, err := readRegular(path, maxSize)
+		if !errors.Is(err, errNotRegular) {
+			return data, tooBig, err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		if fi.IsDir() {
+			return nil, 0, errors.New("is a directory")
+		}
+		if fi.Mode().IsRegular() {
+			size = fi.Size()
+			if size > maxSize {
+				return nil, size, nil
+			}
+		}
+		r = f
+	}
+	// Read one byte past the limit, so that a stream (stdin, a pipe, a file growing under
+	// us) over it is caught without reading it all.
+	buf := make([]byte, 0, max(size+1, 512))
+	lr := io.LimitReader(r, maxSize+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	if int64(len(buf)) > maxSize {
+		if size <= maxSize {
+			return nil, -1, nil
+		}
+		return nil, size, nil
+	}
+	return buf, 0, nil
+}
+
+// trimBOM removes a UTF-8 byte order mark.
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
+}
+
+// sizeString formats a byte count for messages: "100 MiB", "512 KiB", "17 bytes".
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

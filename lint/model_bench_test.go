@@ -1,0 +1,86 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// mtLargeTree writes an app-of-apps repository of apps Applications, each applying a
+// directory of files files of docs objects (Namespaces, Deployments, Services, ConfigMaps),
+// plus the seed post's mesh Applications, and returns its root.
+func mtLargeTree(tb testing.TB, apps, files, docs int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tree := mtSeedTree()
+	for name, data := range tree {
+		if strings.HasPrefix(name, "apps/") || strings.HasPrefix(name, "bootstrap/") || strings.HasPrefix(name, "platform/") {
+			write(name, strings.TrimLeft(data, "\n"))
+		}
+	}
+	for a := range apps {
+		name := fmt.Sprintf("team-%03d", a)
+		write("apps/"+name+".yaml", strings.TrimLeft(mtArgoApp(name, "10",
+			"    repoURL: https://github.com/example/gitops.git\n    path: teams/"+name+"\n"), "\n"))
+		for f := range files {
+			var sb strings.Builder
+			for d := range docs {
+				id := fmt.Sprintf("%s-%d-%d", name, f, d)
+				switch d % 4 {
+				case 0:
+					fmt.Fprintf(&sb, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n  labels:\n    istio.io/dataplane-mode: ambient\n---\n", id)
+				case 1:
+					fmt.Fprintf(&sb, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\nspec:\n  selector:\n    matchLabels: {app: %s}\n  template:\n    metadata:\n      labels: {app: %s}\n    spec:\n      containers:\n        - name: app\n          image: example/app:1\n---\n", id, id, id)
+				case 2:
+					fmt.Fprintf(&sb, "apiVersion: v1\nkind: Service\nmetadata:\n  name: %s\nspec:\n  selector: {app: %s}\n  ports:\n    - name: http\n      port: 80\n---\n", id, id)
+				default:
+					fmt.Fprintf(&sb, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  key: value\n---\n", id)
+				}
+			}
+			write(fmt.Sprintf("teams/%s/objects-%02d.yaml", name, f), sb.String())
+		}
+	}
+	return dir
+}
+
+// BenchmarkBuildModel measures the model of a 10,000-object app-of-apps repository.
+func BenchmarkBuildModel(b *testing.B) {
+	dir := mtLargeTree(b, 50, 20, 10)
+	res, err := Run(context.Background(), Options{Paths: []string{dir}, Root: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	objects := res.Inventory.Objects
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := BuildModel(dir, objects, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(objects)), "objects")
+}
+
+// BenchmarkRunWithModel measures a whole run (loading, model, no rules) over the
+// 10,000-object repository, for comparison with the lint engine's targets.
+func BenchmarkRunWithModel(b *testing.B) {
+	dir := mtLargeTree(b, 50, 20, 10)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(context.Background(), Options{Paths: []string{dir}, Root: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,429 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Group/kind keys of the kinds the model reads.
+const (
+	gkApplication    = "argoproj.io/Application"
+	gkApplicationSet = "argoproj.io/ApplicationSet"
+	gkKustomization  = "kustomize.toolkit.fluxcd.io/Kustomization"
+	gkHelmRelease    = "helm.toolkit.fluxcd.io/HelmRelease"
+	gkConfigMap      = "/ConfigMap"
+	gkSecret         = "/Secret"
+	gkNamespace      = "/Namespace"
+	gkCRD            = "apiextensions.k8s.io/CustomResourceDefinition"
+)
+
+// BuildModel builds the GitOps model of objects (in file, then document order), resolving
+// source paths from root (the repository root). It sets each object's effective namespace
+// (Object.Namespace) and applies Flux postBuild substitution: an object a Kustomization with
+// postBuild variables applies gets a substituted copy of its node as Object.Node (positions
+// kept, since values are replaced in place), and its Ref, Labels, Annotations and Typed are
+// derived again from it, so every rule sees what Flux applies. Variables the tree does not
+// define stay as written (${VAR}: opaque). cfg may be nil for the defaults.
+//
+// It must run before the inventory is indexed, since it changes namespaces and names. The
+// only errors are an unusable root; everything the tree gets wrong is left to the rules.
+func BuildModel(root string, objects []*Object, cfg *Config) (*Model, error) {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	if root == "" {
+		root = "."
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("repository root %s: %w", root, err)
+	}
+	b := &builder{
+		cfg: cfg, root: absRoot, objects: objects,
+		abs:     map[*File]string{},
+		orig:    map[*Object]bool{},
+		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
+		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*Object{}},
+	}
+	b.index()
+	for pass := 0; pass < 3; pass++ {
+		b.indexNames()
+		b.reset()
+		b.collectUnits()
+		b.linkDependencies()
+		b.resolveUnits()
+		b.placeObjects()
+		if !b.substitute() {
+			break
+		}
+	}
+	b.resolveNamespaces()
+	b.detectComponents()
+	b.detectEnrollments()
+	b.dependencyDepths()
+	return b.m, nil
+}
+
+// builder holds the state of one BuildModel call.
+type builder struct {
+	cfg     *Config
+	root    string
+	objects []*Object
+	gks     []string // objects[i].GK(), computed once
+	m       *Model
+
+	abs    map[*File]string     // file → absolute path ("" for stdin)
+	files  []string             // sorted absolute paths of the loaded files
+	lookup map[string][]*Object // "group/Kind/name" → objects, for references by name
+
+	orig map[*Object]bool // objects whose node was substituted
+
+	fsCache   map[string]fsEntry
+	kustCache map[string]*yaml.RNode
+
+	// Per pass.
+	members map[string][]member // absolute file → units that apply it
+	claims  []claim
+	remotes []*Component // components from remote sources, placed later
+	unitsBy map[string]*Unit
+}
+
+// member says that a unit applies a file, with the namespace kustomize (or a Flux
+// targetNamespace) forces on its namespaced objects.
+type member struct {
+	unit *Unit
+	ns   string
+}
+
+// claim is a directory a unit renders: files in it that the unit does not select are not
+// applied at all.
+type claim struct {
+	dir       string
+	recursive bool
+}
+
+type fsEntry struct {
+	exists, dir bool
+}
+
+// index computes what does not change between passes: kinds and file paths.
+func (b *builder) index() {
+	b.gks = make([]string, len(b.objects))
+	for i, o := range b.objects {
+		b.gks[i] = o.GK()
+		if o.File == nil {
+			continue
+		}
+		if _, ok := b.abs[o.File]; ok {
+			continue
+		}
+		var a string
+		if o.File.Path != "-" && o.File.Path != "" {
+			if p, err := filepath.Abs(o.File.Path); err == nil {
+				a = p
+			}
+		}
+		b.abs[o.File] = a
+		if a != "" {
+			b.files = append(b.files, a)
+			b.m.display[a] = o.File.Path
+		}
+	}
+	sort.Strings(b.files)
+	b.files = slices.Compact(b.files)
+}
+
+// indexNames indexes objects by name, and CRDs by what they define; substitution can change
+// both, so each pass does it again.
+func (b *builder) indexNames() {
+	b.lookup = map[string][]*Object{}
+	b.m.crds = map[string][]*Object{}
+	for i, o := range b.objects {
+		k := b.gks[i] + "/" + o.Ref.Name
+		b.lookup[k] = append(b.lookup[k], o)
+		if b.gks[i] == gkCRD {
+			if gk := definedGK(o); gk != "" {
+				b.m.crds[gk] = append(b.m.crds[gk], o)
+			}
+		}
+	}
+}
+
+func (b *builder) reset() {
+	b.members = map[string][]member{}
+	b.claims = nil
+	b.remotes = nil
+	b.unitsBy = map[string]*Unit{}
+	b.m.Units = []*Unit{{Kind: ImplicitUnit, Name: ""}}
+	b.m.Charts = nil
+	b.m.Components = nil
+	b.m.Enrollments = nil
+	b.m.place = map[*Object][]Placement{}
+}
+
+// find returns the object of gk named name, preferring the one written in namespace ns.
+func (b *builder) find(gk, ns, name string) *Object {
+	cands := b.lookup[gk+"/"+name]
+	for _, o := range cands {
+		if o.Ref.Namespace == ns {
+			return o
+		}
+	}
+	for _, o := range cands {
+		if o.Ref.Namespace == "" {
+			return o
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	return nil
+}
+
+// displayPath returns how findings name the file at absolute path p: as the loader reached
+// it when it was loaded, else in the loader's style (absolute, or relative to the working
+// directory, as the paths it was given).
+func (b *builder) displayPath(p string) string {
+	if d, ok := b.m.display[p]; ok {
+		return d
+	}
+	if len(b.files) > 0 && filepath.IsAbs(b.m.display[b.files[0]]) {
+		return p
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil {
+			return r
+		}
+	}
+	return p
+}
+
+// stat caches whether a path exists and is a directory.
+func (b *builder) stat(p string) fsEntry {
+	if e, ok := b.fsCache[p]; ok {
+		return e
+	}
+	var e fsEntry
+	if fi, err := os.Stat(p); err == nil {
+		e = fsEntry{exists: true, dir: fi.IsDir()}
+	}
+	b.fsCache[p] = e
+	return e
+}
+
+// inRoot resolves a slash-separated path relative to the root; ok is false when it leaves
+// the root.
+func (b *builder) inRoot(rel string) (string, bool) {
+	p := filepath.Join(b.root, filepath.FromSlash(strings.TrimPrefix(rel, "/")))
+	if p != b.root && !strings.HasPrefix(p, b.root+string(filepath.Separator)) {
+		return "", false
+	}
+	return p, true
+}
+
+// relSlash returns p relative to the root, slash-separated ("." for the root).
+func (b *builder) relSlash(p string) string {
+	r, err := filepath.Rel(b.root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(r)
+}
+
+func (b *builder) addUnit(u *Unit) { b.m.Units = append(b.m.Units, u) }
+
+// collectUnits creates a unit for every Application (and every Application an
+// ApplicationSet generates), Kustomization and HelmRelease.
+func (b *builder) collectUnits() {
+	for i, o := range b.objects {
+		switch b.gks[i] {
+		case gkApplication:
+			b.addUnit(&Unit{Kind: ApplicationUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace,
+				Object: o, spec: o.Node.YNode()})
+		case gkApplicationSet:
+			for _, u := range b.expandApplicationSet(o) {
+				b.addUnit(u)
+			}
+		case gkKustomization:
+			if strings.HasPrefix(o.Ref.APIVersion, "kustomize.toolkit.fluxcd.io/") {
+				b.addUnit(&Unit{Kind: KustomizationUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o,
+					spec: o.Node.YNode()})
+			}
+		case gkHelmRelease:
+			b.addUnit(&Unit{Kind: HelmReleaseUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o,
+				spec: o.Node.YNode()})
+		}
+	}
+}
+
+// linkDependencies reads every Flux unit's dependsOn and resolves it to units.
+func (b *builder) linkDependencies() {
+	b.unitsBy = map[string]*Unit{}
+	for _, u := range b.m.Units {
+		if u.IsFlux() {
+			b.unitsBy[u.Kind.String()+"/"+u.Namespace+"/"+u.Name] = u
+		}
+	}
+	for _, u := range b.m.Units {
+		if !u.IsFlux() {
+			continue
+		}
+		u.DependsOn = nil
+		for i, d := range seqAt(u.spec, "spec", "dependsOn") {
+			name := scalarAt(d, "name")
+			if name == "" {
+				continue
+			}
+			ns := scalarAt(d, "namespace")
+			if ns == "" {
+				ns = u.Namespace
+			}
+			kind := u.Kind.String()
+			if k := scalarAt(d, "kind"); k != "" {
+				kind = k
+			}
+			path := []string{"spec", "dependsOn", fmt.Sprint(i)}
+			dep := &Dependency{
+				Ref:  ObjectRef{Kind: kind, Namespace: ns, Name: name},
+				Path: path, Pos: u.Object.Pos(path...),
+			}
+			dep.Unit = b.unitsBy[kind+"/"+ns+"/"+name]
+			u.DependsOn = append(u.DependsOn, dep)
+		}
+	}
+}
+
+// addMember records that u applies file (absolute), forcing namespace ns ("" for none).
+func (b *builder) addMember(file string, u *Unit, ns string) {
+	for _, m := range b.members[file] {
+		if m.unit == u {
+			return
+		}
+	}
+	b.members[file] = append(b.members[file], member{unit: u, ns: ns})
+}
+
+func (b *builder) claimed(file string) bool {
+	dir := filepath.Dir(file)
+	for _, c := range b.claims {
+		if dir == c.dir || (c.recursive && strings.HasPrefix(dir, c.dir+string(filepath.Separator))) {
+			return true
+		}
+	}
+	return false
+}
+
+// filesUnder returns the loaded files in dir (and below it when recursive), sorted.
+func (b *builder) filesUnder(dir string, recursive bool) []string {
+	prefix := dir + string(filepath.Separator)
+	i := sort.SearchStrings(b.files, prefix)
+	var out []string
+	for ; i < len(b.files) && strings.HasPrefix(b.files[i], prefix); i++ {
+		if recursive || filepath.Dir(b.files[i]) == dir {
+			out = append(out, b.files[i])
+		}
+	}
+	return out
+}
+
+// isBuildConfig reports whether o configures a build instead of being applied: kustomize's
+// Kustomization and Component files.
+func isBuildConfig(o *Object) bool {
+	return o.Group == "kustomize.config.k8s.io"
+}
+
+// placeObjects gives every object its placements, then links each unit to the unit that
+// applies its object.
+func (b *builder) placeObjects() {
+	root := b.m.Units[0]
+	for i, o := range b.objects {
+		gk := b.gks[i]
+		if isBuildConfig(o) {
+			continue
+		}
+		file := b.abs[o.File]
+		mem := b.members[file]
+		if len(mem) == 0 {
+			if file != "" && b.claimed(file) {
+				continue
+			}
+			mem = []member{{unit: root}}
+		}
+		for _, mb := range mem {
+			at, ok := b.point(o, mb.unit)
+			if !ok {
+				continue
+			}
+			p := Placement{Unit: mb.unit, At: at, obj: o, gk: gk}
+			p.ns = mb.ns // the forced namespace for now; resolveNamespaces completes it
+			if gk == gkCRD {
+				if defs := definedGK(o); defs != "" {
+					p.defines = func(gk string) bool { return gk == defs }
+				}
+			}
+			if gk == gkNamespace {
+				p.nsName = o.Ref.Name
+			}
+			b.m.place[o] = append(b.m.place[o], p)
+		}
+	}
+	for _, u := range b.m.Units[1:] {
+		u.Parent, u.At = root, argoPoint(u.Object)
+		for _, p := range b.m.place[u.Object] {
+			if p.Unit == u || p.Unit.Within(u) {
+				continue // a unit that applies itself (a self-managed root Application)
+			}
+			u.Parent, u.At = p.Unit, p.At
+			break
+		}
+	}
+	for _, u := range b.m.Units {
+		u.Children = nil
+	}
+	for _, u := range b.m.Units[1:] {
+		u.Parent.Children = append(u.Parent.Children, u)
+	}
+}
+
+// definedGK returns the "group/Kind" a CRD object defines.
+func definedGK(o *Object) string {
+	group := scalarAt(o.Node.YNode(), "spec", "group")
+	kind := scalarAt(o.Node.YNode(), "spec", "names", "kind")
+	if group == "" || kind == "" {
+		return ""
+	}
+	return group + "/" + kind
+}
+
+// dependencyDepths computes each Flux unit's Depth: the longest dependsOn chain below it.
+func (b *builder) dependencyDepths() {
+	state := map[*Unit]int{} // 0 new, 1 visiting, 2 done
+	var depth func(u *Unit) int
+	depth = func(u *Unit) int {
+		switch state[u] {
+		case 1:
+			return 0 // a cycle: AMB106 reports it
+		case 2:
+			return u.Depth
+		}
+		state[u] = 1
+		d := 0
+		for _, dep := range u.DependsOn {
+			if dep.Unit != nil {
+				d = max(d, depth(dep.Unit)+1)
+			}
+		}
+		u.Depth = d
+		state[u] = 2
+		return d
+	}
+	for _, u := range b.m.Units {
+		depth(u)
+	}
+}

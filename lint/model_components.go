@@ -1,0 +1,286 @@
+package lint
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/ambient"
+)
+
+// moreClusterScoped lists cluster-scoped kinds ("group/Kind") beyond the ones the loader
+// knows (IsClusterScoped): the rest of the built-in ones, and those of operators a mesh
+// repository commonly holds. Other custom resources are namespaced unless their
+// CustomResourceDefinition in the tree says scope: Cluster.
+var moreClusterScoped = map[string]bool{
+	"/ComponentStatus": true,
+	"admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding": true,
+	"admissionregistration.k8s.io/MutatingAdmissionPolicy":          true,
+	"admissionregistration.k8s.io/MutatingAdmissionPolicyBinding":   true,
+	"storage.k8s.io/CSINode":                                        true,
+	"storage.k8s.io/VolumeAttachment":                               true,
+	"storage.k8s.io/VolumeAttributesClass":                          true,
+	"networking.k8s.io/IPAddress":                                   true,
+	"networking.k8s.io/ServiceCIDR":                                 true,
+	"certificates.k8s.io/CertificateSigningRequest":                 true,
+	"certificates.k8s.io/ClusterTrustBundle":                        true,
+	"flowcontrol.apiserver.k8s.io/FlowSchema":                       true,
+	"flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration":       true,
+	"policy/PodSecurityPolicy":                                      true,
+	"resource.k8s.io/DeviceClass":                                   true,
+	"resource.k8s.io/ResourceSlice":                                 true,
+	"snapshot.storage.k8s.io/VolumeSnapshotClass":                   true,
+	"snapshot.storage.k8s.io/VolumeSnapshotContent":                 true,
+	"kyverno.io/ClusterPolicy":                                      true,
+	"templates.gatekeeper.sh/ConstraintTemplate":                    true,
+	"sailoperator.io/Istio":                                         true,
+	"sailoperator.io/IstioRevision":                                 true,
+	"sailoperator.io/IstioRevisionTag":                              true,
+	"sailoperator.io/IstioCNI":                                      true,
+	"sailoperator.io/ZTunnel":                                       true,
+}
+
+// clusterScoped reports whether o's kind has no namespace.
+func (b *builder) clusterScoped(gk string) bool {
+	if IsClusterScoped(gk) || moreClusterScoped[gk] {
+		return true
+	}
+	for _, crd := range b.m.crds[gk] {
+		if scalarAt(crd.Node.YNode(), "spec", "scope") == "Cluster" {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveNamespaces sets every object's effective namespace, and each placement's. For a
+// namespaced object: the namespace kustomize's namespace field (the outermost one) or a
+// Flux targetNamespace forces, since both override what the manifest says; else its own;
+// else the Argo CD destination namespace; else default. Cluster-scoped objects have none.
+// An object applied in several places takes the first one's.
+func (b *builder) resolveNamespaces() {
+	for i, o := range b.objects {
+		ps := b.m.place[o]
+		if b.clusterScoped(b.gks[i]) {
+			o.Namespace = ""
+			for i := range ps {
+				ps[i].ns = ""
+			}
+			continue
+		}
+		for i := range ps {
+			ns := ps[i].ns
+			if ns == "" {
+				ns = o.Ref.Namespace
+			}
+			if ns == "" && ps[i].Unit.Kind == ApplicationUnit {
+				ns = ps[i].Unit.TargetNamespace
+			}
+			if ns == "" {
+				ns = "default"
+			}
+			ps[i].ns = ns
+		}
+		switch {
+		case len(ps) > 0:
+			o.Namespace = ps[0].ns
+		case o.Ref.Namespace != "":
+			o.Namespace = o.Ref.Namespace
+		default:
+			o.Namespace = "default"
+		}
+	}
+	// Flux references default to the referring object's namespace: use the effective one.
+	changed := false
+	for _, u := range b.m.Units[1:] {
+		if u.IsFlux() && u.Namespace == "" && u.Object.Namespace != "" {
+			u.Namespace = u.Object.Namespace
+			changed = true
+		}
+	}
+	if changed {
+		b.linkDependencies()
+	}
+}
+
+// objectComponent returns the mesh component an object of the tree is part of.
+func objectComponent(o *Object, gk string) (k ComponentKind, defines, via string, ok bool) {
+	switch gk {
+	case gkCRD, "apps/Deployment", "apps/DaemonSet", "sailoperator.io/Istio", "sailoperator.io/IstioCNI", "sailoperator.io/ZTunnel":
+	default:
+		return 0, "", "", false
+	}
+	n := o.Node.YNode()
+	name := o.Ref.Name
+	labels := func(k, v string) bool {
+		return o.Labels[k] == v || scalarAt(n, "spec", "template", "metadata", "labels", k) == v
+	}
+	switch gk {
+	case gkCRD:
+		defines = definedGK(o)
+		g := scalarAt(n, "spec", "group")
+		via = "CustomResourceDefinition " + name
+		switch {
+		case isGatewayAPIGroup(g):
+			return GatewayAPICRDs, defines, via, true
+		case isIstioGroup(g):
+			return IstioBase, defines, via, true
+		}
+	case "apps/Deployment":
+		if name == "istiod" || strings.HasPrefix(name, "istiod-") || labels("app", "istiod") {
+			return Istiod, "", "Deployment " + o.Namespace + "/" + name, true
+		}
+	case "apps/DaemonSet":
+		if name == "istio-cni-node" || labels("k8s-app", "istio-cni-node") {
+			return IstioCNI, "", "DaemonSet " + o.Namespace + "/" + name, true
+		}
+		if name == "ztunnel" || labels("app", "ztunnel") {
+			return Ztunnel, "", "DaemonSet " + o.Namespace + "/" + name, true
+		}
+	case "sailoperator.io/Istio":
+		return Istiod, "", "Istio " + name + " (Sail operator)", true
+	case "sailoperator.io/IstioCNI":
+		return IstioCNI, "", "IstioCNI " + name + " (Sail operator)", true
+	case "sailoperator.io/ZTunnel":
+		return Ztunnel, "", "ZTunnel " + name + " (Sail operator)", true
+	}
+	return 0, "", "", false
+}
+
+// ChartComponent returns the mesh component a chart install installs: Istio's base, istiod,
+// cni and ztunnel charts from an Istio chart repository (or vendored in the tree).
+func ChartComponent(ci *ChartInstall) (ComponentKind, bool) {
+	if !isIstioChartRepo(ci.RepoURL) && !ci.istioLocal {
+		return 0, false
+	}
+	return istioChartKind(ci.Chart)
+}
+
+// detectComponents finds every instance of a mesh component: CRDs and workloads of the
+// tree, Istio chart installs, and remote sources of the Gateway API CRDs.
+func (b *builder) detectComponents() {
+	var out []*Component
+	for i, o := range b.objects {
+		ps := b.m.place[o]
+		if len(ps) == 0 {
+			continue
+		}
+		k, defines, via, ok := objectComponent(o, b.gks[i])
+		if !ok {
+			continue
+		}
+		for _, p := range ps {
+			out = append(out, &Component{Kind: k, Placement: p, Object: o, Defines: defines, Via: via,
+				Pos: o.Pos("metadata", "name")})
+		}
+	}
+	for _, ci := range b.m.Charts {
+		k, ok := ChartComponent(ci)
+		if !ok {
+			continue
+		}
+		p := ci.Placement
+		p.At.Kind, p.At.KindRank = crdKindFor(k), kindRank(crdKindFor(k))
+		if p.Unit.IsFlux() && p.Unit.Kind == KustomizationUnit {
+			p.At = fluxPoint(crdKindFor(k), "")
+		}
+		p.defines = componentDefines(k)
+		via := "chart " + ci.Chart
+		if ci.Version != "" {
+			via += " " + ci.Version
+		}
+		if ci.RepoURL != "" {
+			via += " from " + ci.RepoURL
+		}
+		out = append(out, &Component{Kind: k, Placement: p, Object: ci.Object, Chart: ci, Via: via, Pos: ci.Pos})
+	}
+	out = append(out, b.remotes...)
+	slices.SortStableFunc(out, func(x, y *Component) int {
+		return cmp.Or(cmp.Compare(x.Pos.File, y.Pos.File), cmp.Compare(x.Pos.Line, y.Pos.Line),
+			cmp.Compare(x.Pos.Column, y.Pos.Column))
+	})
+	b.m.Components = out
+}
+
+// templateLabelPaths are where workload kinds keep their pod template's labels.
+var templateLabelPaths = map[string][]string{
+	"apps/Deployment":                    {"spec", "template", "metadata", "labels"},
+	"apps/StatefulSet":                   {"spec", "template", "metadata", "labels"},
+	"apps/DaemonSet":                     {"spec", "template", "metadata", "labels"},
+	"apps/ReplicaSet":                    {"spec", "template", "metadata", "labels"},
+	"/ReplicationController":             {"spec", "template", "metadata", "labels"},
+	"batch/Job":                          {"spec", "template", "metadata", "labels"},
+	"batch/CronJob":                      {"spec", "jobTemplate", "spec", "template", "metadata", "labels"},
+	"argoproj.io/Rollout":                {"spec", "template", "metadata", "labels"},
+	"/Pod":                               {"metadata", "labels"},
+	gkNamespace:                          {"metadata", "labels"},
+	"apps.openshift.io/DeploymentConfig": {"spec", "template", "metadata", "labels"},
+}
+
+// detectEnrollments finds every applied Namespace, pod template and Pod labelled
+// istio.io/dataplane-mode: ambient (in input order), then every Application that creates its
+// destination namespace with that label (managedNamespaceMetadata with CreateNamespace=true).
+func (b *builder) detectEnrollments() {
+	for i, o := range b.objects {
+		ps := b.m.place[o]
+		gk := b.gks[i]
+		lp, ok := templateLabelPaths[gk]
+		if !ok || len(ps) == 0 {
+			continue
+		}
+		if lp[0] == "metadata" {
+			if o.Labels[ambient.LabelDataplaneMode] != ambient.DataplaneModeAmbient {
+				continue
+			}
+		} else if scalarAt(o.Node.YNode(), append(slicesClone(lp), ambient.LabelDataplaneMode)...) != ambient.DataplaneModeAmbient {
+			continue
+		}
+		e := &Enrollment{Object: o, Path: append(slicesClone(lp), ambient.LabelDataplaneMode), Placements: ps,
+			Namespace: o.Namespace}
+		switch gk {
+		case gkNamespace:
+			e.Namespace, e.What = o.Ref.Name, "Namespace "+o.Ref.Name
+		case "/Pod":
+			e.What = "Pod " + o.Namespace + "/" + o.Ref.Name
+		default:
+			e.What = "the pod template of " + o.Ref.Kind + " " + o.Namespace + "/" + o.Ref.Name
+		}
+		b.m.Enrollments = append(b.m.Enrollments, e)
+	}
+	for _, u := range b.m.Units[1:] {
+		if u.Kind != ApplicationUnit {
+			continue
+		}
+		spec := nodeAt(u.spec, "spec")
+		lp := []string{"spec", "syncPolicy", "managedNamespaceMetadata", "labels", ambient.LabelDataplaneMode}
+		if scalarAt(u.spec, lp...) != ambient.DataplaneModeAmbient || !createsNamespace(spec) {
+			continue
+		}
+		at := SyncPoint{Phase: PhaseNamespace, Kind: "Namespace", KindRank: kindRank("Namespace")}
+		b.m.Enrollments = append(b.m.Enrollments, &Enrollment{
+			Object: u.Object, Path: templatePath(u, lp), Namespace: u.TargetNamespace,
+			What:       u.String() + " (managedNamespaceMetadata of namespace " + u.TargetNamespace + ")",
+			Placements: []Placement{{Unit: u, At: at, gk: gkNamespace, nsName: u.TargetNamespace}},
+		})
+	}
+}
+
+// createsNamespace reports whether an Application's sync options include CreateNamespace=true.
+func createsNamespace(spec *yaml.Node) bool {
+	for _, o := range stringsAt(spec, "syncPolicy", "syncOptions") {
+		if strings.EqualFold(strings.ReplaceAll(o, " ", ""), "CreateNamespace=true") {
+			return true
+		}
+	}
+	return false
+}
+
+// Pos returns where the enrollment's label is written.
+func (e *Enrollment) Pos() Position {
+	if e.Object == nil {
+		return Position{}
+	}
+	return e.Object.Pos(e.Path...)
+}

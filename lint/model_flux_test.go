@@ -1,0 +1,316 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// mtFluxTree is a Flux repository: flux-system applies clusters/prod, whose infra
+// Kustomization installs ztunnel with a HelmRelease and whose apps Kustomization depends on
+// infra. infraSpec and releaseSpec are added to those specs.
+func mtFluxTree(infraSpec, releaseSpec string) map[string]string {
+	return map[string]string{
+		"clusters/prod/flux-system/gotk-sync.yaml": `
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: ssh://git@github.com/example/gitops
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ./clusters/prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"clusters/prod/infra.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: infra
+  namespace: flux-system
+spec:
+  path: ./infrastructure
+  sourceRef: {kind: GitRepository, name: flux-system}
+` + infraSpec,
+		"clusters/prod/apps.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  path: ./apps
+  sourceRef: {kind: GitRepository, name: flux-system}
+  dependsOn:
+    - name: infra
+`,
+		"infrastructure/istio.yaml": `
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: istio
+  namespace: flux-system
+spec:
+  url: https://istio-release.storage.googleapis.com/charts
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ztunnel
+  namespace: istio-system
+spec:
+  chart:
+    spec:
+      chart: ztunnel
+      version: 1.28.0
+      sourceRef: {kind: HelmRepository, name: istio, namespace: flux-system}
+` + releaseSpec,
+		"apps/ns.yaml": mtNamespace("example-api", "0"),
+	}
+}
+
+func TestModelOrdersFluxDependencies(t *testing.T) {
+	const noWait = "it does not wait for it: set wait: true or a healthCheck"
+	tests := []struct {
+		name           string
+		infra, release string
+		after          bool
+		wantB          string
+	}{
+		{name: "a dependency that waits orders the dependent after the chart", infra: "  wait: true\n", after: true,
+			wantB: "in HelmRelease istio-system/ztunnel"},
+		{name: "a dependency that does not wait orders nothing",
+			wantB: "in HelmRelease istio-system/ztunnel (Kustomization flux-system/apps depends on Kustomization flux-system/infra, but " + noWait + ")"},
+		{name: "a health check naming the HelmRelease waits for it", after: true, wantB: "in HelmRelease istio-system/ztunnel",
+			infra: "  healthChecks:\n    - {apiVersion: helm.toolkit.fluxcd.io/v2, kind: HelmRelease, name: ztunnel, namespace: istio-system}\n"},
+		{name: "a health check naming something else does not", wantB: "in HelmRelease istio-system/ztunnel (Kustomization flux-system/apps depends on Kustomization flux-system/infra, but " + noWait + ")",
+			infra: "  healthChecks:\n    - {apiVersion: apps/v1, kind: Deployment, name: istiod, namespace: istio-system}\n"},
+		{name: "a HelmRelease that does not wait for its chart breaks the chain", infra: "  wait: true\n",
+			release: "  install:\n    disableWait: true\n",
+			wantB:   "in HelmRelease istio-system/ztunnel (Kustomization flux-system/apps depends on Kustomization flux-system/infra, but HelmRelease istio-system/ztunnel does not wait for its resources (install.disableWait))"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, inv := mtModel(t, mtFluxTree(tt.infra, tt.release))
+			got := mtRelation(t, m, inv, "Namespace", "example-api", Ztunnel)
+			want := Relation{After: tt.after, A: "in Kustomization flux-system/apps", B: tt.wantB}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("relation (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("units know their parents and dependencies", func(t *testing.T) {
+		m, _ := mtModel(t, mtFluxTree("  wait: true\n", ""))
+		var got []string
+		for _, s := range m.Plan() {
+			line := strings.Repeat("  ", s.Level) + s.Unit.String()
+			for _, d := range s.Unit.DependsOn {
+				line += " -> " + d.Unit.String()
+			}
+			got = append(got, line)
+		}
+		want := []string{
+			"no Application",
+			"  Kustomization flux-system/flux-system",
+			"    Kustomization flux-system/infra",
+			"      HelmRelease istio-system/ztunnel",
+			"    Kustomization flux-system/apps -> Kustomization flux-system/infra",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("plan (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("without any dependency the description says so", func(t *testing.T) {
+		tree := mtFluxTree("  wait: true\n", "")
+		tree["clusters/prod/apps.yaml"] = strings.Replace(tree["clusters/prod/apps.yaml"], "  dependsOn:\n    - name: infra\n", "", 1)
+		m, inv := mtModel(t, tree)
+		got := mtRelation(t, m, inv, "Namespace", "example-api", Ztunnel)
+		want := Relation{A: "in Kustomization flux-system/apps",
+			B: "in HelmRelease istio-system/ztunnel (no dependency of Kustomization flux-system/apps applies it)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("relation (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestModelResolvesNamespaces(t *testing.T) {
+	m, inv := mtModel(t, map[string]string{
+		"apps/app.yaml": `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web}
+spec:
+  destination: {namespace: dest}
+  source: {repoURL: https://github.com/example/gitops.git, path: overlays/prod}
+`,
+		"overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n  - ../../base\n",
+		"base/kustomization.yaml":          "namespace: base\nresources:\n  - deploy.yaml\n  - ns.yaml\n",
+		"base/deploy.yaml": `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: own}
+`,
+		"base/ns.yaml":     "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n",
+		"base/unused.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unused}\n",
+		"plain/app.yaml": `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: plain}
+spec:
+  destination: {namespace: dest}
+  source: {repoURL: https://github.com/example/gitops.git, path: plain/manifests}
+`,
+		"plain/manifests/own.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: own, namespace: mine}\n",
+		"plain/manifests/none.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: none}\n",
+		"flux/ks.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: tenant, namespace: flux-system}
+spec:
+  path: ./tenant
+  targetNamespace: tenant
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"tenant/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-cm, namespace: other}\n",
+		"loose/cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n",
+	})
+	tests := []struct {
+		kind, name, want string
+		placed           bool
+	}{
+		{"Deployment", "web", "prod", true},        // the outermost kustomization namespace wins over its own
+		{"Namespace", "prod", "", true},            // cluster-scoped
+		{"ConfigMap", "unused", "default", false},  // not in the kustomization's resources: not applied
+		{"ConfigMap", "own", "mine", true},         // its own namespace
+		{"ConfigMap", "none", "dest", true},        // the Argo CD destination namespace
+		{"ConfigMap", "tenant-cm", "tenant", true}, // Flux targetNamespace overrides
+		{"ConfigMap", "loose", "default", true},    // under no Application
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+tt.name+" is in namespace "+tt.want, func(t *testing.T) {
+			o := mtObj(t, inv, tt.kind, tt.name)
+			if o.Namespace != tt.want {
+				t.Errorf("namespace = %q, want %q", o.Namespace, tt.want)
+			}
+			if placed := len(m.Placements(o)) > 0; placed != tt.placed {
+				t.Errorf("placed = %v, want %v", placed, tt.placed)
+			}
+		})
+	}
+}
+
+func TestModelSubstitutesFluxVariables(t *testing.T) {
+	m, inv := mtModel(t, map[string]string{
+		"clusters/prod/sync.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substitute:
+      cluster: prod
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps/${cluster}
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substitute:
+      mode: ambient
+    substituteFrom:
+      - kind: ConfigMap
+        name: vars
+`,
+		"clusters/prod/vars.yaml": `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: vars, namespace: flux-system}
+data:
+  team: payments
+`,
+		"apps/prod/ns.yaml": `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${team}
+  labels:
+    istio.io/dataplane-mode: ${mode}
+    owner: ${owner:=platform}
+    region: ${region}
+`,
+		"apps/prod/opaque.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: opaque, namespace: flux-system}
+spec:
+  path: ./opaque
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom:
+      - kind: Secret
+        name: not-in-the-tree
+`,
+		"opaque/ns.yaml": `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: opaque
+  labels:
+    owner: ${owner:=platform}
+`,
+	})
+	ns := mtObj(t, inv, "Namespace", "payments")
+	want := map[string]string{"istio.io/dataplane-mode": "ambient", "owner": "platform", "region": "${region}"}
+	if diff := cmp.Diff(want, ns.Labels); diff != "" {
+		t.Errorf("substituted labels (-want +got):\n%s", diff)
+	}
+	if typed, ok := ns.Typed.(*corev1.Namespace); !ok || typed.Labels["istio.io/dataplane-mode"] != "ambient" {
+		t.Errorf("typed Namespace = %#v, want it decoded from the substituted node", ns.Typed)
+	}
+	if len(m.Enrollments) != 1 || m.Enrollments[0].Object != ns {
+		t.Errorf("enrollments = %v, want the substituted Namespace", m.Enrollments)
+	}
+	if got := mtObj(t, inv, "Namespace", "opaque").Labels["owner"]; got != "${owner:=platform}" {
+		t.Errorf("with variables outside the tree, owner = %q, want it left opaque", got)
+	}
+}
+
+func TestEnvsubst(t *testing.T) {
+	vars := map[string]string{"a": "1", "empty": ""}
+	tests := []struct {
+		in       string
+		complete bool
+		want     string
+	}{
+		{"${a}", true, "1"},
+		{"x-${a}-y", true, "x-1-y"},
+		{"${b}", true, "${b}"},
+		{"${b:=2}", true, "2"},
+		{"${b:=2}", false, "${b:=2}"},
+		{"${empty:=2}", false, "2"},
+		{"${empty=2}", true, ""},
+		{"$${a}", true, "${a}"},
+		{"${a/1/2}", true, "${a/1/2}"},
+		{"$a", true, "$a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in+" expands to "+tt.want, func(t *testing.T) {
+			if got := envsubst(tt.in, vars, tt.complete); got != tt.want {
+				t.Errorf("envsubst(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

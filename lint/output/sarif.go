@@ -1,0 +1,348 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+// SARIF 2.1.0 (OASIS), the subset this linter writes. Field names follow the specification.
+
+const (
+	sarifVersion = "2.1.0"
+	sarifSchema  = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	toolName     = "ambientlint"
+	toolURI      = "https://github.com/ambientkit/ambientkit"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	// ColumnKind says how columns count: findings count bytes, which are converted to
+	// Unicode code points for SARIF when the file's text is at hand.
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifMessage      `json:"shortDescription"`
+	FullDescription      sarifMessage      `json:"fullDescription"`
+	Help                 sarifMessage      `json:"help"`
+	HelpURI              string            `json:"helpUri"`
+	DefaultConfiguration sarifRuleDefaults `json:"defaultConfiguration"`
+}
+
+type sarifRuleDefaults struct {
+	Enabled bool   `json:"enabled"`
+	Level   string `json:"level"`
+}
+
+type sarifMessage struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful bool `json:"executionSuccessful"`
+}
+
+type sarifResult struct {
+	RuleID           string          `json:"ruleId"`
+	RuleIndex        *int            `json:"ruleIndex,omitempty"`
+	Level            string          `json:"level"`
+	Message          sarifMessage    `json:"message"`
+	Locations        []sarifLocation `json:"locations,omitempty"`
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+	Fixes            []sarifFix      `json:"fixes,omitempty"`
+}
+
+type sarifLocation struct {
+	ID               *int                   `json:"id,omitempty"`
+	PhysicalLocation *sarifPhysical         `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+	Message          *sarifMessage          `json:"message,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Region           *sarifRegion          `json:"region,omitempty"`
+}
+
+type sarifArtifactLocation struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
+}
+
+type sarifLogicalLocation struct {
+	Name               string `json:"name,omitempty"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
+}
+
+type sarifFix struct {
+	Description     sarifMessage          `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Replacements     []sarifReplacement    `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	DeletedRegion   sarifRegion   `json:"deletedRegion"`
+	InsertedContent *sarifContent `json:"insertedContent,omitempty"`
+}
+
+type sarifContent struct {
+	Text string `json:"text"`
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "error"
+	case lint.Warning:
+		return "warning"
+	case lint.Info:
+		return "note"
+	}
+	return "none"
+}
+
+func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Options) error {
+	cols := newColumnMapper(res)
+	index := map[string]int{}
+	rules := make([]sarifRule, 0, len(catalogue))
+	for i, r := range catalogue {
+		index[r.ID] = i
+		level := sarifLevel(r.Severity)
+		if r.Severity == lint.Off {
+			level = "warning" // the level it would have if enabled
+		}
+		rules = append(rules, sarifRule{
+			ID:               r.ID,
+			Name:             r.Name,
+			ShortDescription: sarifMessage{Text: r.Summary},
+			FullDescription:  sarifMessage{Text: firstParagraph(r.Doc), Markdown: firstParagraph(r.Doc)},
+			Help:             sarifMessage{Text: r.Doc, Markdown: r.Doc},
+			HelpURI:          r.HelpURI(),
+			DefaultConfiguration: sarifRuleDefaults{
+				Enabled: r.Severity != lint.Off,
+				Level:   level,
+			},
+		})
+	}
+
+	results := make([]sarifResult, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		sr := sarifResult{
+			RuleID:  f.Rule,
+			Level:   sarifLevel(f.Severity),
+			Message: sarifMessage{Text: f.Message},
+		}
+		if i, ok := index[f.Rule]; ok {
+			sr.RuleIndex = &i
+		}
+		loc := sarifLocation{PhysicalLocation: physical(f.Pos, opts, cols)}
+		if f.Object != (lint.ObjectRef{}) {
+			loc.LogicalLocations = []sarifLogicalLocation{{
+				Name:               f.Object.Name,
+				FullyQualifiedName: objectFQN(f.Object),
+				Kind:               "resource",
+			}}
+		}
+		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
+			sr.Locations = []sarifLocation{loc}
+		}
+		for i, r := range f.Related {
+			id := i + 1
+			sr.RelatedLocations = append(sr.RelatedLocations, sarifLocation{
+				ID:               &id,
+				PhysicalLocation: physical(r.Position, opts, cols),
+				Message:          &sarifMessage{Text: r.Message},
+			})
+		}
+		for _, fx := range f.Fixes {
+			if sf, ok := sarifFixOf(fx, opts, cols); ok {
+				sr.Fixes = append(sr.Fixes, sf)
+			}
+		}
+		results = append(results, sr)
+	}
+
+	log := sarifLog{
+		Schema:  sarifSchema,
+		Version: sarifVersion,
+		Runs: []sarifRun{{
+			Tool: sarifTool{Driver: sarifDriver{
+				Name: toolName, Version: opts.ToolVersion, InformationURI: toolURI, Rules: rules,
+			}},
+			Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
+			ColumnKind:  "unicodeCodePoints",
+			Results:     results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+// physical returns the SARIF physical location of p, nil when p names no file.
+func physical(p lint.Position, opts Options, cols *columnMapper) *sarifPhysical {
+	if p.File == "" {
+		return nil
+	}
+	loc := &sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: artifactURI(p.File, opts)}}
+	if p.Line > 0 {
+		loc.Region = cols.region(p.File, p.Line, p.Column, p.EndLine, p.EndColumn)
+	}
+	return loc
+}
+
+// sarifFixOf converts a fix; SARIF groups edits by file.
+func sarifFixOf(fx lint.Fix, opts Options, cols *columnMapper) (sarifFix, bool) {
+	sf := sarifFix{Description: sarifMessage{Text: fx.Message}}
+	byFile := map[string]int{}
+	for _, e := range fx.Edits {
+		if e.File == "" || e.Line <= 0 {
+			continue
+		}
+		i, ok := byFile[e.File]
+		if !ok {
+			i = len(sf.ArtifactChanges)
+			byFile[e.File] = i
+			sf.ArtifactChanges = append(sf.ArtifactChanges, sarifArtifactChange{
+				ArtifactLocation: sarifArtifactLocation{URI: artifactURI(e.File, opts)},
+			})
+		}
+		region := cols.region(e.File, e.Line, e.Column, e.EndLine, e.EndColumn)
+		if e.EndLine == 0 { // an insertion: an empty region at the start
+			region.EndLine, region.EndColumn = region.StartLine, region.StartColumn
+		}
+		sf.ArtifactChanges[i].Replacements = append(sf.ArtifactChanges[i].Replacements, sarifReplacement{
+			DeletedRegion:   *region,
+			InsertedContent: &sarifContent{Text: e.NewText},
+		})
+	}
+	return sf, len(sf.ArtifactChanges) > 0
+}
+
+// artifactURI returns the relative, forward-slash, percent-encoded URI of file.
+func artifactURI(file string, opts Options) string {
+	u := url.URL{Path: repoPath(file, opts)}
+	return u.String()
+}
+
+// objectFQN names an object as apiVersion/Kind/namespace/name (namespace left out when
+// empty).
+func objectFQN(r lint.ObjectRef) string {
+	parts := []string{}
+	for _, s := range []string{r.APIVersion, r.Kind, r.Namespace, r.Name} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// firstParagraph returns the first paragraph of a Markdown doc, joined onto one line.
+func firstParagraph(doc string) string {
+	doc = strings.TrimSpace(doc)
+	if i := strings.Index(doc, "\n\n"); i >= 0 {
+		doc = doc[:i]
+	}
+	return strings.Join(strings.Fields(doc), " ")
+}
+
+// columnMapper converts byte columns to Unicode code point columns, using the text of the
+// run's files.
+type columnMapper struct {
+	data  map[string][]byte
+	lines map[string][]int // offsets of line starts, computed on first use
+}
+
+func newColumnMapper(res *lint.Result) *columnMapper {
+	m := &columnMapper{data: map[string][]byte{}, lines: map[string][]int{}}
+	if res.Inventory != nil {
+		for _, f := range res.Inventory.Files {
+			m.data[f.Path] = f.Data
+		}
+	}
+	return m
+}
+
+// region returns the SARIF region of a byte-column range in file.
+func (m *columnMapper) region(file string, line, col, endLine, endCol int) *sarifRegion {
+	r := &sarifRegion{StartLine: line, StartColumn: m.column(file, line, col)}
+	if endLine >= line && endLine > 0 {
+		r.EndLine = endLine
+		r.EndColumn = m.column(file, endLine, endCol)
+	}
+	return r
+}
+
+// column converts a 1-based byte column on line to a 1-based code point column; it returns
+// col unchanged when the file's text is not at hand.
+func (m *columnMapper) column(file string, line, col int) int {
+	if col <= 1 {
+		return col
+	}
+	data, ok := m.data[file]
+	if !ok {
+		return col
+	}
+	starts, ok := m.lines[file]
+	if !ok {
+		starts = []int{0}
+		for i, b := range data {
+			if b == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		m.lines[file] = starts
+	}
+	if line-1 >= len(starts) {
+		return col
+	}
+	text := data[starts[line-1]:]
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if col-1 > len(text) {
+		return col
+	}
+	return utf8.RuneCount(text[:col-1]) + 1
+}

@@ -1,0 +1,225 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+// AppOfAppsNotGated is AMB105: child Applications ordered by waves without the Application
+// health check that makes the waves wait.
+var AppOfAppsNotGated = &lint.Rule{
+	ID:       "AMB105",
+	Name:     "app-of-apps-not-gated",
+	Severity: lint.Warning,
+	Summary:  "child Applications order the mesh by sync waves, but Argo CD does not wait for a child to be healthy",
+	Doc: `**What.** Child Applications (app-of-apps) carry the sync waves that order the mesh — an
+Application that installs a mesh component has an earlier wave than a sibling Application —
+but the repository's ` + "`argocd-cm`" + ` (a ConfigMap named argocd-cm, the Argo CD Helm chart's
+` + "`configs.cm`" + ` values, or an ArgoCD operator resource's ` + "`resourceHealthChecks`" + `) has no health check
+for ` + "`argoproj.io/Application`" + ` (` + "`resource.customizations.health.argoproj.io_Application`" + `, or the
+older ` + "`resource.customizations`" + ` block). Reported once per parent, as info instead of a warning
+when the repository does not hold Argo CD's configuration at all (it may be configured
+elsewhere).
+
+**Why it breaks a cluster.** Argo CD moves to the next sync wave once the current wave's
+resources are healthy. Since Argo CD 1.8 an Application resource has no health assessment of
+its own, so a child Application counts as healthy as soon as it exists: the parent applies
+every wave right away, and the waves that were meant to install istio-cni and ztunnel before
+the applications order nothing.
+
+**Fix.** Restore the Application health check in ` + "`argocd-cm`" + `, as the Argo CD documentation
+("Resource Health", "Argocd App") shows:
+
+` + "```yaml" + `
+data:
+  resource.customizations.health.argoproj.io_Application: |
+    hs = {}
+    hs.status = "Progressing"
+    hs.message = ""
+    if obj.status ~= nil then
+      if obj.status.health ~= nil then
+        hs.status = obj.status.health.status
+        if obj.status.health.message ~= nil then
+          hs.message = obj.status.health.message
+        end
+      end
+    end
+    return hs
+` + "```" + `
+
+With the Argo CD Helm chart, put the same key under ` + "`configs.cm`" + `.`,
+	Kinds: []string{"argoproj.io/Application", "/ConfigMap", "argoproj.io/ArgoCD"},
+	Run:   runAppOfAppsNotGated,
+}
+
+// healthKey is the argocd-cm key of the Application health check.
+const healthKey = "resource.customizations.health.argoproj.io_Application"
+
+// gateState is what the tree says about the Application health check.
+type gateState int
+
+const (
+	gateAbsent  gateState = iota // no Argo CD configuration in the tree
+	gateMissing                  // configuration without the health check
+	gateUnknown                  // configuration the model cannot read in full
+	gatePresent                  // the health check is configured
+)
+
+// applicationHealthGate looks for the Application health check in the tree's Argo CD
+// configuration; pos is where the configuration without it is.
+func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, lint.Position) {
+	state, pos := gateAbsent, lint.Position{}
+	note := func(s gateState, at lint.Position) {
+		if s > state {
+			state = s
+		}
+		if pos.File == "" {
+			pos = at
+		}
+	}
+	hasCheck := func(data map[string]string) bool {
+		if strings.TrimSpace(data[healthKey]) != "" {
+			return true
+		}
+		rc := data["resource.customizations"]
+		return strings.Contains(rc, "argoproj.io/Application:") && strings.Contains(rc, "health.lua")
+	}
+	for _, o := range p.Inventory.Kind("/ConfigMap") {
+		if o.Ref.Name != "argocd-cm" {
+			continue
+		}
+		data := map[string]string{}
+		if n := o.Lookup("data"); n != nil {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				data[n.Content[i].Value] = n.Content[i+1].Value
+			}
+		}
+		if hasCheck(data) {
+			note(gatePresent, o.Pos("data", healthKey))
+		} else {
+			note(gateMissing, o.Pos("metadata", "name"))
+		}
+	}
+	for _, ci := range m.Charts {
+		if ci.Chart != "argo-cd" {
+			continue
+		}
+		data := map[string]string{}
+		if cm, ok := lint.ValueAt(ci.Values, "configs.cm"); ok {
+			if mm, ok := cm.(map[string]any); ok {
+				for k, v := range mm {
+					data[k] = fmt.Sprint(v)
+				}
+			}
+		}
+		switch {
+		case hasCheck(data):
+			note(gatePresent, ci.ValuesPos)
+		case !ci.ValuesKnown:
+			note(gateUnknown, ci.ValuesPos)
+		default:
+			note(gateMissing, ci.ValuesPos)
+		}
+	}
+	for _, o := range p.Inventory.Kind("argoproj.io/ArgoCD") {
+		found := false
+		if n := o.Lookup("spec", "resourceHealthChecks"); n != nil {
+			for _, c := range n.Content {
+				var group, kind string
+				for i := 0; i+1 < len(c.Content); i += 2 {
+					switch c.Content[i].Value {
+					case "group":
+						group = c.Content[i+1].Value
+					case "kind":
+						kind = c.Content[i+1].Value
+					}
+				}
+				found = found || (group == "argoproj.io" && kind == "Application")
+			}
+		}
+		if found {
+			note(gatePresent, o.Pos("spec", "resourceHealthChecks"))
+		} else {
+			note(gateMissing, o.Pos("metadata", "name"))
+		}
+	}
+	return state, pos
+}
+
+func runAppOfAppsNotGated(p *lint.Pass) error {
+	m := lint.ModelOf(p.Inventory)
+	gate, cmPos := applicationHealthGate(p, m)
+	if gate == gatePresent || gate == gateUnknown {
+		return nil
+	}
+	for _, parent := range m.Units {
+		if parent.Kind != lint.ImplicitUnit && parent.Kind != lint.ApplicationUnit {
+			continue
+		}
+		var kids []*lint.Unit
+		for _, c := range parent.Children {
+			if c.Kind == lint.ApplicationUnit && c.Generator == "" && !c.At.WaveOpaque {
+				kids = append(kids, c)
+			}
+		}
+		// The earliest child that installs a mesh component, and a later sibling.
+		var mesh *lint.Unit
+		var comp *lint.Component
+		for _, k := range kids {
+			if c := ordMeshComponent(m, k); c != nil && (mesh == nil || k.At.Compare(mesh.At) < 0) {
+				mesh, comp = k, c
+			}
+		}
+		if mesh == nil {
+			continue
+		}
+		var later *lint.Unit
+		for _, k := range kids {
+			if k.At.Compare(mesh.At) > 0 {
+				later = k
+				break
+			}
+		}
+		if later == nil {
+			continue
+		}
+		f := lint.Finding{
+			Message: fmt.Sprintf("%s installs %s at wave %d and %s waits for it at wave %d, but Argo CD has no health check for Applications: "+
+				"the waves order nothing unless argocd-cm sets %s", mesh, comp.Kind, mesh.At.Wave, later, later.At.Wave, healthKey),
+			Pos:    ordWavePos(mesh.Object),
+			Object: mesh.Object.Ref,
+			Related: []lint.Related{{Position: ordWavePos(later.Object),
+				Message: fmt.Sprintf("%s syncs at wave %d", later, later.At.Wave)}},
+		}
+		if gate == gateAbsent {
+			f.Severity = lint.Info
+			f.Message += " (the repository holds no Argo CD configuration; check the cluster's)"
+		} else {
+			f.Related = append(f.Related, lint.Related{Position: cmPos,
+				Message: "Argo CD's configuration, without the Application health check"})
+		}
+		p.Report(f)
+	}
+	return nil
+}
+
+// ordMeshComponent returns a mesh component that Application u (or an Application below it)
+// installs, or nil.
+func ordMeshComponent(m *lint.Model, u *lint.Unit) *lint.Component {
+	for _, c := range m.Components {
+		if c.Placement.Unit.Within(u) {
+			return c
+		}
+	}
+	return nil
+}
+
+// ordWavePos points at an object's sync-wave annotation, or its name when it has none.
+func ordWavePos(o *lint.Object) lint.Position {
+	if o.Lookup("metadata", "annotations", "argocd.argoproj.io/sync-wave") != nil {
+		return o.Pos("metadata", "annotations", "argocd.argoproj.io/sync-wave")
+	}
+	return o.Pos("metadata", "name")
+}

@@ -1,0 +1,187 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	networkingapi "istio.io/api/networking/v1alpha3"
+	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+
+	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+const (
+	sidecarGK     = "networking.istio.io/Sidecar"
+	envoyFilterGK = "networking.istio.io/EnvoyFilter"
+)
+
+// IneffectiveInAmbient is AMB208: settings that ambient mode ignores.
+var IneffectiveInAmbient = &lint.Rule{
+	ID:       "AMB208",
+	Name:     "ineffective-in-ambient",
+	Severity: lint.Warning,
+	Summary:  "a Sidecar, EnvoyFilter, sidecar annotation or exportTo that ambient mode ignores",
+	Doc: `**What.** Settings written for sidecars that have no effect on ambient workloads:
+
+- a ` + "`Sidecar`" + ` resource or an ` + "`EnvoyFilter`" + ` whose ` + "`workloadSelector`" + ` selects only ambient
+  workloads, or that has no selector in an ambient namespace (outside the root namespace
+  ` + "`istio-system`" + `) where no workload runs a sidecar (and, for an EnvoyFilter, no Gateway or
+  Helm chart of the tree runs an Envoy);
+- ` + "`sidecar.istio.io/*`" + ` annotations, other than ` + "`sidecar.istio.io/inject`" + `, on a pod template
+  whose pods are in ambient mode;
+- ` + "`exportTo`" + ` on a ServiceEntry, when the tree enrolls workloads in ambient mode.
+
+**Why it breaks a cluster.** Ambient pods have no sidecar: ztunnel is not Envoy and reads
+neither Sidecar resources, EnvoyFilters nor sidecar annotations, so the egress limits, filters
+and proxy settings they carry are silently not applied. ztunnel also ignores a ServiceEntry's
+` + "`exportTo`" + `: ambient workloads of every namespace resolve and reach its hosts, so a
+visibility limit someone relies on is not there.
+
+**Fix.** Remove what does not apply, or move it where it does: L7 behaviour into a waypoint
+(Gateway API routes, policy attached with ` + "`targetRefs`" + `, an EnvoyFilter with ` + "`targetRefs`" + `
+naming the waypoint), egress control into ServiceEntries and an egress waypoint, and visibility
+limits into AuthorizationPolicy.`,
+	Kinds: append([]string{sidecarGK, envoyFilterGK, serviceEntryGK, namespaceGK, gatewayGK}, workloadKinds...),
+	Run:   runIneffectiveInAmbient,
+}
+
+func runIneffectiveInAmbient(p *lint.Pass) error {
+	inv := p.Inventory
+	for _, o := range inv.Kind(sidecarGK) {
+		sc := sidecarSpec(o)
+		if sc == nil {
+			continue
+		}
+		if scope := ambientOnlyScope(inv, o, sc.GetWorkloadSelector().GetLabels(), false); scope != "" {
+			p.Report(lint.Finding{
+				Message: fmt.Sprintf("Sidecar %s %s: ambient pods have no sidecar, so nothing applies it", nsName(o), scope),
+				Pos:     selectorPos(o),
+				Object:  o.Ref,
+			})
+		}
+	}
+	for _, o := range inv.Kind(envoyFilterGK) {
+		ef, ok := o.Typed.(*istionetworkingv1alpha3.EnvoyFilter)
+		if !ok || len(ef.Spec.GetTargetRefs()) > 0 {
+			continue // targetRefs name a Gateway or waypoint, which runs Envoy
+		}
+		if scope := ambientOnlyScope(inv, o, ef.Spec.GetWorkloadSelector().GetLabels(), true); scope != "" {
+			p.Report(lint.Finding{
+				Message: fmt.Sprintf("EnvoyFilter %s %s: ambient pods have no Envoy sidecar and ztunnel is not Envoy, "+
+					"so nothing applies it; to change a waypoint, name it with targetRefs", nsName(o), scope),
+				Pos:    selectorPos(o),
+				Object: o.Ref,
+			})
+		}
+	}
+	for _, w := range workloads(inv) {
+		if w.mode(inv).Mode != ambient.Ambient {
+			continue
+		}
+		template := w.Obj.Ref.Kind != "Pod"
+		what := "the pod template of " + objectName(w.Obj)
+		if !template {
+			what = objectName(w.Obj)
+		}
+		for _, e := range metaEntries(w.Obj) {
+			if e.Label || e.Template != template || !strings.HasPrefix(e.Key, "sidecar.istio.io/") ||
+				e.Key == ambient.AnnotationSidecarInject {
+				continue
+			}
+			p.Report(lint.Finding{
+				Message: fmt.Sprintf("annotation %s on %s has no effect: its pods are in ambient mode and get no sidecar",
+					e.Key, what),
+				Pos:    w.Obj.KeyPos(e.Path...),
+				Object: w.Obj.Ref,
+			})
+		}
+	}
+	if treeEnrolls(inv) {
+		for _, o := range inv.Kind(serviceEntryGK) {
+			se := serviceEntry(o)
+			if se == nil || len(se.Spec.ExportTo) == 0 || slices.Contains(se.Spec.ExportTo, "*") ||
+				slices.ContainsFunc(se.Spec.ExportTo, lint.IsOpaque) {
+				continue
+			}
+			p.Report(lint.Finding{
+				Message: fmt.Sprintf("ServiceEntry %s limits exportTo to %q, but ztunnel ignores exportTo: ambient "+
+					"workloads of every namespace resolve and reach its hosts", nsName(o), se.Spec.ExportTo),
+				Pos:    o.KeyPos("spec", "exportTo"),
+				Object: o.Ref,
+			})
+		}
+	}
+	return nil
+}
+
+// sidecarSpec returns o's Sidecar spec (the same message in every version), or nil.
+func sidecarSpec(o *lint.Object) *networkingapi.Sidecar {
+	switch x := o.Typed.(type) {
+	case *istionetworkingv1.Sidecar:
+		return &x.Spec
+	case *istionetworkingv1beta1.Sidecar:
+		return &x.Spec
+	case *istionetworkingv1alpha3.Sidecar:
+		return &x.Spec
+	}
+	return nil
+}
+
+// selectorPos is where a finding about o's reach points: its workloadSelector, else its name.
+func selectorPos(o *lint.Object) lint.Position {
+	if o.Lookup("spec", "workloadSelector") != nil {
+		return o.KeyPos("spec", "workloadSelector")
+	}
+	return o.Pos("metadata", "name")
+}
+
+// ambientOnlyScope says, as a clause, that the sidecar configuration o (selecting sel)
+// reaches only ambient workloads; "" when it reaches a sidecar, when envoy is true and a
+// Gateway or chart of the tree runs an Envoy it reaches, or when the tree cannot tell.
+func ambientOnlyScope(inv *lint.Inventory, o *lint.Object, sel map[string]string, envoy bool) string {
+	ns := o.Namespace
+	if ns == "" || ns == rootNamespace || selectsGatewayPods(sel) {
+		return ""
+	}
+	ws := selected(inv, ns, sel)
+	var amb []string
+	for _, w := range ws {
+		if w.mode(inv).Mode != ambient.Ambient {
+			return "" // a workload it reaches has a sidecar (or is outside the mesh)
+		}
+		amb = append(amb, objectName(w.Obj))
+	}
+	if len(sel) > 0 && len(amb) > 0 {
+		return "selects only ambient workloads (" + strings.Join(amb, ", ") + ")"
+	}
+	if !namespaceAmbient(inv, ns) {
+		return ""
+	}
+	if envoy && len(sel) == 0 && runsEnvoy(inv, ns) {
+		return ""
+	}
+	if len(sel) > 0 {
+		return "selects workloads of the ambient namespace " + ns
+	}
+	return "applies to the whole ambient namespace " + ns
+}
+
+// runsEnvoy reports whether the tree runs an Envoy proxy in namespace ns other than sidecars:
+// a Gateway (waypoint or ingress) or a Helm chart whose objects the tree does not show.
+func runsEnvoy(inv *lint.Inventory, ns string) bool {
+	for _, o := range inv.Kind(gatewayGK) {
+		if o.Namespace == ns {
+			return true
+		}
+	}
+	for _, c := range lint.ModelOf(inv).Charts {
+		if c.Namespace == ns {
+			return true
+		}
+	}
+	return false
+}

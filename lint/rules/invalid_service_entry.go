@@ -1,0 +1,47 @@
+package rules
+
+import (
+	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+// InvalidServiceEntry is AMB302: a ServiceEntry that Istio's validation rejects.
+var InvalidServiceEntry = &lint.Rule{
+	ID:       "AMB302",
+	Name:     "invalid-service-entry",
+	Severity: lint.Error,
+	Summary:  "a ServiceEntry that Istio's own validation would reject",
+	Doc: `**What.** A ServiceEntry that Istio's validating webhook rejects: no hosts; the host ` + "`*`" + `;
+a wildcard anywhere but as the whole first label; ` + "`resolution: DNS`" + ` with wildcard hosts and
+no endpoints; CIDR addresses with a resolution other than ` + "`NONE`" + ` or ` + "`STATIC`" + `; duplicate
+port names or numbers; an unknown protocol; ` + "`DNS_ROUND_ROBIN`" + ` with more than one endpoint;
+` + "`workloadSelector`" + ` together with endpoints. The checks are the SDK's (package egress),
+which follow Istio's ` + "`ValidateServiceEntry`" + ` to the letter.
+
+**Why it breaks a cluster.** The API server refuses the object, so the sync fails: Argo CD
+marks the Application degraded, a Flux Kustomization stops applying everything in it, and the
+egress the entry was meant to allow stays unknown (or blocked with ` + "`REGISTRY_ONLY`" + `).
+
+**Fix.** Correct the field the message names; the message says what Istio expects.`,
+	Kinds: []string{serviceEntryGK},
+	Run:   runInvalidServiceEntry,
+}
+
+func runInvalidServiceEntry(p *lint.Pass) error {
+	for _, o := range p.Inventory.Kind(serviceEntryGK) {
+		se := serviceEntry(o)
+		if se == nil {
+			continue
+		}
+		for _, prob := range egress.Validate(se) {
+			path := fieldPath(prob.Path)
+			// A value Flux or a template fills in later is not judged, whether the problem is
+			// about the value itself or names it (a resolution judged by its hosts).
+			if n := o.Lookup(path...); (n != nil && lint.IsOpaque(n.Value)) || lint.IsOpaque(prob.Message) {
+				continue
+			}
+			p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,12 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/ambientkit/ambientkit/lint/linttest"
+	"github.com/ambientkit/ambientkit/lint/rules"
+)
+
+func TestL7PolicyWithoutWaypoint(t *testing.T) {
+	linttest.Run(t, testdata("l7-policy-without-waypoint"), rules.L7PolicyWithoutWaypoint)
+}

@@ -1,0 +1,78 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+	networkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	networkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+const serviceEntryGK = "networking.istio.io/ServiceEntry"
+
+// serviceEntry returns o's ServiceEntry as the v1 type, whatever version the manifest used
+// (the spec is the same message in every version), or nil when o was not decoded (an opaque
+// value stood where a typed one belongs).
+func serviceEntry(o *lint.Object) *networkingv1.ServiceEntry {
+	switch x := o.Typed.(type) {
+	case *networkingv1.ServiceEntry:
+		return x
+	case *networkingv1beta1.ServiceEntry:
+		se := &networkingv1.ServiceEntry{TypeMeta: x.TypeMeta, ObjectMeta: x.ObjectMeta}
+		x.Spec.DeepCopyInto(&se.Spec)
+		return se
+	case *networkingv1alpha3.ServiceEntry:
+		se := &networkingv1.ServiceEntry{TypeMeta: x.TypeMeta, ObjectMeta: x.ObjectMeta}
+		x.Spec.DeepCopyInto(&se.Spec)
+		return se
+	}
+	return nil
+}
+
+// fieldPath turns a field path as the SDK writes it (`spec.ports[1].name`,
+// `metadata.labels["istio.io/rev"]`) into node path elements ("spec", "ports", "1", "name").
+func fieldPath(p string) []string {
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '.':
+			flush()
+		case '[':
+			flush()
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				cur.WriteString(p[i+1:])
+				i = len(p)
+				break
+			}
+			inner := p[i+1 : i+j]
+			if q, err := strconv.Unquote(inner); err == nil {
+				inner = q
+			}
+			// A quoted key may itself hold ']': find the closing quote first.
+			if strings.HasPrefix(p[i+1:], `"`) {
+				if k := strings.Index(p[i+2:], `"]`); k >= 0 {
+					if q, err := strconv.Unquote(p[i+1 : i+3+k]); err == nil {
+						inner, j = q, k+3
+					}
+				}
+			}
+			out = append(out, inner)
+			i += j
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,59 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+// UnknownIstioKey is AMB002: a label or annotation key in Istio's domains that Istio does not
+// define.
+var UnknownIstioKey = &lint.Rule{
+	ID:       "AMB002",
+	Name:     "unknown-istio-key",
+	Severity: lint.Warning,
+	Summary:  "a label or annotation key in the istio.io domains that Istio does not define",
+	Doc: `**What.** A label or annotation whose key is in the ` + "`istio.io`" + ` domain or one of its
+subdomains (` + "`sidecar.istio.io`, `ambient.istio.io`" + `, …) but is not a key Istio defines, such as
+` + "`istio.io/dataplane_mode`" + ` or ` + "`istio.io/use-waypoints`" + `. The list of known keys is
+Istio's own (istio/api's labels.yaml and annotations.yaml). Keys that are close to a known
+key get a "did you mean" and a suggested fix.
+
+**Why it breaks a cluster.** Istio ignores keys it does not know, silently. A misspelt
+` + "`istio.io/dataplane-mode`" + ` leaves a namespace out of the mesh; a misspelt
+` + "`istio.io/use-waypoint`" + ` sends traffic around the waypoint, so its L7 policy is never
+enforced. Nothing in the cluster reports the mistake.
+
+**Fix.** Spell the key as Istio defines it (the suggested fix does). If the key is your own,
+move it out of Istio's domains.`,
+	Kinds: nil, // every object's metadata
+	Run:   runUnknownIstioKey,
+}
+
+func runUnknownIstioKey(p *lint.Pass) error {
+	for _, o := range p.Inventory.Objects {
+		for _, e := range metaEntries(o) {
+			if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || lint.IsOpaque(e.Key) {
+				continue
+			}
+			kind := "annotation"
+			if e.Label {
+				kind = "label"
+			}
+			f := lint.Finding{
+				Message: fmt.Sprintf("unknown Istio %s key %q: Istio ignores it", kind, e.Key),
+				Pos:     o.KeyPos(e.Path...),
+				Object:  o.Ref,
+			}
+			if s, ok := ambient.SuggestKey(e.Key); ok {
+				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
+				if edit, ok := replaceScalar(o, keyNode(o, e.Path), s); ok {
+					f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
+				}
+			}
+			p.Report(f)
+		}
+	}
+	return nil
+}

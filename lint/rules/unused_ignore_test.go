@@ -1,0 +1,13 @@
+package rules_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/ambientkit/ambientkit/lint/linttest"
+	"github.com/ambientkit/ambientkit/lint/rules"
+)
+
+func TestUnusedIgnore(t *testing.T) {
+	linttest.Run(t, filepath.Join("..", "testdata", "unused-ignore"), rules.InvalidYAML, rules.UnusedIgnore)
+}

@@ -1,0 +1,288 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+	"k8s.io/apimachinery/pkg/labels"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/waypoint"
+)
+
+const (
+	namespaceGK     = "/Namespace"
+	serviceGK       = "/Service"
+	workloadEntryGK = "networking.istio.io/WorkloadEntry"
+)
+
+// binding is one istio.io/use-waypoint label, written on a Namespace, Service, ServiceEntry,
+// WorkloadEntry, Pod or pod template, that names a waypoint (not "none").
+type binding struct {
+	Obj *lint.Object
+	// Kind is the kind of object the label binds, as waypoint.ServesKind takes it: Namespace,
+	// Service, ServiceEntry, or Pod for a pod template.
+	Kind string
+	// What names the binding object in messages: "Namespace apps", "Service apps/api", "the
+	// pod template of Deployment apps/web".
+	What string
+	// Namespace is the binding namespace: the Namespace's own name, or the object's effective
+	// namespace ("" when unknown).
+	Namespace string
+	// Name is the waypoint's name, and WaypointNamespace its namespace: the value of
+	// istio.io/use-waypoint-namespace, else Namespace.
+	Name, WaypointNamespace string
+	// CrossNamespace is true when istio.io/use-waypoint-namespace is set.
+	CrossNamespace bool
+	// Path is the node path of the istio.io/use-waypoint value, Node that node.
+	Path []string
+	Node *yaml.Node
+}
+
+// Ref names the waypoint the binding reaches, as namespace/name.
+func (b binding) Ref() string { return b.WaypointNamespace + "/" + b.Name }
+
+type bindingsKey struct{}
+
+// bindings returns every waypoint binding the tree writes, in a fixed order, computed once per
+// run. Bindings whose values are opaque are left out: they name no waypoint yet.
+func bindings(inv *lint.Inventory) []binding {
+	return inv.Memo(bindingsKey{}, func() any { return collectBindings(inv) }).([]binding)
+}
+
+func collectBindings(inv *lint.Inventory) []binding {
+	var out []binding
+	add := func(o *lint.Object, kind, what, ns string, template bool) {
+		var wp, wpNS *metaEntry
+		for _, e := range metaEntries(o) {
+			if !e.Label || e.Template != template {
+				continue
+			}
+			switch e.Key {
+			case ambient.LabelUseWaypoint:
+				wp = &e
+			case ambient.LabelUseWaypointNamespace:
+				wpNS = &e
+			}
+		}
+		if wp == nil || wp.Value == ambient.UseWaypointNone || wp.Value == "" || lint.IsOpaque(wp.Value) {
+			return
+		}
+		b := binding{Obj: o, Kind: kind, What: what, Namespace: ns, Name: wp.Value,
+			WaypointNamespace: ns, Path: wp.Path, Node: wp.Node}
+		if wpNS != nil {
+			if lint.IsOpaque(wpNS.Value) {
+				return
+			}
+			b.WaypointNamespace, b.CrossNamespace = wpNS.Value, true
+		}
+		out = append(out, b)
+	}
+	for _, o := range inv.Kind(namespaceGK) {
+		add(o, "Namespace", "Namespace "+o.Ref.Name, o.Ref.Name, false)
+	}
+	for _, gk := range []string{serviceGK, serviceEntryGK} {
+		for _, o := range inv.Kind(gk) {
+			add(o, o.Ref.Kind, objectName(o), o.Namespace, false)
+		}
+	}
+	for _, o := range inv.Kind(workloadEntryGK) {
+		add(o, "WorkloadEntry", objectName(o), o.Namespace, false)
+	}
+	for _, w := range workloads(inv) {
+		if w.Obj.Ref.Kind == "Pod" {
+			add(w.Obj, "Pod", objectName(w.Obj), w.Obj.Namespace, false)
+			continue
+		}
+		add(w.Obj, "Pod", "the pod template of "+objectName(w.Obj), w.Obj.Namespace, true)
+	}
+	return out
+}
+
+// objectName names o in messages as Kind namespace/name (Kind name without a namespace).
+func objectName(o *lint.Object) string {
+	if o.Namespace == "" {
+		return o.Ref.Kind + " " + o.Ref.Name
+	}
+	return o.Ref.Kind + " " + o.Namespace + "/" + o.Ref.Name
+}
+
+// waypointGateway returns the Gateway namespace/name of the tree that a binding reaches, or
+// nil. Istio looks the waypoint up among all Gateways, whatever their class.
+func waypointGateway(inv *lint.Inventory, namespace, name string) *lint.Object {
+	return inv.Get(gatewayGK, namespace, name)
+}
+
+// trafficType returns the traffic the waypoint Gateway o serves (see waypoint.TrafficType),
+// reading its GatewayClass from the tree when the tree defines it, and where the value comes
+// from, for messages.
+func trafficType(inv *lint.Inventory, o *lint.Object) (tt, source string) {
+	gw := gateway(o)
+	if gw == nil {
+		return "", ""
+	}
+	var gc *gatewayv1.GatewayClass
+	if c := string(gw.Spec.GatewayClassName); c != "" {
+		if co := inv.Get(gatewayClassGK, "", c); co != nil {
+			gc = gatewayClass(co)
+		}
+	}
+	tt = waypoint.TrafficType(gw, gc)
+	switch {
+	case hasLabel(gw.Labels, ambient.LabelWaypointFor):
+		source = fmt.Sprintf("the Gateway's label %s=%s", ambient.LabelWaypointFor, tt)
+	case gc != nil && hasLabel(gc.Labels, ambient.LabelWaypointFor):
+		source = fmt.Sprintf("the label %s=%s of GatewayClass %s", ambient.LabelWaypointFor, tt, gc.Name)
+	default:
+		source = fmt.Sprintf("the default %q, as neither the Gateway nor its GatewayClass sets %s", tt, ambient.LabelWaypointFor)
+	}
+	return tt, source
+}
+
+func hasLabel(m map[string]string, key string) bool {
+	_, ok := m[key]
+	return ok
+}
+
+// waypointNames returns the names of the Gateways in namespace ns that are meant as
+// waypoints (class istio-waypoint, or labelled istio.io/waypoint-for), sorted.
+func waypointNames(inv *lint.Inventory, ns string) []string {
+	var out []string
+	for _, o := range inv.Kind(gatewayGK) {
+		if o.Namespace != ns {
+			continue
+		}
+		if gw := gateway(o); isWaypoint(gw) || (gw != nil && hasLabel(gw.Labels, ambient.LabelWaypointFor)) ||
+			(gw == nil && o.Labels[ambient.LabelWaypointFor] != "") {
+			out = append(out, o.Ref.Name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// nearestName returns the candidate closest to name by edit distance when it is a plausible
+// misspelling (at most 2 edits, or a third of name's length for long names), else "".
+// Ties go to the first candidate in order.
+func nearestName(name string, candidates []string) string {
+	limit := max(2, len(name)/3)
+	best, bestD := "", limit+1
+	for _, c := range candidates {
+		if d := levenshtein.ComputeDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// holdsNamespace reports whether the tree holds the manifests of namespace ns: some object
+// of the tree has ns as its effective namespace, and no Helm chart install of the tree
+// renders into ns (its objects are not visible, so a waypoint could come from it).
+func holdsNamespace(inv *lint.Inventory, ns string) bool {
+	if ns == "" || len(inv.InNamespace(ns)) == 0 {
+		return false
+	}
+	for _, c := range lint.ModelOf(inv).Charts {
+		if c.Namespace == ns {
+			return false
+		}
+	}
+	return true
+}
+
+// namespaceAmbient reports whether the tree enrolls namespace ns in ambient mode as a whole:
+// its Namespace object resolves to ambient (not to a conflict with sidecar injection), or an
+// Argo CD Application's managedNamespaceMetadata labels it.
+func namespaceAmbient(inv *lint.Inventory, ns string) bool {
+	if ns == "" {
+		return false
+	}
+	if l, ok := namespaceLabels(inv, ns); ok {
+		return ambient.NamespaceMode(ns, l).Mode == ambient.Ambient
+	}
+	for _, e := range lint.ModelOf(inv).Enrollments {
+		if e.Namespace == ns && e.Object != nil && !slices.Contains(workloadKinds, e.Object.GK()) {
+			return true
+		}
+	}
+	return false
+}
+
+// treeEnrolls reports whether the tree enrolls any workload in ambient mode.
+func treeEnrolls(inv *lint.Inventory) bool {
+	return len(lint.ModelOf(inv).Enrollments) > 0
+}
+
+// selected returns the workloads of namespace ns whose pod labels match sel (every workload
+// of ns for a nil sel).
+func selected(inv *lint.Inventory, ns string, sel map[string]string) []workload {
+	var out []workload
+	s := labels.SelectorFromSet(sel)
+	for _, w := range workloads(inv) {
+		if w.Obj.Namespace == ns && s.Matches(labels.Set(w.Meta.Labels)) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// selectsGatewayPods reports whether a workload selector picks the Pods of a Gateway or
+// waypoint deployment (by the labels Istio gives them), which run Envoy whatever the
+// namespace's data plane mode.
+func selectsGatewayPods(sel map[string]string) bool {
+	for k := range sel {
+		if k == "gateway.networking.k8s.io/gateway-name" || k == "istio.io/gateway-name" {
+			return true
+		}
+	}
+	return false
+}
+
+// servingWaypoint returns the waypoint that serves the Service or ServiceEntry o: its own
+// istio.io/use-waypoint label, else its Namespace's, as istiod resolves it. bound is false
+// when neither names a waypoint (or o opts out with "none"); known is false when the tree
+// cannot tell (o has no label and its Namespace is not in the tree, or a value is opaque).
+func servingWaypoint(inv *lint.Inventory, o *lint.Object) (ref string, bound, known bool) {
+	look := func(l map[string]string, ns string) (string, bool, bool, bool) {
+		v, ok := l[ambient.LabelUseWaypoint]
+		if !ok {
+			return "", false, true, false
+		}
+		if lint.IsOpaque(v) || lint.IsOpaque(l[ambient.LabelUseWaypointNamespace]) {
+			return "", false, false, true
+		}
+		if v == ambient.UseWaypointNone {
+			return "", false, true, true
+		}
+		if n, ok := l[ambient.LabelUseWaypointNamespace]; ok {
+			ns = n
+		}
+		return ns + "/" + v, true, true, true
+	}
+	if ref, bound, known, decided := look(o.Labels, o.Namespace); decided {
+		return ref, bound, known
+	}
+	nsLabels, ok := namespaceLabels(inv, o.Namespace)
+	if !ok {
+		return "", false, false
+	}
+	ref, bound, known, _ = look(nsLabels, o.Namespace)
+	return ref, bound, known
+}
+
+// servesServices reports whether the waypoint namespace/name (as servingWaypoint returns it)
+// takes service traffic: true when the tree does not define it, since AMB203 reports that.
+func servesServices(inv *lint.Inventory, ref string) bool {
+	ns, name, _ := strings.Cut(ref, "/")
+	o := waypointGateway(inv, ns, name)
+	if o == nil {
+		return true
+	}
+	tt, _ := trafficType(inv, o)
+	return lint.IsOpaque(tt) || waypoint.ServesKind(tt, "Service")
+}

@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/lint"
+)
+
+// WildcardEgress is AMB301: a ServiceEntry with a wildcard host.
+var WildcardEgress = &lint.Rule{
+	ID:       "AMB301",
+	Name:     "wildcard-egress",
+	Severity: lint.Error,
+	Summary:  "a ServiceEntry host is a wildcard",
+	Doc: `**What.** A ServiceEntry lists a wildcard host such as ` + "`*.vendor.example`" + `. Hosts on the
+configuration's ` + "`egress.allowWildcards`" + ` list are exempt.
+
+**Why it breaks a cluster.** A wildcard admits every name under the suffix, including ones no
+one reviewed, so egress is no longer explicit: Kiali and the mesh's telemetry show one
+wildcard service instead of the real destinations, and authorization policy written for one
+host silently covers all of them. With ` + "`resolution: DNS`" + ` Istio cannot resolve a wildcard
+at all, and without endpoints the entry sends nothing anywhere.
+
+**Fix.** List each fully qualified host the workloads call (one ServiceEntry per vendor is
+fine). Where a wildcard is intended, add it to ` + "`egress.allowWildcards`" + ` in
+` + "`.ambientlint.yaml`" + `, or suppress the finding with a reason.`,
+	Kinds: []string{serviceEntryGK},
+	Run:   runWildcardEgress,
+}
+
+func runWildcardEgress(p *lint.Pass) error {
+	for _, o := range p.Inventory.Kind(serviceEntryGK) {
+		se := serviceEntry(o)
+		if se == nil {
+			continue
+		}
+		for _, i := range egress.Wildcards(se) {
+			host := se.Spec.Hosts[i]
+			if slices.Contains(p.Config.Egress.AllowWildcards, host) {
+				continue
+			}
+			p.Reportf(o, []string{"spec", "hosts", strconv.Itoa(i)},
+				"ServiceEntry %s has wildcard host %q: list explicit hosts, or allow it in egress.allowWildcards", o.Ref.Name, host)
+		}
+	}
+	return nil
+}
