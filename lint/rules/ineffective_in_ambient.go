@@ -95,7 +95,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 			p.Report(lint.Finding{
 				Message: fmt.Sprintf("annotation %s on %s has no effect: its pods are in ambient mode and get no sidecar",
 					e.Key, what),
-				Pos:    w.Obj.KeyPos(e.Path...),
+				Pos:    w.Obj.KeyPos(e.Path()...),
 				Object: w.Obj.Ref,
 			})
 		}

@@ -42,7 +42,7 @@ func runInvalidIstioValue(p *lint.Pass) error {
 			if err == nil {
 				continue
 			}
-			f := lint.Finding{Message: err.Error(), Pos: o.Pos(e.Path...), Object: o.Ref}
+			f := lint.Finding{Message: err.Error(), Pos: o.Pos(e.Path()...), Object: o.Ref}
 			var ve *ambient.InvalidValueError
 			if errors.As(err, &ve) && ve.Suggestion != "" {
 				if edit, ok := replaceScalar(o, e.Node, ve.Suggestion); ok {

@@ -6,49 +6,49 @@ import (
 	"github.com/ambientkit/ambientkit/lint"
 )
 
-// metaEntry is one label or annotation of an object or of a pod template inside it, with the
-// node path of its value.
+// metaEntry is one label or annotation of an object or of a pod template inside it.
 type metaEntry struct {
 	Key, Value string
 	Label      bool     // a label, not an annotation
 	Template   bool     // on a pod template, not on the object itself
-	Path       []string // path of the value node below the object
+	Base       []string // path of the labels or annotations map; shared, never modify
 	Node       *yaml.Node
 }
 
-// templateMetaPaths are the places pod-template metadata lives in workload kinds.
-var templateMetaPaths = [][]string{
-	{"spec", "template", "metadata"},                        // Deployment, StatefulSet, DaemonSet, ReplicaSet, Job
-	{"spec", "jobTemplate", "spec", "template", "metadata"}, // CronJob
+// Path returns the node path of the entry's value below the object.
+func (e metaEntry) Path() []string {
+	return append(append(make([]string, 0, len(e.Base)+1), e.Base...), e.Key)
+}
+
+// metaBases are the places labels and annotations live: the object's own metadata, and the
+// pod-template metadata of workload kinds. Even indexes are labels.
+var metaBases = [][]string{
+	{"metadata", "labels"},
+	{"metadata", "annotations"},
+	{"spec", "template", "metadata", "labels"}, // Deployment, StatefulSet, DaemonSet, ReplicaSet, Job
+	{"spec", "template", "metadata", "annotations"},
+	{"spec", "jobTemplate", "spec", "template", "metadata", "labels"}, // CronJob
+	{"spec", "jobTemplate", "spec", "template", "metadata", "annotations"},
 }
 
 // metaEntries returns every label and annotation of o and of its pod template, in document
 // order, reading the nodes (so positions and values that typed decoding rejected are kept).
+// Several rules call it for every object, so it allocates only the result.
 func metaEntries(o *lint.Object) []metaEntry {
 	var out []metaEntry
-	add := func(base []string, template bool) {
-		for _, field := range []string{"labels", "annotations"} {
-			path := append(append([]string(nil), base...), field)
-			m := o.Lookup(path...)
-			if m == nil || m.Kind != yaml.MappingNode {
+	for i, base := range metaBases {
+		m := o.Lookup(base...)
+		if m == nil || m.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			k, v := m.Content[j], m.Content[j+1]
+			if v.Kind != yaml.ScalarNode {
 				continue
 			}
-			for i := 0; i+1 < len(m.Content); i += 2 {
-				k, v := m.Content[i], m.Content[i+1]
-				if v.Kind != yaml.ScalarNode {
-					continue
-				}
-				out = append(out, metaEntry{
-					Key: k.Value, Value: v.Value, Label: field == "labels", Template: template,
-					Path: append(append([]string(nil), path...), k.Value), Node: v,
-				})
-			}
-		}
-	}
-	add([]string{"metadata"}, false)
-	for _, p := range templateMetaPaths {
-		if o.Lookup(p...) != nil {
-			add(p, true)
+			out = append(out, metaEntry{
+				Key: k.Value, Value: v.Value, Label: i%2 == 0, Template: i >= 2, Base: base, Node: v,
+			})
 		}
 	}
 	return out

@@ -53,21 +53,15 @@ func runUnclassifiedEgress(p *lint.Pass) error {
 			entries = append(entries, se)
 		}
 	}
+	covered := egress.NewHostSet(entries...)
 	services := map[string]bool{}
 	for _, o := range inv.Kind("/Service") {
 		// Single-label names and *.svc names are internal by form; name.namespace is not.
 		services[o.Ref.Name+"."+o.Namespace] = true
 	}
 	external := func(host string) bool {
-		if host == "" || lint.IsOpaque(host) || !isExternalHost(host) || services[strings.ToLower(host)] {
-			return false
-		}
-		for _, se := range entries {
-			if egress.Covers(se, host) {
-				return false
-			}
-		}
-		return true
+		return host != "" && !lint.IsOpaque(host) && isExternalHost(host) &&
+			!services[strings.ToLower(host)] && !covered.Covers(host)
 	}
 	report := func(o *lint.Object, path []string, lineOffset int, where, raw string) {
 		host := urlHost(raw)

@@ -43,12 +43,12 @@ func runUnknownIstioKey(p *lint.Pass) error {
 			}
 			f := lint.Finding{
 				Message: fmt.Sprintf("unknown Istio %s key %q: Istio ignores it", kind, e.Key),
-				Pos:     o.KeyPos(e.Path...),
+				Pos:     o.KeyPos(e.Path()...),
 				Object:  o.Ref,
 			}
 			if s, ok := ambient.SuggestKey(e.Key); ok {
 				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
-				if edit, ok := replaceScalar(o, keyNode(o, e.Path), s); ok {
+				if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
 					f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
 				}
 			}

@@ -74,7 +74,7 @@ func collectBindings(inv *lint.Inventory) []binding {
 			return
 		}
 		b := binding{Obj: o, Kind: kind, What: what, Namespace: ns, Name: wp.Value,
-			WaypointNamespace: ns, Path: wp.Path, Node: wp.Node}
+			WaypointNamespace: ns, Path: wp.Path(), Node: wp.Node}
 		if wpNS != nil {
 			if lint.IsOpaque(wpNS.Value) {
 				return
