@@ -27,6 +27,14 @@ type Options struct {
 	// Root is the repository root; "" means the git top level of the first path (the
 	// nearest directory above it holding .git), else that path (its directory, for a file).
 	Root string
+	// Base is a git revision (HEAD, HEAD~1, origin/main, a commit): when set, the run lints
+	// the change since Base. It also loads the tree as it was at Base (LoadBase), which
+	// rules read with Inventory.Base, and it reports only the findings whose file, or one of
+	// whose related locations, changed since Base (ChangedFiles; stdin counts as changed).
+	// Root must then be inside a git working tree.
+	Base string
+	// All keeps every finding of a run with Base, changed or not; rules still see the base.
+	All bool
 }
 
 // Result is the outcome of one run.
@@ -39,6 +47,9 @@ type Result struct {
 	Objects int
 	// Inventory is the run's inventory.
 	Inventory *Inventory
+	// Unchanged counts the findings of a run with Base that were left out because neither
+	// their file nor a related location changed since Base.
+	Unchanged int
 }
 
 // Run loads the paths, runs every enabled rule once over the shared inventory, and returns the
@@ -47,7 +58,9 @@ type Result struct {
 //
 // Files are read and parsed in parallel while the walk goes on; rules then run in parallel
 // over the finished inventory, which they only read. Late rules (AMB004) run last, after
-// suppression.
+// suppression. With Options.Base, the base revision is read alongside (an unknown revision
+// or a root outside git is an error before anything is loaded), and the findings are
+// filtered last.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	cfg := opts.Config
 	if cfg == nil {
@@ -70,8 +83,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("repository root %s: %w", root, err)
 	}
 
+	// The base revision is read while the working tree loads: git and the file writes of
+	// the one overlap the parsing of the other.
+	var base *baseRun
+	if opts.Base != "" {
+		if base, err = startBase(ctx, absRoot, opts, cfg); err != nil {
+			return nil, err
+		}
+	}
+
 	results, loadFindings, err := load(ctx, cfg, absRoot, paths, opts.Stdin, maxSize)
 	if err != nil {
+		if base != nil {
+			base.wait()
+		}
 		return nil, err
 	}
 	var files []*File
@@ -88,6 +113,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	model, err := BuildModel(absRoot, objects, cfg)
 	if err != nil {
+		if base != nil {
+			base.wait()
+		}
 		return nil, err
 	}
 	inv := NewInventory(absRoot, files, objects)
@@ -95,6 +123,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	SortFindings(loadFindings)
 	inv.loadFindings = loadFindings
 	inv.directives = directives
+	if base != nil {
+		if err := base.wait(); err != nil {
+			return nil, err
+		}
+		AttachBase(inv, base.inv)
+	}
 
 	ran := map[string]bool{}
 	var early, late []*Rule
@@ -122,7 +156,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	SortFindings(findings)
-	return &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv}, nil
+	res := &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv}
+	if base != nil && !opts.All {
+		res.Findings, res.Unchanged = changedOnly(findings, absRoot, base.changed)
+	}
+	return res, nil
 }
 
 // runRules runs rules in parallel, at most GOMAXPROCS at a time: they only read the

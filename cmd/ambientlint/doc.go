@@ -8,6 +8,7 @@
 //	ambientlint [flags] [PATH...]        lint files and directories ("-" reads stdin; default ".")
 //	ambientlint rules [--format FORMAT]  list the rules (text, json or markdown)
 //	ambientlint explain RULE...          print a rule's documentation
+//	ambientlint order [PATH...]          print the resolved sync order (text, mermaid or dot)
 //	ambientlint ready [flags] ...        wait for the mesh to be ready in a cluster
 //	ambientlint version                  print the version
 //	ambientlint help                     print this help

@@ -27,6 +27,8 @@ type lintOptions struct {
 	noColor     bool
 	maxFileSize string
 	repoRoot    string
+	base        string
+	all         bool
 	version     bool
 }
 
@@ -54,11 +56,14 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the text output (also when NO_COLOR is set)")
 	fs.StringVar(&o.maxFileSize, "max-file-size", "", "report files larger than `SIZE` instead of reading them, e.g. 16MiB\n(default from the configuration, else 16MiB)")
 	fs.StringVar(&o.repoRoot, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); paths in the configuration, SARIF and GitHub output are\nrelative to it")
+	fs.StringVar(&o.base, "base", "", "lint the change since the git revision `REV` (e.g. HEAD, origin/main): report\nonly findings in files changed since REV (or related to them), and run the\nrules that compare two revisions (AMB201)")
+	fs.BoolVar(&o.all, "all", false, "with --base, report every finding, changed or not")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 }
 
 const lintUsage = `Usage:
   ambientlint [flags] [PATH...]
+  ambientlint order [--format text|mermaid|dot] [PATH...]
   ambientlint rules [--format text|json|markdown]
   ambientlint explain RULE...
   ambientlint ready [flags] ...
@@ -132,7 +137,11 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return failure(stderr, err)
 	}
 
-	res, err := lint.Run(ctx, lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root})
+	if o.all && o.base == "" {
+		return usageError(stderr, "ambientlint", errors.New("--all needs --base REV"))
+	}
+	res, err := lint.Run(ctx, lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root,
+		Base: o.base, All: o.all})
 	if err != nil {
 		return failure(stderr, err)
 	}
@@ -142,6 +151,10 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if o.format == "text" {
 		fmt.Fprintln(stderr, output.Summary(res))
+		if res.Unchanged > 0 {
+			fmt.Fprintf(stderr, "%d more %s in files unchanged since %s (--all shows them)\n",
+				res.Unchanged, plural(res.Unchanged, "finding", "findings"), o.base)
+		}
 	}
 	return exitStatus(res, o.failOn)
 }
@@ -303,4 +316,12 @@ func exitStatus(res *lint.Result, failOn string) int {
 		}
 	}
 	return exitOK
+}
+
+// plural picks the singular or plural form for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -38,6 +38,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runVersion(args[1:], stdout, stderr)
 		case "ready":
 			return runReady(ctx, args[1:], stdout, stderr)
+		case "order":
+			return runOrder(ctx, args[1:], stdin, stdout, stderr)
 		case "help":
 			return runHelp(args[1:], stdout, stderr)
 		}

@@ -86,9 +86,11 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case "ready":
 		return runReady(context.Background(), []string{"--help"}, stdout, stderr)
+	case "order":
+		return runOrder(context.Background(), []string{"--help"}, nil, stdout, stderr)
 	case "lint":
 		printLintUsage(stdout)
 		return exitOK
 	}
-	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, ready, version)", args[0]))
+	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, order, ready, version)", args[0]))
 }

@@ -19,6 +19,7 @@ func All() []*lint.Rule {
 		AmbientProfileMissing,
 		InvalidSyncWave,
 		DataplaneComponentMissing,
+		MissingRestart,
 		SidecarAmbientConflict,
 		WaypointNotFound,
 		WaypointTrafficMismatch,
