@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -29,6 +31,8 @@ type lintOptions struct {
 	repoRoot    string
 	base        string
 	all         bool
+	fix         bool
+	diff        bool
 	version     bool
 }
 
@@ -58,6 +62,8 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.repoRoot, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); paths in the configuration, SARIF and GitHub output are\nrelative to it")
 	fs.StringVar(&o.base, "base", "", "lint the change since the git revision `REV` (e.g. HEAD, origin/main): report\nonly findings in files changed since REV (or related to them), and run the\nrules that compare two revisions (AMB201)")
 	fs.BoolVar(&o.all, "all", false, "with --base, report every finding, changed or not")
+	fs.BoolVar(&o.fix, "fix", false, "apply the suggested fixes to the files (atomically, touching nothing else),\nthen report what is left")
+	fs.BoolVar(&o.diff, "diff", false, "print the suggested fixes as a unified diff instead of the findings;\nwrite nothing")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 }
 
@@ -140,10 +146,41 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if o.all && o.base == "" {
 		return usageError(stderr, "ambientlint", errors.New("--all needs --base REV"))
 	}
-	res, err := lint.Run(ctx, lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root,
-		Base: o.base, All: o.all})
+	if o.fix && o.diff {
+		return usageError(stderr, "ambientlint", errors.New("--fix writes the fixes and --diff prints them: choose one"))
+	}
+	if (o.fix || o.diff) && slices.Contains(paths, "-") {
+		return usageError(stderr, "ambientlint", errors.New("--fix and --diff change files, not stdin"))
+	}
+	opts := lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root, Base: o.base, All: o.all}
+	res, err := lint.Run(ctx, opts)
 	if err != nil {
 		return failure(stderr, err)
+	}
+	if o.fix || o.diff {
+		original, fixed, err := fixFiles(res)
+		if err != nil {
+			return failure(stderr, err)
+		}
+		if o.diff {
+			for _, p := range slices.Sorted(maps.Keys(fixed)) {
+				io.WriteString(stdout, lint.Diff(p, original[p], fixed[p]))
+			}
+			fmt.Fprintf(stderr, "%d %s would change\n", len(fixed), plural(len(fixed), "file", "files"))
+			return exitStatus(res, o.failOn)
+		}
+		for _, p := range slices.Sorted(maps.Keys(fixed)) {
+			if err := lint.WriteFileAtomic(root, p, fixed[p]); err != nil {
+				return failure(stderr, err)
+			}
+		}
+		if len(fixed) > 0 {
+			fmt.Fprintf(stderr, "fixed %d %s\n", len(fixed), plural(len(fixed), "file", "files"))
+			// Report what the fixes left, as a second run would.
+			if res, err = lint.Run(ctx, opts); err != nil {
+				return failure(stderr, err)
+			}
+		}
 	}
 
 	if err := writeFindings(o, res, catalogue, root, stdout); err != nil {
@@ -157,6 +194,48 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	return exitStatus(res, o.failOn)
+}
+
+// fixFiles applies the first suggested fix of every reported finding to the files on disk
+// and returns the original and the fixed content of each file that changes. Stdin and files
+// of a --base revision are never fixed.
+func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
+	original = map[string][]byte{}
+	var fixable []lint.Finding
+	for _, f := range res.Findings {
+		if len(f.Fixes) == 0 {
+			continue
+		}
+		edits := f.Fixes[0].Edits
+		ok := len(edits) > 0
+		for _, e := range edits {
+			if e.File == "-" || !fileExists(e.File) {
+				ok = false
+				break
+			}
+			if _, seen := original[e.File]; !seen {
+				// The loader keeps File.Data without a byte order mark; fixes apply to the bytes
+				// on disk, which ApplyFixes reads BOM-aware.
+				data, err := os.ReadFile(e.File)
+				if err != nil {
+					return nil, nil, fmt.Errorf("cannot read %s to fix it: %w", e.File, unwrapPathError(err))
+				}
+				original[e.File] = data
+			}
+		}
+		if ok {
+			fixable = append(fixable, f)
+		}
+	}
+	fixed, err = lint.ApplyFixes(original, fixable)
+	return original, fixed, err
+}
+
+// fileExists reports whether path names a regular file in the working tree (a file of a
+// --base revision is named REV:path and is not one).
+func fileExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // unwrapPathError drops the operation and path of an *os.PathError, which the message

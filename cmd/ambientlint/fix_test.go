@@ -1,0 +1,120 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixable is a tree with one finding of each kind that has an unambiguous fix, and a file
+// with no fixable finding that must not be touched.
+var fixable = map[string]string{
+	"ns.yaml": `# the example namespace
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: example-api
+  labels:
+    istio.io/dataplane-mode: Ambient   # a comment that must survive
+`,
+	"waypoint.yaml": `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: example-api-waypoint
+  namespace: example-api
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+    - name: mesh
+      port: 15009
+      protocol: HBONE
+`,
+	"untouched.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: example-api
+data:
+  key: "value"
+`,
+}
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestDiffPrintsTheFixesAndWritesNothing(t *testing.T) {
+	dir := writeTree(t, fixable)
+	r := ambientlint(t, dir, "", "--diff", "--repo-root", dir, ".")
+	if r.code != exitFindings {
+		t.Errorf("exit status %d, want %d (the findings are still there); stderr:\n%s", r.code, exitFindings, r.stderr)
+	}
+	for _, want := range []string{
+		"--- a/ns.yaml", "+++ b/ns.yaml",
+		"-    istio.io/dataplane-mode: Ambient   # a comment that must survive",
+		"+    istio.io/dataplane-mode: ambient   # a comment that must survive",
+		"-      port: 15009", "+      port: 15008",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the diff lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "untouched.yaml") {
+		t.Errorf("the diff names a file without fixes:\n%s", r.stdout)
+	}
+	for name, content := range fixable {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(got) != content {
+			t.Errorf("--diff changed %s", name)
+		}
+	}
+}
+
+func TestFixWritesOnlyFixedFilesAndASecondRunChangesNothing(t *testing.T) {
+	dir := writeTree(t, fixable)
+	untouched := filepath.Join(dir, "untouched.yaml")
+	before, err := os.Stat(untouched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ambientlint(t, dir, "", "--fix", "--repo-root", dir, ".")
+	if r.code != exitOK {
+		t.Errorf("exit status %d after --fix, want %d; stdout:\n%s\nstderr:\n%s", r.code, exitOK, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "fixed 2 files") {
+		t.Errorf("stderr does not say what was fixed:\n%s", r.stderr)
+	}
+	wantNS := strings.Replace(fixable["ns.yaml"], "Ambient ", "ambient ", 1)
+	if got, _ := os.ReadFile(filepath.Join(dir, "ns.yaml")); string(got) != wantNS {
+		t.Errorf("ns.yaml after --fix:\n%s\nwant:\n%s", got, wantNS)
+	}
+	wantWP := strings.Replace(fixable["waypoint.yaml"], "15009", "15008", 1)
+	if got, _ := os.ReadFile(filepath.Join(dir, "waypoint.yaml")); string(got) != wantWP {
+		t.Errorf("waypoint.yaml after --fix:\n%s\nwant:\n%s", got, wantWP)
+	}
+	after, err := os.Stat(untouched)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("--fix rewrote untouched.yaml, which had no fix")
+	}
+
+	again := ambientlint(t, dir, "", "--diff", "--repo-root", dir, ".")
+	if again.stdout != "" {
+		t.Errorf("a second run still has fixes to make:\n%s", again.stdout)
+	}
+}
+
+func TestFixRefusesStdinAndDiffTogether(t *testing.T) {
+	for _, args := range [][]string{{"--fix", "-"}, {"--diff", "-"}, {"--fix", "--diff", "."}} {
+		if r := ambientlint(t, "", "", args...); r.code != exitError {
+			t.Errorf("ambientlint %v: exit status %d, want %d", args, r.code, exitError)
+		}
+	}
+}
