@@ -60,6 +60,7 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 	if lang != "JSON" {
 		res.directives = commentDirectives(f)
 	}
+	templated := bytes.Contains(data, []byte("{{"))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for doc := 0; ; doc++ {
 		var n yaml.Node
@@ -68,10 +69,23 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 			break
 		}
 		if err != nil {
-			if bytes.Contains(data, []byte("{{")) && bytes.Contains(data, []byte("}}")) {
+			if templated && bytes.Contains(data, []byte("}}")) {
 				// A template (Go, Helm, Jinja) rather than a manifest: nothing to lint, and
 				// nothing the author can fix by quoting.
 				break
+			}
+			if safe, ok := unbraceVariables(data); ok && !bytes.Equal(safe, data) {
+				// Flux substitutes ${VAR} in the text before anything parses it, so a file
+				// whose only syntax error is a variable in a flow collection ([a.${X}:80])
+				// is valid once applied: parse it with the same-length $(VAR), which is
+				// just as opaque, and keep every position.
+				// Its own syntax errors, if any, are the file's real ones.
+				retry := d.parseFile(&File{Path: f.Path, Data: safe}, lang)
+				for _, o := range retry.objects {
+					o.File = f
+				}
+				retry.file, retry.directives = f, res.directives
+				return retry
 			}
 			line, col, msg := yamlErrorPos(err, data)
 			res.findings = append(res.findings, loadFinding(Position{File: f.Path, Line: line, Column: col}, ObjectRef{},
@@ -87,6 +101,9 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 		}
 		if root.Kind != yaml.MappingNode {
 			continue
+		}
+		if templated {
+			unparseTemplateActions(root)
 		}
 		d.document(&res, root, doc)
 	}
@@ -449,4 +466,50 @@ func firstInvalidUTF8(data []byte) int {
 		i += n
 	}
 	return 0
+}
+
+// unbraceVariables rewrites every ${…} of data as $(…), of the same length, and reports
+// whether there was one.
+func unbraceVariables(data []byte) ([]byte, bool) {
+	if !bytes.Contains(data, []byte("${")) {
+		return nil, false
+	}
+	out := bytes.Clone(data)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] != '$' || out[i+1] != '{' {
+			continue
+		}
+		j := bytes.IndexAny(out[i+2:], "}\n")
+		if j < 0 || out[i+2+j] != '}' {
+			continue
+		}
+		out[i+1], out[i+2+j] = '(', ')'
+		i += 2 + j
+	}
+	return out, true
+}
+
+// unparseTemplateActions turns a template action written unquoted as a value, which YAML
+// reads as a flow mapping in a flow mapping ({{ .name }} is {{.name: null}: null}), back
+// into the opaque string it stands for, so that `name: {{ .app_namespace }}` in a template
+// kept outside a chart is not reported as a map where a string belongs.
+func unparseTemplateActions(n *yaml.Node) {
+	for _, c := range n.Content {
+		if isTemplateAction(c) {
+			inner := c.Content[0]
+			c.Kind, c.Style, c.Tag, c.Content = yaml.ScalarNode, 0, "!!str", nil
+			c.Value = "{{ " + inner.Content[0].Value + " }}"
+			continue
+		}
+		unparseTemplateActions(c)
+	}
+}
+
+func isTemplateAction(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode || n.Style&yaml.FlowStyle == 0 || len(n.Content) != 2 {
+		return false
+	}
+	k, v := n.Content[0], n.Content[1]
+	return k.Kind == yaml.MappingNode && k.Style&yaml.FlowStyle != 0 && len(k.Content) == 2 &&
+		k.Content[0].Kind == yaml.ScalarNode && k.Content[1].ShortTag() == "!!null" && v.ShortTag() == "!!null"
 }
