@@ -3,7 +3,7 @@
 // resolution of a pod's effective data plane mode from its own and its namespace's labels,
 // and the checks of label values and keys the linter reports.
 //
-// It is the source of truth for these facts in ambientkit: the linter, the Rego bundle's data
-// and the readiness probes take them from here. [WriteYAML] writes the objects the SDK builds
-// as the YAML a person would commit to a GitOps repository.
+// It is the source of truth for these facts in ambientkit: the linters (ambientlint and
+// ambientvet) and the readiness probes take them from here. [WriteYAML] writes the objects
+// the SDK builds as the YAML a person would commit to a GitOps repository.
 package ambient
