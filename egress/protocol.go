@@ -1,6 +1,10 @@
 package egress
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ambientkit/ambientkit/internal/textdist"
+)
 
 // protocols are the port protocols Istio knows, spelled as Istio spells them
 // (istio/istio pkg/config/protocol). Istio parses them case-insensitively. HBONE is not among
@@ -45,35 +49,9 @@ func isTCP(p string) bool {
 func suggestProtocol(p string) string {
 	best, bestD := "", 3
 	for _, k := range protocols {
-		if d := distance(strings.ToUpper(strings.TrimSpace(p)), strings.ToUpper(k)); d < bestD {
+		if d := textdist.Distance(strings.ToUpper(strings.TrimSpace(p)), strings.ToUpper(k)); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-// distance is the optimal string alignment distance between a and b: the Levenshtein
-// distance, with a swap of two neighbouring characters ("TSL" for "TLS") counting as one edit.
-func distance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

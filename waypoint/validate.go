@@ -11,6 +11,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/internal/textdist"
 )
 
 // A Problem is something that keeps a Gateway from working as a waypoint.
@@ -174,35 +175,9 @@ func closest(v string, allowed []string) string {
 	best, bestD := "", 3
 	lv := strings.ToLower(strings.TrimSpace(v))
 	for _, a := range allowed {
-		if d := distance(lv, a); d < bestD {
+		if d := textdist.Distance(lv, a); d < bestD {
 			best, bestD = a, d
 		}
 	}
 	return best
-}
-
-// distance is the optimal string alignment distance between a and b: the Levenshtein
-// distance, with a swap of two neighbouring characters ("TSL" for "TLS") counting as one edit.
-func distance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
