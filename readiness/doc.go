@@ -4,10 +4,13 @@
 // It is built in two layers, in the manner of kstatus. The evaluators ([GatewayAPICRDs],
 // [IstioCRDs], [Istiod], [IstioCNI], [Ztunnel], [Waypoint], [WaypointBindings], [Enrollment],
 // [Kiali]) are pure functions over typed objects that return a [Result]: Ready, NotReady or
-// Unknown, a reason and a remediation line. The [Probe] fetches what they need with list calls (by label selector and namespace,
-// paginated, never one request per Pod) and assembles a [Report]; [Probe.Wait] keeps the same
-// objects in informer caches, fed by watches, and re-evaluates on every change until the mesh
-// is ready or the context ends.
+// Unknown, a reason and a remediation line. The [Probe] fetches what they need with list calls
+// (by label selector and namespace, paginated, never one request per Pod) and assembles a
+// [Report]; [Probe.Wait] keeps the same objects in informer caches, fed by watches, and
+// re-evaluates on every change until the mesh is ready or the context ends. The probe reads
+// through client-go's dynamic client and converts what it gets into the typed objects the
+// evaluators take, so that linking the package does not link the generated clientsets, whose
+// scheme registration would slow the start of every program that imports it.
 //
 // The DaemonSet checks are strict, like istioctl's install wait rather than Helm's: every
 // scheduled node must run an updated, ready Pod. Helm's --wait accepts a DaemonSet whose ready

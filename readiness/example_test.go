@@ -8,6 +8,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/ambientkit/ambientkit/readiness"
@@ -69,4 +70,28 @@ func ExampleProbe_Wait() {
 	for _, c := range report.Checks {
 		fmt.Printf("%-20s %-8s %s\n", c.Name, c.Status, c.Reason)
 	}
+}
+
+// A program that already holds a dynamic client can share it with the probe; without a REST
+// client the probe skips its reachability check and reports an unreachable cluster as
+// Unknown checks.
+func ExampleNewForClients() {
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		clientcmd.NewDefaultClientConfigLoadingRules(), nil).ClientConfig()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	probe := readiness.NewForClients(readiness.Clients{Dynamic: client}, readiness.Options{})
+	report, err := probe.Check(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(report.Progress())
 }

@@ -2,20 +2,18 @@ package readiness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	istionetworking "istio.io/client-go/pkg/apis/networking/v1"
-	istioclient "istio.io/client-go/pkg/clientset/versioned"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	apiextclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
-	gatewayclient "sigs.k8s.io/gateway-api/pkg/client/clientset/versioned"
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/kiali"
@@ -34,12 +32,14 @@ type Options struct {
 	PageSize int64
 }
 
-// Clients are the clientsets a [Probe] reads the cluster with.
+// Clients are what a [Probe] reads the cluster with.
 type Clients struct {
-	Kube       kubernetes.Interface
-	APIExt     apiextclient.Interface
-	GatewayAPI gatewayclient.Interface
-	Istio      istioclient.Interface
+	// Dynamic lists and watches every kind the probe reads; the probe converts what it
+	// returns into the typed objects the evaluators take.
+	Dynamic dynamic.Interface
+	// REST, when not nil, asks the API server for its version before a check, to tell an
+	// unreachable cluster from missing permissions.
+	REST rest.Interface
 }
 
 // Probe reads a live cluster and evaluates its readiness for ambient mode.
@@ -49,25 +49,37 @@ type Probe struct {
 }
 
 // New returns a Probe that reads the cluster cfg points at.
+//
+// It reads through client-go's dynamic client rather than the generated clientsets of
+// Kubernetes, the Gateway API and Istio: their scheme packages register every API group at
+// program start, which every run of a program that links the probe would pay, whether it
+// reads a cluster or not.
+//
+// When cfg sets no client-side rate limit (QPS 0 and no RateLimiter), the probe sets none,
+// as controller-runtime's configuration loader does, and relies on the API server's priority
+// and fairness: a check makes a bounded number of requests (a constant plus a few per
+// namespace), and client-go's default of 5 per second in bursts of 10 would stretch one
+// check by seconds.
 func New(cfg *rest.Config, opts Options) (*Probe, error) {
+	dcfg := dynamic.ConfigFor(cfg)
+	if dcfg.QPS == 0 && dcfg.RateLimiter == nil {
+		dcfg.QPS = -1
+	}
+	hc, err := rest.HTTPClientFor(dcfg)
+	if err != nil {
+		return nil, fmt.Errorf("building the HTTP client for %s: %w", cfg.Host, err)
+	}
 	var c Clients
-	var err error
-	if c.Kube, err = kubernetes.NewForConfig(cfg); err != nil {
+	if c.Dynamic, err = dynamic.NewForConfigAndClient(dcfg, hc); err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client for %s: %w", cfg.Host, err)
 	}
-	if c.APIExt, err = apiextclient.NewForConfig(cfg); err != nil {
-		return nil, fmt.Errorf("building the apiextensions client for %s: %w", cfg.Host, err)
-	}
-	if c.GatewayAPI, err = gatewayclient.NewForConfig(cfg); err != nil {
-		return nil, fmt.Errorf("building the Gateway API client for %s: %w", cfg.Host, err)
-	}
-	if c.Istio, err = istioclient.NewForConfig(cfg); err != nil {
-		return nil, fmt.Errorf("building the Istio client for %s: %w", cfg.Host, err)
+	if c.REST, err = rest.UnversionedRESTClientForConfigAndClient(dcfg, hc); err != nil {
+		return nil, fmt.Errorf("building the REST client for %s: %w", cfg.Host, err)
 	}
 	return NewForClients(c, opts), nil
 }
 
-// NewForClients returns a Probe that reads the cluster through c.
+// NewForClients returns a Probe that reads the cluster through c; c.Dynamic is required.
 func NewForClients(c Clients, opts Options) *Probe {
 	return &Probe{c: c, opts: opts}
 }
@@ -87,11 +99,13 @@ func (p *Probe) Check(ctx context.Context) (Report, error) {
 // ping asks the API server for its version, which every authenticated identity may read, to
 // tell an unreachable cluster from missing permissions.
 func (p *Probe) ping(ctx context.Context) error {
-	rc := p.c.Kube.Discovery().RESTClient()
-	if rc == nil {
+	if p.c.Dynamic == nil {
+		return errors.New("reading the cluster: the probe has no dynamic client")
+	}
+	if p.c.REST == nil {
 		return nil
 	}
-	if err := rc.Get().AbsPath("/version").Do(ctx).Error(); err != nil {
+	if err := p.c.REST.Get().AbsPath("/version").Do(ctx).Error(); err != nil {
 		return fmt.Errorf("reaching the API server: %w", err)
 	}
 	return nil
@@ -100,62 +114,59 @@ func (p *Probe) ping(ctx context.Context) error {
 // The queries the probe makes.
 
 func (p *Probe) qCRDs() query {
-	return newQuery("customresourcedefinitions.apiextensions.k8s.io", "",
-		p.c.APIExt.ApiextensionsV1().CustomResourceDefinitions(), &apiextv1.CustomResourceDefinition{}, "", "")
+	return newQuery[apiextv1.CustomResourceDefinition](p, apiextv1.SchemeGroupVersion.WithResource("customresourcedefinitions"), "", "", "")
 }
 
 func (p *Probe) qDeployments(label string) query {
-	return newQuery("deployments.apps", "", p.c.Kube.AppsV1().Deployments(""), &appsv1.Deployment{}, label, "")
+	return newQuery[appsv1.Deployment](p, appsv1.SchemeGroupVersion.WithResource("deployments"), "", label, "")
 }
 
 func (p *Probe) qDaemonSets(label string) query {
-	return newQuery("daemonsets.apps", "", p.c.Kube.AppsV1().DaemonSets(""), &appsv1.DaemonSet{}, label, "")
+	return newQuery[appsv1.DaemonSet](p, appsv1.SchemeGroupVersion.WithResource("daemonsets"), "", label, "")
 }
 
 func (p *Probe) qGateways() query {
-	return newQuery("gateways.gateway.networking.k8s.io", "", p.c.GatewayAPI.GatewayV1().Gateways(""), &gatewayv1.Gateway{}, "", "")
+	return newQuery[gatewayv1.Gateway](p, gatewayv1.SchemeGroupVersion.WithResource("gateways"), "", "", "")
 }
 
 func (p *Probe) qNamespaces(label, field string) query {
-	return newQuery("namespaces", "", p.c.Kube.CoreV1().Namespaces(), &corev1.Namespace{}, label, field)
+	return newQuery[corev1.Namespace](p, corev1.SchemeGroupVersion.WithResource("namespaces"), "", label, field)
 }
 
 func (p *Probe) qPods(ns string) query {
-	return newQuery("pods", ns, p.c.Kube.CoreV1().Pods(ns), &corev1.Pod{}, "", "")
+	return newQuery[corev1.Pod](p, corev1.SchemeGroupVersion.WithResource("pods"), ns, "", "")
 }
 
 func (p *Probe) qReplicaSets(ns string) query {
-	return newQuery("replicasets.apps", ns, p.c.Kube.AppsV1().ReplicaSets(ns), &appsv1.ReplicaSet{}, "", "")
+	return newQuery[appsv1.ReplicaSet](p, appsv1.SchemeGroupVersion.WithResource("replicasets"), ns, "", "")
 }
 
 func (p *Probe) qServices(ns, label, field string) query {
-	return newQuery("services", ns, p.c.Kube.CoreV1().Services(ns), &corev1.Service{}, label, field)
+	return newQuery[corev1.Service](p, corev1.SchemeGroupVersion.WithResource("services"), ns, label, field)
 }
 
 func (p *Probe) qServiceEntries(ns string) query {
-	return newQuery("serviceentries.networking.istio.io", ns, p.c.Istio.NetworkingV1().ServiceEntries(ns),
-		&istionetworking.ServiceEntry{}, "", "")
+	return newQuery[istionetworking.ServiceEntry](p, istionetworking.SchemeGroupVersion.WithResource("serviceentries"), ns, "", "")
 }
 
 func (p *Probe) qIngresses() query {
-	return newQuery("ingresses.networking.k8s.io", "", p.c.Kube.NetworkingV1().Ingresses(""), &networkingv1.Ingress{}, "", "")
+	return newQuery[networkingv1.Ingress](p, networkingv1.SchemeGroupVersion.WithResource("ingresses"), "", "", "")
 }
 
 func (p *Probe) qHTTPRoutes() query {
-	return newQuery("httproutes.gateway.networking.k8s.io", "", p.c.GatewayAPI.GatewayV1().HTTPRoutes(""), &gatewayv1.HTTPRoute{}, "", "")
+	return newQuery[gatewayv1.HTTPRoute](p, gatewayv1.SchemeGroupVersion.WithResource("httproutes"), "", "", "")
 }
 
 func (p *Probe) qGRPCRoutes() query {
-	return newQuery("grpcroutes.gateway.networking.k8s.io", "", p.c.GatewayAPI.GatewayV1().GRPCRoutes(""), &gatewayv1.GRPCRoute{}, "", "")
+	return newQuery[gatewayv1.GRPCRoute](p, gatewayv1.SchemeGroupVersion.WithResource("grpcroutes"), "", "", "")
 }
 
 func (p *Probe) qTLSRoutes() query {
-	return newQuery("tlsroutes.gateway.networking.k8s.io", "", p.c.GatewayAPI.GatewayV1().TLSRoutes(""), &gatewayv1.TLSRoute{}, "", "")
+	return newQuery[gatewayv1.TLSRoute](p, gatewayv1.SchemeGroupVersion.WithResource("tlsroutes"), "", "", "")
 }
 
 func (p *Probe) qVirtualServices() query {
-	return newQuery("virtualservices.networking.istio.io", "", p.c.Istio.NetworkingV1().VirtualServices(""),
-		&istionetworking.VirtualService{}, "", "")
+	return newQuery[istionetworking.VirtualService](p, istionetworking.SchemeGroupVersion.WithResource("virtualservices"), "", "", "")
 }
 
 // Label selectors of the probe's queries.

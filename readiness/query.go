@@ -11,8 +11,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/pager"
 )
 
@@ -20,18 +23,45 @@ import (
 // for all) and selectors. The same query is listed once by [Probe.Check] and kept in an
 // informer by [Probe.Wait].
 type query struct {
-	// resource is plural.group ("daemonsets.apps", "pods"), as RBAC rules name it.
-	resource  string
+	gvr       schema.GroupVersionResource
 	namespace string
 	label     string
 	field     string
-	example   runtime.Object
-	list      func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error)
-	watch     func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
+	client    dynamic.ResourceInterface
+	// convert makes the typed object the evaluators take out of one the dynamic client
+	// returned.
+	convert func(*unstructured.Unstructured) (runtime.Object, error)
+}
+
+// newQuery returns the query of the objects of kind T, served as gvr, in namespace ("" for all
+// namespaces, or for a cluster-scoped kind) and matching the selectors.
+func newQuery[T any, P interface {
+	*T
+	runtime.Object
+}](p *Probe, gvr schema.GroupVersionResource, namespace, label, field string) query {
+	q := query{
+		gvr: gvr, namespace: namespace, label: label, field: field,
+		convert: func(u *unstructured.Unstructured) (runtime.Object, error) {
+			obj := P(new(T))
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.UnstructuredContent(), obj); err != nil {
+				return nil, fmt.Errorf("decoding %s: %w", cache.NewObjectName(u.GetNamespace(), u.GetName()), err)
+			}
+			return obj, nil
+		},
+	}
+	if p.c.Dynamic != nil {
+		q.client = p.c.Dynamic.Resource(gvr).Namespace(namespace)
+	}
+	return q
+}
+
+// resource is plural.group ("daemonsets.apps", "pods"), as RBAC rules name it.
+func (q query) resource() string {
+	return q.gvr.GroupResource().String()
 }
 
 func (q query) key() string {
-	return q.resource + "|" + q.namespace + "|" + q.label + "|" + q.field
+	return q.gvr.String() + "|" + q.namespace + "|" + q.label + "|" + q.field
 }
 
 func (q query) options() metav1.ListOptions {
@@ -43,22 +73,6 @@ func (q query) scope() string {
 		return "at the cluster scope"
 	}
 	return "in namespace " + q.namespace
-}
-
-// listWatcher is the List and Watch half of a typed client-go client.
-type listWatcher[L runtime.Object] interface {
-	List(ctx context.Context, opts metav1.ListOptions) (L, error)
-	Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
-}
-
-func newQuery[L runtime.Object](resource, namespace string, c listWatcher[L], example runtime.Object, label, field string) query {
-	return query{
-		resource: resource, namespace: namespace, label: label, field: field, example: example,
-		list: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-			return c.List(ctx, opts)
-		},
-		watch: c.Watch,
-	}
 }
 
 // getter returns the objects a query selects, sorted by namespace and name.
@@ -77,14 +91,22 @@ type listGetter struct {
 
 func (g listGetter) get(ctx context.Context, q query) ([]runtime.Object, error) {
 	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-		return q.list(ctx, opts)
+		return q.client.List(ctx, opts)
 	})
 	if g.pageSize > 0 {
 		p.PageSize = g.pageSize
 	}
 	var out []runtime.Object
 	err := p.EachListItem(ctx, q.options(), func(o runtime.Object) error {
-		out = append(out, o)
+		u, ok := o.(*unstructured.Unstructured)
+		if !ok {
+			return fmt.Errorf("listing %s: got a %T, not an object", q.resource(), o)
+		}
+		t, err := q.convert(u)
+		if err != nil {
+			return err
+		}
+		out = append(out, t)
 		return nil
 	})
 	if err != nil {
@@ -134,7 +156,7 @@ var forbiddenVerb = regexp.MustCompile(`cannot (\w+) resource`)
 func errResult(err error, q query) Result {
 	switch {
 	case errors.Is(err, errPending):
-		return Result{Status: Unknown, Reason: fmt.Sprintf("waiting for the first list of %s %s", q.resource, q.scope())}
+		return Result{Status: Unknown, Reason: fmt.Sprintf("waiting for the first list of %s %s", q.resource(), q.scope())}
 	case apierrors.IsForbidden(err):
 		verb := "list"
 		if m := forbiddenVerb.FindStringSubmatch(err.Error()); m != nil {
@@ -142,12 +164,12 @@ func errResult(err error, q query) Result {
 		}
 		return Result{
 			Status: Unknown,
-			Reason: fmt.Sprintf("forbidden: cannot %s %s %s", verb, q.resource, q.scope()),
+			Reason: fmt.Sprintf("forbidden: cannot %s %s %s", verb, q.resource(), q.scope()),
 			Remediation: fmt.Sprintf("grant %q on %s to the identity running the check (see examples/ready-hook)",
-				verb, q.resource),
+				verb, q.resource()),
 		}
 	}
-	return Result{Status: Unknown, Reason: fmt.Sprintf("listing %s %s: %v", q.resource, q.scope(), err)}
+	return Result{Status: Unknown, Reason: fmt.Sprintf("listing %s %s: %v", q.resource(), q.scope(), err)}
 }
 
 // missingKind reports whether err says the API server does not serve the resource at all

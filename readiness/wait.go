@@ -9,8 +9,11 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -30,7 +33,7 @@ func (p *Probe) Wait(ctx context.Context, progress func(Report)) (Report, error)
 		return Report{}, err
 	}
 	ictx, stop := context.WithCancel(ctx)
-	g := newInformerGetter(ictx)
+	g := newInformerGetter(ictx, p.c.Dynamic)
 	defer func() {
 		stop()
 		g.wait()
@@ -72,18 +75,31 @@ func (p *Probe) Wait(ctx context.Context, progress func(Report)) (Report, error)
 // informerGetter answers queries from informer caches, starting an informer the first time a
 // query is asked for.
 type informerGetter struct {
-	ctx     context.Context
+	ctx context.Context
+	// client is the dynamic client the queries use; it tells the informers whether it
+	// supports streaming lists.
+	client  dynamic.Interface
 	mu      sync.Mutex
 	sources map[string]*source
 	changed chan struct{}
 	running sync.WaitGroup
 }
 
-// source is one informer and the last error its list or watch returned.
+// source is one informer, the last error its list or watch returned, and the typed objects
+// converted from its cache so far.
 type source struct {
-	inf cache.SharedIndexInformer
-	mu  sync.Mutex
-	err error
+	q     query
+	inf   cache.SharedIndexInformer
+	mu    sync.Mutex
+	err   error
+	typed map[cache.ObjectName]typedObject
+}
+
+// typedObject is the typed form of one version of a cached object.
+type typedObject struct {
+	uid             types.UID
+	resourceVersion string
+	obj             runtime.Object
 }
 
 func (s *source) setErr(err error) {
@@ -102,8 +118,8 @@ func (s *source) lastErr() error {
 	return s.err
 }
 
-func newInformerGetter(ctx context.Context) *informerGetter {
-	return &informerGetter{ctx: ctx, sources: map[string]*source{}, changed: make(chan struct{}, 1)}
+func newInformerGetter(ctx context.Context, client dynamic.Interface) *informerGetter {
+	return &informerGetter{ctx: ctx, client: client, sources: map[string]*source{}, changed: make(chan struct{}, 1)}
 }
 
 func (g *informerGetter) notify() {
@@ -128,14 +144,40 @@ func (g *informerGetter) get(_ context.Context, q query) ([]runtime.Object, erro
 	if !synced {
 		return nil, errPending
 	}
-	items := s.inf.GetStore().List()
-	out := make([]runtime.Object, 0, len(items))
-	for _, it := range items {
-		if o, ok := it.(runtime.Object); ok {
-			out = append(out, o)
-		}
+	out, err := s.objects()
+	if err != nil {
+		return nil, err
 	}
 	sortObjects(out)
+	return out, nil
+}
+
+// objects returns the typed objects of the informer's cache. An object is converted once per
+// version: Wait re-evaluates on every change, and most objects have not changed.
+func (s *source) objects() ([]runtime.Object, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items := s.inf.GetStore().List()
+	out := make([]runtime.Object, 0, len(items))
+	typed := make(map[cache.ObjectName]typedObject, len(items))
+	for _, it := range items {
+		u, ok := it.(*unstructured.Unstructured)
+		if !ok {
+			continue
+		}
+		name := cache.NewObjectName(u.GetNamespace(), u.GetName())
+		t, ok := s.typed[name]
+		if !ok || t.uid != u.GetUID() || t.resourceVersion != u.GetResourceVersion() {
+			obj, err := s.q.convert(u)
+			if err != nil {
+				return nil, err
+			}
+			t = typedObject{uid: u.GetUID(), resourceVersion: u.GetResourceVersion(), obj: obj}
+		}
+		typed[name] = t
+		out = append(out, t.obj)
+	}
+	s.typed = typed
 	return out, nil
 }
 
@@ -143,14 +185,17 @@ func (g *informerGetter) start(q query) *source {
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 			opts.LabelSelector, opts.FieldSelector = q.label, q.field
-			return q.list(ctx, opts)
+			return q.client.List(ctx, opts)
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			opts.LabelSelector, opts.FieldSelector = q.label, q.field
-			return q.watch(ctx, opts)
+			return q.client.Watch(ctx, opts)
 		},
 	}
-	s := &source{inf: cache.NewSharedIndexInformer(lw, q.example, 0, cache.Indexers{})}
+	// The wrapper lets a client that cannot stream lists (a fake) turn streaming off, as
+	// client-go's own informers do.
+	s := &source{q: q, inf: cache.NewSharedIndexInformer(cache.ToListWatcherWithWatchListSemantics(lw, g.client),
+		&unstructured.Unstructured{}, 0, cache.Indexers{})}
 	// Errors are data here: they surface as Unknown checks rather than log lines.
 	_ = s.inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		s.setErr(err)
