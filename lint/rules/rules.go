@@ -31,5 +31,6 @@ func All() []*lint.Rule {
 		InvalidServiceEntry,
 		UnclassifiedEgress,
 		ServiceEntryNeedsAddresses,
+		RawIstioKey,
 	}
 }

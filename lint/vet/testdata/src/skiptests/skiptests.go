@@ -1,0 +1,2 @@
+// Package skiptests has keys only in its tests, which are not checked by default.
+package skiptests
