@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 )
 
 //go:generate sh -c "go run . rules --format markdown > ../../docs/rules.md"
@@ -19,15 +18,11 @@ const (
 )
 
 func main() {
-	// A run's live heap is mostly YAML nodes, kept for their positions. Without a limit the
-	// collector lets the heap double before it runs; with one, a 10,000-object repository
-	// stays under 200 MiB at little cost in time. GOMEMLIMIT still wins when set.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
-	}
+	stopTuning := tuneMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	stopTuning()
 	os.Exit(code)
 }
 
