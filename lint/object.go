@@ -2,6 +2,8 @@ package lint
 
 import (
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -61,8 +63,36 @@ func (o *Object) posOf(n *yaml.Node) Position {
 	}
 	if n != nil {
 		p.Line, p.Column = n.Line, n.Column
+		if w := scalarWidth(n); w > 0 {
+			p.EndLine, p.EndColumn = n.Line, n.Column+w
+		}
 	}
 	return p
+}
+
+// scalarWidth returns how many columns a one-line scalar takes in the source (with its
+// quotes), or 0 when that cannot be told from the node: block scalars, multi-line or escaped
+// values.
+func scalarWidth(n *yaml.Node) int {
+	if n.Kind != yaml.ScalarNode || n.Value == "" || strings.ContainsAny(n.Value, "\n\r\t\\") {
+		return 0
+	}
+	w := utf8.RuneCountInString(n.Value)
+	switch n.Style {
+	case 0:
+		return w
+	case yaml.DoubleQuotedStyle:
+		if strings.ContainsRune(n.Value, '"') {
+			return 0
+		}
+		return w + 2
+	case yaml.SingleQuotedStyle:
+		if strings.ContainsRune(n.Value, '\'') {
+			return 0
+		}
+		return w + 2
+	}
+	return 0
 }
 
 // walk follows path from n; it returns the node found (nil if the path breaks) and the
