@@ -6,6 +6,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/ambientkit/ambientkit/internal/textdist"
 )
 
 // newFlagSet returns a flag set that reports nothing itself: errors and usage are printed by
@@ -98,8 +100,24 @@ func (f choiceFlag) Set(s string) error {
 var singleDash = regexp.MustCompile(`(^|\s)-([a-z][a-z0-9-]*)`)
 
 // flagError rewrites a flag package error to name flags as users type them, --name.
-func flagError(err error) error {
+func flagError(fs *flag.FlagSet, err error) error {
 	msg := singleDash.ReplaceAllString(err.Error(), "$1--$2")
 	msg = strings.Replace(msg, "flag provided but not defined", "unknown flag", 1)
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		if s := nearestFlag(fs, name); s != "" {
+			msg += fmt.Sprintf(" (did you mean --%s?)", s)
+		}
+	}
 	return fmt.Errorf("%s", msg)
+}
+
+// nearestFlag returns the flag of fs whose name is within two edits of name, or "".
+func nearestFlag(fs *flag.FlagSet, name string) string {
+	best, bestD := "", 3
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := textdist.Distance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
 }

@@ -116,7 +116,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitOK
 	}
 	if err != nil {
-		return usageError(stderr, "ambientlint", flagError(err))
+		return usageError(stderr, "ambientlint", flagError(fs, err))
 	}
 	if o.version {
 		return runVersion(nil, stdout, stderr)

@@ -46,7 +46,7 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return exitOK
 	}
 	if err != nil {
-		return usageError(stderr, "ambientlint order", flagError(err))
+		return usageError(stderr, "ambientlint order", flagError(fs, err))
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}

@@ -81,7 +81,7 @@ func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitOK
 	}
 	if err != nil {
-		return usageError(stderr, "ambientlint ready", flagError(err))
+		return usageError(stderr, "ambientlint ready", flagError(fs, err))
 	}
 	if len(pos) > 0 {
 		return usageError(stderr, "ambientlint ready", fmt.Errorf("ready takes no arguments, got %q", pos[0]))

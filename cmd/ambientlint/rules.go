@@ -25,7 +25,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		return usageError(stderr, "ambientlint rules", flagError(err))
+		return usageError(stderr, "ambientlint rules", flagError(fs, err))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "ambientlint rules", fmt.Errorf("rules takes no arguments, got %q", fs.Arg(0)))
@@ -45,7 +45,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		return usageError(stderr, "ambientlint explain", flagError(err))
+		return usageError(stderr, "ambientlint explain", flagError(fs, err))
 	}
 	if fs.NArg() == 0 {
 		return usageError(stderr, "ambientlint explain", errors.New("explain needs a rule, such as AMB301 or wildcard-egress"))
