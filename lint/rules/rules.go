@@ -31,6 +31,8 @@ func All() []*lint.Rule {
 		InvalidServiceEntry,
 		UnclassifiedEgress,
 		ServiceEntryNeedsAddresses,
+		KialiExposed,
+		KialiAnonymous,
 		RawIstioKey,
 	}
 }

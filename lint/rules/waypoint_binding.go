@@ -181,14 +181,25 @@ func nearestName(name string, candidates []string) string {
 }
 
 // holdsNamespace reports whether the tree holds the manifests of namespace ns: some object
-// of the tree has ns as its effective namespace, and no Helm chart install of the tree
-// renders into ns (its objects are not visible, so a waypoint could come from it).
+// of the tree has ns as its effective namespace, no Helm chart install of the tree renders
+// into ns, and no Argo CD Application or Flux Kustomization targets ns with a source the tree
+// does not hold (another repository, an OCI artifact, a path that is not here). The objects
+// of such charts and sources are not visible, so a waypoint could come from them.
 func holdsNamespace(inv *lint.Inventory, ns string) bool {
 	if ns == "" || len(inv.InNamespace(ns)) == 0 {
 		return false
 	}
-	for _, c := range lint.ModelOf(inv).Charts {
+	m := lint.ModelOf(inv)
+	rendered := map[*lint.Unit]bool{} // units that render a chart the model knows of
+	for _, c := range m.Charts {
 		if c.Namespace == ns {
+			return false
+		}
+		rendered[c.Placement.Unit] = true
+	}
+	for _, u := range m.Units {
+		if (u.Kind == lint.ApplicationUnit || u.Kind == lint.KustomizationUnit) &&
+			u.TargetNamespace == ns && len(u.Paths) == 0 && !rendered[u] {
 			return false
 		}
 	}

@@ -46,13 +46,13 @@ func runWaypointCrossNamespaceDenied(p *lint.Pass) error {
 			continue // the binding namespace is unknown
 		}
 		gwObj := waypointGateway(inv, b.WaypointNamespace, b.Name)
-		gw := (*gatewayv1.Gateway)(nil)
-		if gwObj != nil {
-			gw = gateway(gwObj)
-		}
-		if gw == nil {
+		if gwObj == nil || gateway(gwObj) == nil {
 			continue
 		}
+		// Judge the Gateway in its effective namespace: kustomize, the Argo CD destination or
+		// the Flux targetNamespace place a Gateway that names none, and "Same" compares with it.
+		gw := gateway(gwObj).DeepCopy()
+		gw.Namespace = gwObj.Namespace
 		nsLabels, inTree := namespaceLabels(inv, b.Namespace)
 		ok, why := waypoint.Admits(gw, b.Namespace, nsLabels)
 		if ok || (!inTree && !judgeableWithoutLabels(gw)) || opaqueLabels(nsLabels) || opaqueSelector(gw) {

@@ -18,8 +18,10 @@ var WaypointNotFound = &lint.Rule{
 	Doc: `**What.** The label ` + "`istio.io/use-waypoint`" + ` on a Namespace, Service, ServiceEntry,
 WorkloadEntry, Pod or pod template names a waypoint, in the object's own namespace or in the
 one ` + "`istio.io/use-waypoint-namespace`" + ` names, and the tree defines no Gateway of that name
-there, although it holds that namespace's manifests (some object of the tree lives in it, and
-no Helm chart of the tree renders into it). Namespaces are the effective ones: kustomize's
+there, although it holds that namespace's manifests (some object of the tree lives in it, no
+Helm chart of the tree renders into it, and no Argo CD Application or Flux Kustomization
+targets it with a source the tree does not hold, such as another repository or an OCI
+artifact). Namespaces are the effective ones: kustomize's
 ` + "`namespace`" + `, the Argo CD destination, the Flux ` + "`targetNamespace`" + `. The value ` + "`none`" + `
 opts out of waypoints and is never reported; nor are values that hold an unresolved ` + "`${VAR}`" + `.
 
