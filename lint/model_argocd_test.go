@@ -211,3 +211,37 @@ spec:
 		}
 	})
 }
+
+func TestArgoPointReadsHooks(t *testing.T) {
+	tests := []struct {
+		name        string
+		annotations map[string]string
+		want        SyncPoint
+		run         bool
+	}{
+		{name: "a plain object syncs in the Sync phase", run: true,
+			want: SyncPoint{Phase: PhaseSync, Kind: "Job", KindRank: kindRank("Job")}},
+		{name: "a Helm pre-install hook runs in PreSync at its weight", run: true,
+			annotations: map[string]string{"helm.sh/hook": "pre-install", "helm.sh/hook-weight": "-3"},
+			want:        SyncPoint{Phase: PhasePreSync, Wave: -3, Kind: "Job", KindRank: kindRank("Job")}},
+		{name: "a Helm test hook does not run in a sync",
+			annotations: map[string]string{"helm.sh/hook": "test"},
+			want:        SyncPoint{Phase: PhaseSync, Kind: "Job", KindRank: kindRank("Job")}},
+		// gitops-engine pkg/sync/hook/helm: IsHook is false for helm.sh/hook: crd-install.
+		{name: "Helm's crd-install marks no hook, so the object syncs as usual", run: true,
+			annotations: map[string]string{"helm.sh/hook": "crd-install"},
+			want:        SyncPoint{Phase: PhaseSync, Kind: "Job", KindRank: kindRank("Job")}},
+		{name: "an Argo CD Skip hook is not applied",
+			annotations: map[string]string{"argocd.argoproj.io/hook": "Skip"},
+			want:        SyncPoint{Phase: PhaseSync, Kind: "Job", KindRank: kindRank("Job")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &Object{Ref: ObjectRef{Kind: "Job"}, Annotations: tt.annotations}
+			got, run := argoPointOK(o)
+			if diff := cmp.Diff(tt.want, got); diff != "" || run != tt.run {
+				t.Errorf("argoPointOK = %v (-want +got):\n%s", run, diff)
+			}
+		})
+	}
+}

@@ -56,7 +56,6 @@ func BuildModel(root string, objects []*Object, cfg *Config) (*Model, error) {
 		b.indexNames()
 		b.reset()
 		b.collectUnits()
-		b.linkDependencies()
 		b.resolveUnits()
 		b.placeObjects()
 		if !b.substitute() {
@@ -90,8 +89,8 @@ type builder struct {
 	// Per pass.
 	members map[string][]member // absolute file → units that apply it
 	claims  []claim
-	remotes []*Component // components from remote sources, placed later
-	unitsBy map[string]*Unit
+	remotes []*Component       // components from remote sources, placed later
+	unitsBy map[string][]*Unit // "Kind/namespace/name" → Flux units, in input order
 }
 
 // member says that a unit applies a file, with the namespace kustomize (or a Flux
@@ -159,7 +158,7 @@ func (b *builder) reset() {
 	b.members = map[string][]member{}
 	b.claims = nil
 	b.remotes = nil
-	b.unitsBy = map[string]*Unit{}
+	b.unitsBy = map[string][]*Unit{}
 	b.m.Units = []*Unit{{Kind: ImplicitUnit, Name: ""}}
 	b.m.Charts = nil
 	b.m.Components = nil
@@ -264,10 +263,11 @@ func (b *builder) collectUnits() {
 
 // linkDependencies reads every Flux unit's dependsOn and resolves it to units.
 func (b *builder) linkDependencies() {
-	b.unitsBy = map[string]*Unit{}
+	b.unitsBy = map[string][]*Unit{}
 	for _, u := range b.m.Units {
 		if u.IsFlux() {
-			b.unitsBy[u.Kind.String()+"/"+u.Namespace+"/"+u.Name] = u
+			k := u.Kind.String() + "/" + u.Namespace + "/" + u.Name
+			b.unitsBy[k] = append(b.unitsBy[k], u)
 		}
 	}
 	for _, u := range b.m.Units {
@@ -293,10 +293,56 @@ func (b *builder) linkDependencies() {
 				Ref:  ObjectRef{Kind: kind, Namespace: ns, Name: name},
 				Path: path, Pos: u.Object.Pos(path...),
 			}
-			dep.Unit = b.unitsBy[kind+"/"+ns+"/"+name]
+			dep.Unit = b.nearestUnit(u, b.unitsBy[kind+"/"+ns+"/"+name])
 			u.DependsOn = append(u.DependsOn, dep)
 		}
 	}
+}
+
+// nearestUnit picks, among the units of one name, the one u's dependsOn means. A
+// repository of several clusters defines the same Kustomizations once per cluster, and Flux
+// resolves dependsOn in the cluster the dependent lives in: prefer the candidate that shares
+// the most appliers with u, then the one whose file shares the most directories with u's,
+// then the first.
+func (b *builder) nearestUnit(u *Unit, cands []*Unit) *Unit {
+	if len(cands) <= 1 {
+		if len(cands) == 0 {
+			return nil
+		}
+		return cands[0]
+	}
+	var best *Unit
+	bestShared, bestDirs := -1, -1
+	for _, c := range cands {
+		shared := sharedAppliers(u, c)
+		dirs := sharedDirs(b.abs[u.Object.File], b.abs[c.Object.File])
+		if shared > bestShared || (shared == bestShared && dirs > bestDirs) {
+			best, bestShared, bestDirs = c, shared, dirs
+		}
+	}
+	return best
+}
+
+// sharedAppliers counts the units that apply both u and v (directly or not).
+func sharedAppliers(u, v *Unit) int {
+	n := 0
+	for x := u.Parent; x != nil; x = x.Parent {
+		if v.Within(x) {
+			n++
+		}
+	}
+	return n
+}
+
+// sharedDirs counts the leading directories two absolute file paths share.
+func sharedDirs(a, b string) int {
+	da := strings.Split(filepath.Dir(a), string(filepath.Separator))
+	db := strings.Split(filepath.Dir(b), string(filepath.Separator))
+	n := 0
+	for n < len(da) && n < len(db) && da[n] == db[n] {
+		n++
+	}
+	return n
 }
 
 // addMember records that u applies file (absolute), forcing namespace ns ("" for none).

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -93,16 +94,13 @@ func (b *builder) resolveNamespaces() {
 		}
 	}
 	// Flux references default to the referring object's namespace: use the effective one.
-	changed := false
 	for _, u := range b.m.Units[1:] {
 		if u.IsFlux() && u.Namespace == "" && u.Object.Namespace != "" {
 			u.Namespace = u.Object.Namespace
-			changed = true
 		}
 	}
-	if changed {
-		b.linkDependencies()
-	}
+	// Now that every unit knows its namespace and the units that apply it.
+	b.linkDependencies()
 }
 
 // objectComponent returns the mesh component an object of the tree is part of.
@@ -177,24 +175,9 @@ func (b *builder) detectComponents() {
 		}
 	}
 	for _, ci := range b.m.Charts {
-		k, ok := ChartComponent(ci)
-		if !ok {
-			continue
+		for _, k := range chartComponents(ci) {
+			out = append(out, chartComponent(ci, k))
 		}
-		p := ci.Placement
-		p.At.Kind, p.At.KindRank = crdKindFor(k), kindRank(crdKindFor(k))
-		if p.Unit.IsFlux() && p.Unit.Kind == KustomizationUnit {
-			p.At = fluxPoint(crdKindFor(k), "")
-		}
-		p.defines = componentDefines(k)
-		via := "chart " + ci.Chart
-		if ci.Version != "" {
-			via += " " + ci.Version
-		}
-		if ci.RepoURL != "" {
-			via += " from " + ci.RepoURL
-		}
-		out = append(out, &Component{Kind: k, Placement: p, Object: ci.Object, Chart: ci, Via: via, Pos: ci.Pos})
 	}
 	out = append(out, b.remotes...)
 	slices.SortStableFunc(out, func(x, y *Component) int {
@@ -202,6 +185,42 @@ func (b *builder) detectComponents() {
 			cmp.Compare(x.Pos.Column, y.Pos.Column))
 	})
 	b.m.Components = out
+}
+
+// chartComponents returns the mesh components a chart install installs: one for Istio's
+// base, istiod, cni and ztunnel charts; for Istio's ambient umbrella chart (whose
+// dependencies are base, cni, istiod unless enable.istiod is false, and ztunnel) all of
+// them.
+func chartComponents(ci *ChartInstall) []ComponentKind {
+	if k, ok := ChartComponent(ci); ok {
+		return []ComponentKind{k}
+	}
+	if ci.Chart != "ambient" || (!isIstioChartRepo(ci.RepoURL) && !ci.istioLocal) {
+		return nil
+	}
+	out := []ComponentKind{IstioBase}
+	if v, ok := ValueAt(ci.Values, "enable.istiod"); !ok || !strings.EqualFold(fmt.Sprint(v), "false") {
+		out = append(out, Istiod)
+	}
+	return append(out, IstioCNI, Ztunnel)
+}
+
+// chartComponent is component k as chart install ci installs it.
+func chartComponent(ci *ChartInstall, k ComponentKind) *Component {
+	p := ci.Placement
+	p.At.Kind, p.At.KindRank = crdKindFor(k), kindRank(crdKindFor(k))
+	if p.Unit.IsFlux() && p.Unit.Kind == KustomizationUnit {
+		p.At = fluxPoint(crdKindFor(k), "")
+	}
+	p.defines = componentDefines(k)
+	via := "chart " + ci.Chart
+	if ci.Version != "" {
+		via += " " + ci.Version
+	}
+	if ci.RepoURL != "" {
+		via += " from " + ci.RepoURL
+	}
+	return &Component{Kind: k, Placement: p, Object: ci.Object, Chart: ci, Via: via, Pos: ci.Pos}
 }
 
 // templateLabelPaths are where workload kinds keep their pod template's labels.

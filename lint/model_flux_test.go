@@ -301,7 +301,11 @@ func TestEnvsubst(t *testing.T) {
 		{"${b:=2}", true, "2"},
 		{"${b:=2}", false, "${b:=2}"},
 		{"${empty:=2}", false, "2"},
-		{"${empty=2}", true, ""},
+		// fluxcd/pkg envsubst maps "=" and "-" to the same default function as ":=" and
+		// ":-": the default applies when the variable is unset or empty.
+		{"${empty=2}", true, "2"},
+		{"${empty-2}", true, "2"},
+		{"${a-2}", true, "1"},
 		{"$${a}", true, "${a}"},
 		{"${a/1/2}", true, "${a/1/2}"},
 		{"$a", true, "$a"},
@@ -312,5 +316,35 @@ func TestEnvsubst(t *testing.T) {
 				t.Errorf("envsubst(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestModelResolvesDependenciesInTheirOwnCluster(t *testing.T) {
+	// Two clusters define Kustomizations of the same names; each apps depends on its own
+	// cluster's infra, as Flux resolves dependsOn in the cluster the Kustomization lives in.
+	tree := map[string]string{}
+	for _, c := range []string{"prod", "staging"} {
+		for name, data := range mtFluxTree("  wait: true\n", "") {
+			name = strings.Replace(name, "clusters/prod/", "clusters/"+c+"/", 1)
+			data = strings.ReplaceAll(data, "./clusters/prod", "./clusters/"+c)
+			data = strings.ReplaceAll(data, "./infrastructure", "./infrastructure/"+c)
+			data = strings.ReplaceAll(data, "./apps", "./apps/"+c)
+			if strings.HasPrefix(name, "infrastructure/") || strings.HasPrefix(name, "apps/") {
+				dir, file, _ := strings.Cut(name, "/")
+				name = dir + "/" + c + "/" + file
+			}
+			tree[name] = data
+		}
+	}
+	m, _ := mtModel(t, tree)
+	var got []string
+	for _, u := range m.Units {
+		for _, d := range u.DependsOn {
+			got = append(got, u.Paths[0]+" -> "+d.Unit.Paths[0])
+		}
+	}
+	want := []string{"apps/prod -> infrastructure/prod", "apps/staging -> infrastructure/staging"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dependencies (-want +got):\n%s", diff)
 	}
 }

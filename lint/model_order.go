@@ -72,7 +72,9 @@ func argoPointOK(o *Object) (SyncPoint, bool) {
 			return p, false
 		}
 		p.Phase = phase
-	} else if h, ok := o.Annotations[annotationHelmHook]; ok {
+	} else if h, ok := o.Annotations[annotationHelmHook]; ok && h != "crd-install" {
+		// gitops-engine does not take helm.sh/hook: crd-install for a hook (Helm 2 marked
+		// CRDs with it): such an object syncs like any other.
 		phase, run := helmHookPhase(h)
 		if !run {
 			return p, false

@@ -133,7 +133,8 @@ func substNode(n *yaml.Node, sv *substVars) bool {
 }
 
 // envsubst expands ${VAR}, ${VAR:=default}, ${VAR:-default}, ${VAR=default} and
-// ${VAR-default} as Flux does, and $${VAR} to a literal ${VAR}. An undefined variable
+// ${VAR-default} as Flux does (all four take the default when VAR is unset or empty), and
+// $${VAR} to a literal ${VAR}. An undefined variable
 // stays as written (opaque) when it has no default or the variables are not complete, and
 // so does every other expression form. (Flux itself replaces an undefined variable without
 // a default by ""; keeping it opaque spares rules from judging a value nobody wrote.)
@@ -185,21 +186,14 @@ func envsubst(s string, vars map[string]string, complete bool) string {
 				sb.WriteString(v)
 				continue
 			}
-		case ":=", ":-":
+		case ":=", ":-", "=", "-":
+			// fluxcd/pkg/envsubst evaluates all four with the same function: the default
+			// replaces a variable that is unset or empty.
 			if ok && v != "" {
 				sb.WriteString(v)
 				continue
 			}
 			if ok || complete {
-				sb.WriteString(def)
-				continue
-			}
-		case "=", "-":
-			if ok {
-				sb.WriteString(v)
-				continue
-			}
-			if complete {
 				sb.WriteString(def)
 				continue
 			}

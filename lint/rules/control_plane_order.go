@@ -14,7 +14,8 @@ var ControlPlaneOrder = &lint.Rule{
 	Summary:  "istiod is not ordered after istio base, or ztunnel not after istiod",
 	Doc: `**What.** The repository installs istiod without ordering it after istio ` + "`base`" + `, or ztunnel
 without ordering it after istiod (both ends installed by the repository). See AMB101 for what
-"ordered after" means.
+"ordered after" means. Istio's ` + "`ambient`" + ` umbrella chart installs all of them in one Helm
+release, which Helm orders, and is not reported.
 
 **Why it breaks a cluster.** istiod watches Istio's CRDs, which ` + "`base`" + ` installs: started
 without them it fails its readiness or runs without the resources it should serve. ztunnel
@@ -36,6 +37,9 @@ func runControlPlaneOrder(p *lint.Pass) error {
 	check := func(later, earlier lint.ComponentKind) {
 		before := m.ComponentsOf(earlier)
 		for _, c := range m.ComponentsOf(later) {
+			if sameChart(c, before) {
+				continue // one Helm release (Istio's ambient chart): Helm orders its parts
+			}
 			fails := ordUnmet(m, c.Placement, before)
 			if len(fails) == 0 {
 				continue
@@ -55,4 +59,14 @@ func runControlPlaneOrder(p *lint.Pass) error {
 	check(lint.Istiod, lint.IstioBase)
 	check(lint.Ztunnel, lint.Istiod)
 	return nil
+}
+
+// sameChart reports whether one chart install installs c and one of others.
+func sameChart(c *lint.Component, others []*lint.Component) bool {
+	for _, o := range others {
+		if c.Chart != nil && o.Chart == c.Chart {
+			return true
+		}
+	}
+	return false
 }
