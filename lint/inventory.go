@@ -50,13 +50,32 @@ func NewInventory(root string, files []*File, objects []*Object) *Inventory {
 // Kind returns the objects of a "group/Kind" ("/Namespace" for the core group), in input order.
 func (inv *Inventory) Kind(gk string) []*Object { return inv.byGK[gk] }
 
-// Get returns the first object of gk with that effective namespace and name, or nil.
+// Get returns the first object of gk with that effective namespace and name, or nil. A
+// Namespace object's name is the one the GitOps model resolves (see Namespace).
 func (inv *Inventory) Get(gk, namespace, name string) *Object {
 	return inv.byName[objKey{gk, namespace, name}]
 }
 
-// Namespace returns the Namespace object called name, or nil when the tree does not define it.
+// Namespace returns the Namespace object called name in the cluster, or nil when the tree
+// does not define it. The name is the one the GitOps model resolves (Model.Name): a
+// Namespace that a kustomize namespace renames is found by its new name, not as written.
 func (inv *Inventory) Namespace(name string) *Object { return inv.Get("/Namespace", "", name) }
+
+// reindexNames indexes the objects of gk under names(o) instead of their written names,
+// keeping the first object in input order for each name, as NewInventory does.
+func (inv *Inventory) reindexNames(gk string, names func(*Object) []string) {
+	objs := inv.byGK[gk]
+	for _, o := range objs {
+		delete(inv.byName, objKey{gk, o.Namespace, o.Ref.Name})
+	}
+	for _, o := range objs {
+		for _, n := range names(o) {
+			if k := (objKey{gk, o.Namespace, n}); inv.byName[k] == nil {
+				inv.byName[k] = o
+			}
+		}
+	}
+}
 
 // InNamespace returns the objects whose effective namespace is ns, in input order.
 func (inv *Inventory) InNamespace(ns string) []*Object { return inv.byNS[ns] }

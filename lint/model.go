@@ -212,7 +212,7 @@ type Placement struct {
 	obj     *Object // the placed object, nil for a chart's objects
 	gk, ns  string  // its "group/Kind" and effective namespace
 	defines func(gk string) bool
-	nsName  string // for a Namespace: its name
+	nsName  string // for a Namespace: the name it is applied under (see Model.Name)
 }
 
 // Object returns the placed object: nil for a chart's objects and remote sources.
@@ -304,10 +304,12 @@ type Enrollment struct {
 	Object *Object
 	// Path is the node path of the istio.io/dataplane-mode label's value in Object.
 	Path []string
-	// Namespace is the namespace whose workloads are enrolled.
+	// Namespace is the namespace whose workloads are enrolled: for a Namespace object, the
+	// name it is applied under (Model.Name), which a kustomize namespace may have changed.
 	Namespace string
-	// What names the enrolling thing, e.g. "Namespace example-api", "pod template of
-	// Deployment example-api/web", "Application example-api (managedNamespaceMetadata)".
+	// What names the enrolling thing, e.g. "Namespace example-api", "Namespace app-prod
+	// (written as app)", "pod template of Deployment example-api/web", "Application
+	// example-api (managedNamespaceMetadata)".
 	What string
 	// Placements are where the label is applied.
 	Placements []Placement
@@ -322,6 +324,41 @@ func (m *Model) Placements(o *Object) []Placement {
 		return nil
 	}
 	return m.place[o]
+}
+
+// Name returns the name the cluster gets for o where it is first applied, as
+// Object.Namespace is its namespace there. It differs from o.Ref.Name (the name as written,
+// which positions and messages about the manifest keep using) only for a Namespace object
+// that a kustomize build with a namespace field renames: kustomize's namespace transformer
+// sets metadata.name of kind Namespace along with metadata.namespace, so base/namespace.yaml
+// "name: app" built by an overlay with "namespace: app-prod" creates Namespace app-prod. A
+// Flux targetNamespace and an Argo CD source's kustomize.namespace set that same field.
+//
+// Lookups of a namespace's Namespace object (Inventory.Namespace) use this name; Names
+// lists every name when several builds apply the object.
+func (m *Model) Name(o *Object) string {
+	for _, p := range m.Placements(o) {
+		if p.nsName != "" {
+			return p.nsName
+		}
+	}
+	return o.Ref.Name
+}
+
+// Names returns every name the cluster gets for o, one per distinct name in placement
+// order: a base Namespace that two overlays rename has two. It is [o.Ref.Name] for an
+// object that is not applied or not renamed.
+func (m *Model) Names(o *Object) []string {
+	var out []string
+	for _, p := range m.Placements(o) {
+		if p.nsName != "" && !slices.Contains(out, p.nsName) {
+			out = append(out, p.nsName)
+		}
+	}
+	if len(out) == 0 {
+		return []string{o.Ref.Name}
+	}
+	return out
 }
 
 // Implicit returns the implicit Application.
@@ -435,15 +472,20 @@ func (m *Model) Plan() []PlanStep {
 // modelKey is the Inventory.Memo key under which the model is kept.
 type modelKey struct{}
 
-// Attach makes m the model that ModelOf returns for inv. The engine calls it right after
-// indexing the inventory.
+// Attach makes m the model that ModelOf returns for inv, and indexes inv's Namespace
+// objects under the names m gives them (Names), so that Inventory.Namespace finds a renamed
+// Namespace by the name the cluster gets. The engine calls it right after indexing the
+// inventory, before any rule reads it.
 func (m *Model) Attach(inv *Inventory) {
-	inv.Memo(modelKey{}, func() any { return m })
+	if inv.Memo(modelKey{}, func() any { return m }) == m {
+		inv.reindexNames(gkNamespace, m.Names)
+	}
 }
 
 // ModelOf returns the model attached to inv. When none was attached (a rule tested on a
 // hand-made inventory) it builds one from inv's objects with the default configuration;
-// that model then cannot change the effective namespaces the inventory already indexed.
+// that model then cannot change the effective namespaces and names the inventory already
+// indexed.
 func ModelOf(inv *Inventory) *Model {
 	return inv.Memo(modelKey{}, func() any {
 		m, err := BuildModel(inv.Root, inv.Objects, nil)

@@ -413,9 +413,6 @@ func (b *builder) placeObjects() {
 					p.defines = func(gk string) bool { return gk == defs }
 				}
 			}
-			if gk == gkNamespace {
-				p.nsName = o.Ref.Name
-			}
 			b.m.place[o] = append(b.m.place[o], p)
 		}
 	}

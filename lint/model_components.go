@@ -60,13 +60,20 @@ func (b *builder) clusterScoped(gk string) bool {
 // namespaced object: the namespace kustomize's namespace field (the outermost one) or a
 // Flux targetNamespace forces, since both override what the manifest says; else its own;
 // else the Argo CD destination namespace; else default. Cluster-scoped objects have none.
-// An object applied in several places takes the first one's.
+// An object applied in several places takes the first one's. Each placement of a Namespace
+// object gets the name it is applied under (see Model.Name).
 func (b *builder) resolveNamespaces() {
 	for i, o := range b.objects {
 		ps := b.m.place[o]
-		if b.clusterScoped(b.gks[i]) {
+		if gk := b.gks[i]; b.clusterScoped(gk) {
 			o.Namespace = ""
 			for i := range ps {
+				if gk == gkNamespace {
+					// kustomize's namespace transformer renames Namespace objects too
+					// (its default field specs include metadata/name of kind Namespace),
+					// so the namespace a build forces is the name the cluster gets.
+					ps[i].nsName = cmp.Or(ps[i].ns, o.Ref.Name)
+				}
 				ps[i].ns = ""
 			}
 			continue
@@ -260,7 +267,8 @@ func (b *builder) detectEnrollments() {
 			Namespace: o.Namespace}
 		switch gk {
 		case gkNamespace:
-			e.Namespace, e.What = o.Ref.Name, "Namespace "+o.Ref.Name
+			b.m.Enrollments = appendNamespaceEnrollments(b.m.Enrollments, e)
+			continue
 		case "/Pod":
 			e.What = "Pod " + o.Namespace + "/" + o.Ref.Name
 		default:
@@ -284,6 +292,41 @@ func (b *builder) detectEnrollments() {
 			Placements: []Placement{{Unit: u, At: at, gk: gkNamespace, nsName: u.TargetNamespace}},
 		})
 	}
+}
+
+// appendNamespaceEnrollments appends the enrollment of a Namespace object e to out, split by
+// the names it is applied under: a base Namespace that two overlays rename enrolls two
+// namespaces, each where its own overlay applies it.
+func appendNamespaceEnrollments(out []*Enrollment, e *Enrollment) []*Enrollment {
+	ps := e.Placements
+	first := len(out)
+	for i, p := range ps {
+		if slices.ContainsFunc(ps[:i], func(q Placement) bool { return q.nsName == p.nsName }) {
+			continue
+		}
+		x := e
+		if i > 0 {
+			x = &Enrollment{Object: e.Object, Path: e.Path}
+		}
+		x.Namespace, x.What = p.nsName, "Namespace "+p.nsName
+		if p.nsName != e.Object.Ref.Name {
+			x.What += " (written as " + e.Object.Ref.Name + ")"
+		}
+		out = append(out, x)
+	}
+	if len(out) == first+1 {
+		return out // one name: e keeps the placements it has
+	}
+	for _, x := range out[first:] {
+		var mine []Placement
+		for _, p := range ps {
+			if p.nsName == x.Namespace {
+				mine = append(mine, p)
+			}
+		}
+		x.Placements = mine
+	}
+	return out
 }
 
 // createsNamespace reports whether an Application's sync options include CreateNamespace=true.

@@ -348,3 +348,119 @@ func TestModelResolvesDependenciesInTheirOwnCluster(t *testing.T) {
 		t.Errorf("dependencies (-want +got):\n%s", diff)
 	}
 }
+
+func TestModelRenamesNamespacesAsKustomizeDoes(t *testing.T) {
+	const nsApp = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n  labels: {istio.io/dataplane-mode: ambient}\n"
+	m, inv := mtModel(t, map[string]string{
+		"apps/prod.yaml": `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: prod}
+spec:
+  destination: {namespace: dest}
+  source: {repoURL: https://github.com/example/gitops.git, path: overlays/prod}
+`,
+		"apps/staging.yaml": `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: staging}
+spec:
+  destination: {namespace: dest}
+  source: {repoURL: https://github.com/example/gitops.git, path: overlays/staging}
+`,
+		"overlays/prod/kustomization.yaml":    "namespace: app-prod\nresources:\n  - ../../base\n",
+		"overlays/staging/kustomization.yaml": "namespace: app-staging\nresources:\n  - ../../base\n",
+		"base/kustomization.yaml":             "resources:\n  - namespace.yaml\n  - deploy.yaml\n",
+		"base/namespace.yaml":                 nsApp,
+		// The Deployment syncs at an earlier wave: gitops-engine still creates the
+		// Namespace first, since the Deployment is in it under its new name.
+		"base/deploy.yaml": `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {argocd.argoproj.io/sync-wave: "-3"}
+`,
+		// A kustomization without a namespace keeps the name, and so does an Argo CD
+		// destination namespace, which only defaults the namespace of namespaced objects.
+		"apps/kept.yaml": `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: kept}
+spec:
+  destination: {namespace: dest}
+  source: {repoURL: https://github.com/example/gitops.git, path: kept}
+`,
+		"kept/kustomization.yaml": "resources:\n  - namespace.yaml\n",
+		"kept/namespace.yaml":     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kept\n  labels: {istio.io/dataplane-mode: ambient}\n",
+		// A Flux targetNamespace sets kustomize's namespace: it renames too.
+		"flux/ks.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: tenant, namespace: flux-system}
+spec:
+  path: ./tenant
+  targetNamespace: tenant-prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"tenant/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenant\n  labels: {istio.io/dataplane-mode: ambient}\n",
+	})
+	t.Run("each Namespace object has the names the cluster gets", func(t *testing.T) {
+		got := map[string][]string{}
+		for _, name := range []string{"app", "kept", "tenant"} {
+			o := mtObj(t, inv, "Namespace", name)
+			got[name] = append([]string{m.Name(o)}, m.Names(o)...)
+		}
+		want := map[string][]string{
+			"app":    {"app-prod", "app-prod", "app-staging"},
+			"kept":   {"kept", "kept"},
+			"tenant": {"tenant-prod", "tenant-prod"},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("names (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("the inventory finds a renamed Namespace by its new names only", func(t *testing.T) {
+		got := map[string]string{}
+		for _, name := range []string{"app", "app-prod", "app-staging", "kept", "dest", "tenant", "tenant-prod"} {
+			if o := inv.Namespace(name); o != nil {
+				got[name] = o.Ref.Name
+			}
+		}
+		want := map[string]string{"app-prod": "app", "app-staging": "app", "kept": "kept", "tenant-prod": "tenant"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Namespace(name) → written name (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("enrollments name the namespaces the cluster gets, one per name", func(t *testing.T) {
+		var got []string
+		for _, e := range m.Enrollments {
+			var units []string
+			for _, p := range e.Placements {
+				units = append(units, p.Unit.String())
+			}
+			got = append(got, e.Namespace+": "+e.What+" in "+strings.Join(units, ", "))
+		}
+		want := []string{
+			"app-prod: Namespace app-prod (written as app) in Application prod",
+			"app-staging: Namespace app-staging (written as app) in Application staging",
+			"kept: Namespace kept in Application kept",
+			"tenant-prod: Namespace tenant-prod (written as tenant) in Kustomization flux-system/tenant",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("enrollments (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a renamed Namespace syncs before the objects in its new namespace", func(t *testing.T) {
+		ns, deploy := m.Placements(mtObj(t, inv, "Namespace", "app")), m.Placements(mtObj(t, inv, "Deployment", "web"))
+		if len(ns) != 2 || len(deploy) != 2 {
+			t.Fatalf("placements: Namespace %v, Deployment %v; want two each", ns, deploy)
+		}
+		if r := m.Compare(deploy[0], ns[0]); !r.After {
+			t.Errorf("Deployment web in app-prod is not ordered after Namespace app-prod: %+v", r)
+		}
+		if r := m.Compare(ns[0], deploy[0]); r.After {
+			t.Errorf("Namespace app-prod is ordered after Deployment web in it: %+v", r)
+		}
+	})
+}
