@@ -41,12 +41,17 @@ sidecar, move it to a namespace that is not ambient, or opt its pods out of ambi
 func runSidecarAmbientConflict(p *lint.Pass) error {
 	inv := p.Inventory
 	conflicted := map[string]bool{}
+	model := lint.ModelOf(inv)
 	for _, o := range inv.Kind(namespaceGK) {
-		res := ambient.NamespaceMode(o.Ref.Name, o.Labels)
+		// The names the cluster gives the Namespace: kustomize's namespace renames it.
+		names := model.Names(o)
+		res := ambient.NamespaceMode(names[0], o.Labels)
 		if res.Mode != ambient.Conflict {
 			continue
 		}
-		conflicted[o.Ref.Name] = true
+		for _, n := range names {
+			conflicted[n] = true
+		}
 		var culprits []string // label keys that turn on injection, in the order to remove them
 		if o.Labels[ambient.LabelInjection] == ambient.InjectionEnabled {
 			culprits = append(culprits, ambient.LabelInjection)

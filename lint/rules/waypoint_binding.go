@@ -83,8 +83,12 @@ func collectBindings(inv *lint.Inventory) []binding {
 		}
 		out = append(out, b)
 	}
+	model := lint.ModelOf(inv)
 	for _, o := range inv.Kind(namespaceGK) {
-		add(o, "Namespace", "Namespace "+o.Ref.Name, o.Ref.Name, false)
+		// A Namespace binds the namespaces it becomes: kustomize's namespace renames it.
+		for _, name := range model.Names(o) {
+			add(o, "Namespace", "Namespace "+name, name, false)
+		}
 	}
 	for _, gk := range []string{serviceGK, serviceEntryGK} {
 		for _, o := range inv.Kind(gk) {
