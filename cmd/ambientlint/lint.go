@@ -121,16 +121,9 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if o.version {
 		return runVersion(nil, stdout, stderr)
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	for _, p := range paths {
-		if p == "-" {
-			continue
-		}
-		if _, err := os.Stat(p); err != nil {
-			return failure(stderr, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err)))
-		}
+	paths, err = inputPaths(paths)
+	if err != nil {
+		return failure(stderr, err)
 	}
 
 	catalogue := rules.All()
@@ -236,6 +229,23 @@ func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
 func fileExists(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// inputPaths returns the PATH arguments, "." when there are none, after checking that each
+// can be read ("-" is stdin).
+func inputPaths(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return []string{"."}, nil
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err))
+		}
+	}
+	return paths, nil
 }
 
 // unwrapPathError drops the operation and path of an *os.PathError, which the message

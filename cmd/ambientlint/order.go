@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -48,16 +47,9 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return usageError(stderr, "ambientlint order", flagError(fs, err))
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	for _, p := range paths {
-		if p == "-" {
-			continue
-		}
-		if _, err := os.Stat(p); err != nil {
-			return failure(stderr, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err)))
-		}
+	paths, err = inputPaths(paths)
+	if err != nil {
+		return failure(stderr, err)
 	}
 	root, err := repoRoot(repoRootDir, paths[0])
 	if err != nil {
