@@ -93,26 +93,17 @@ func describe(obj runtime.Object) string {
 	}
 }
 
-// kindOf returns obj's apiVersion and kind: its TypeMeta when set, else the scheme's.
+// kindOf returns obj's apiVersion and kind: its TypeMeta when set, else what its Go type's
+// package says (see typeKind).
 func kindOf(obj runtime.Object) (schema.GroupVersionKind, error) {
 	set := obj.GetObjectKind().GroupVersionKind()
-	s, err := scheme()
-	if err != nil {
-		return schema.GroupVersionKind{}, err
-	}
-	kinds, _, err := s.ObjectKinds(obj)
-	if err != nil || len(kinds) == 0 {
-		if set.Kind != "" && set.Version != "" {
-			// A kind the scheme does not know (a CRD type, an unstructured object) is
-			// trusted to say what it is.
-			return set, nil
-		}
-		return schema.GroupVersionKind{}, fmt.Errorf("cannot tell its apiVersion and kind: set its TypeMeta (%w)", err)
-	}
-	if set.Kind != "" && slices.Contains(kinds, set) {
+	if set.Kind != "" && set.Version != "" {
 		return set, nil
 	}
-	return kinds[0], nil
+	if gvk, ok := typeKind(obj); ok {
+		return gvk, nil
+	}
+	return schema.GroupVersionKind{}, fmt.Errorf("cannot tell its apiVersion and kind: set its TypeMeta (%T is not a type of k8s.io/api, Istio's client-go or Gateway API)", obj)
 }
 
 // objectNode turns obj into the YAML document WriteYAML writes.
