@@ -20,8 +20,9 @@ import (
 // document per object, separated by "---".
 //
 // Each document carries apiVersion and kind, taken from the object's TypeMeta when it is set
-// and otherwise from a scheme that knows client-go's kinds, Istio's networking, security and
-// telemetry v1 kinds and the Gateway API v1 kinds. Objects are marshalled with their own JSON
+// and otherwise from the Go type and its API package: every kind of k8s.io/api, of Istio's
+// client-go and of Gateway API comes out as its clientset's scheme registers it; any other
+// type must set its TypeMeta. Objects are marshalled with their own JSON
 // marshalling (Istio specs through the protobuf JSON marshaller istio.io/client-go uses),
 // then the noise that Go zero values produce is dropped: null fields, empty status, empty
 // metadata, `resources: {}`, `strategy: {}` and an empty spec (except on an
