@@ -3,7 +3,6 @@ package egress
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated golden files in testdata (never the ones copied from the seed post)")
@@ -52,19 +52,7 @@ func TestGolden(t *testing.T) {
 			if err := ambient.WriteYAML(&got, se); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", tt.file)
-			if *update && !tt.fromPost {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.file), got.Bytes(), *update && !tt.fromPost)
 			// What is written reads back as the same object.
 			if diff := cmp.Diff(Validate(parse(t, got.String())), []Problem(nil)); diff != "" {
 				t.Errorf("the written manifest does not validate:\n%s", diff)

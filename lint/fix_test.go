@@ -17,6 +17,8 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/rules"
+
+	"github.com/ambientkit/ambientkit/internal/golden"
 )
 
 var updateFixGoldens = flag.Bool("update-fix", false, "rewrite the goldens of testdata/fix")
@@ -83,22 +85,7 @@ func fxSorted[V any](m map[string]V) []string {
 // fxGolden compares got with the golden file at path, or rewrites it under -update-fix.
 func fxGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *updateFixGoldens {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update-fix to create it)", err, t.Name())
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, path, got, *updateFixGoldens)
 }
 
 func TestFixGolden(t *testing.T) {

@@ -3,15 +3,14 @@ package waypoint
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated golden files in testdata (never the ones copied from the seed post)")
@@ -52,19 +51,7 @@ func TestGolden(t *testing.T) {
 			if err := ambient.WriteYAML(&got, gw); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", tt.file)
-			if *update && !tt.fromPost {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.file), got.Bytes(), *update && !tt.fromPost)
 		})
 	}
 }

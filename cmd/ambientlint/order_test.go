@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/ambientkit/ambientkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the order command")
@@ -34,19 +33,7 @@ func TestOrderGolden(t *testing.T) {
 				if stderr.Len() > 0 {
 					t.Errorf("stderr: %s", stderr.String())
 				}
-				golden := filepath.Join("testdata", "order", tree.name+"."+exts[format])
-				if *update {
-					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -run TestOrderGolden -update to write it)", err)
-				}
-				if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
-					t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
-				}
+				golden.Check(t, filepath.Join("testdata", "order", tree.name+"."+exts[format]), stdout.Bytes(), *update)
 			})
 		}
 	}
