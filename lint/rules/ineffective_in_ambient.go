@@ -87,7 +87,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		if !template {
 			what = objectName(w.Obj)
 		}
-		for _, e := range metaEntries(w.Obj) {
+		for _, e := range objectMeta(p.Inventory, w.Obj) {
 			if e.Label || e.Template != template || !strings.HasPrefix(e.Key, "sidecar.istio.io/") ||
 				e.Key == ambient.AnnotationSidecarInject {
 				continue

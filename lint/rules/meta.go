@@ -31,9 +31,27 @@ var metaBases = [][]string{
 	{"spec", "jobTemplate", "spec", "template", "metadata", "annotations"},
 }
 
+// metaEntriesKey is the inventory memo of every object's metaEntries.
+type metaEntriesKey struct{}
+
+// objectMeta returns metaEntries(o) from a table built once per run: four rules read every
+// object's labels and annotations.
+func objectMeta(inv *lint.Inventory, o *lint.Object) []metaEntry {
+	table := inv.Memo(metaEntriesKey{}, func() any {
+		t := make(map[*lint.Object][]metaEntry, len(inv.Objects))
+		for _, o := range inv.Objects {
+			t[o] = metaEntries(o)
+		}
+		return t
+	}).(map[*lint.Object][]metaEntry)
+	if es, ok := table[o]; ok {
+		return es
+	}
+	return metaEntries(o) // an object the inventory does not list
+}
+
 // metaEntries returns every label and annotation of o and of its pod template, in document
 // order, reading the nodes (so positions and values that typed decoding rejected are kept).
-// Several rules call it for every object, so it allocates only the result.
 func metaEntries(o *lint.Object) []metaEntry {
 	var out []metaEntry
 	for i, base := range metaBases {

@@ -59,7 +59,7 @@ func collectBindings(inv *lint.Inventory) []binding {
 	var out []binding
 	add := func(o *lint.Object, kind, what, ns string, template bool) {
 		var wp, wpNS *metaEntry
-		for _, e := range metaEntries(o) {
+		for _, e := range objectMeta(inv, o) {
 			if !e.Label || e.Template != template {
 				continue
 			}
