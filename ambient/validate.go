@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
+	"github.com/ambientkit/ambientkit/internal/textdist"
 )
 
 // InvalidValueError is the error [ValidateValue] returns for a value Istio does not accept.
@@ -85,7 +85,7 @@ func SuggestKey(key string) (string, bool) {
 	best, bestDist := "", limit+1
 	for _, c := range candidates {
 		// Candidates are sorted (istio-injection aside), so ties go to the first in order.
-		if d := levenshtein.ComputeDistance(norm, c); d < bestDist {
+		if d := textdist.Distance(norm, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}

@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ambientkit/ambientkit/internal/textdist"
 )
 
 // Config is the linter's configuration: the merged result of .ambientlint.yaml and the
@@ -138,31 +140,10 @@ func suggestRule(known []*Rule, ref string) string {
 	best, bestD := "", 3
 	for _, r := range known {
 		for _, cand := range []string{r.ID, r.Name} {
-			if d := editDistance(strings.ToLower(ref), strings.ToLower(cand)); d < bestD {
+			if d := textdist.Distance(strings.ToLower(ref), strings.ToLower(cand)); d < bestD {
 				best, bestD = cand, d
 			}
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -5,12 +5,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
 	"k8s.io/apimachinery/pkg/labels"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/internal/textdist"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
@@ -177,7 +177,7 @@ func nearestName(name string, candidates []string) string {
 	limit := max(2, len(name)/3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
-		if d := levenshtein.ComputeDistance(name, c); d < bestD {
+		if d := textdist.Distance(name, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
