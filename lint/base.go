@@ -207,14 +207,7 @@ func LoadBase(ctx context.Context, root, rev string, opts Options) (*Inventory, 
 }
 
 func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*Inventory, error) {
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = DefaultConfig()
-	}
-	maxSize := cfg.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
+	cfg, maxSize := runConfig(opts.Config)
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: repository root %s: %w", g.rev, root, err)
@@ -273,14 +266,8 @@ func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*I
 			return nil, fmt.Errorf("base revision %s: %w", g.rev, err)
 		}
 	}
-	var files []*File
-	var objects []*Object
-	for _, r := range results {
-		if r.file != nil {
-			files = append(files, r.file)
-		}
-		objects = append(objects, r.objects...)
-	}
+	got := gather(results)
+	files, objects := got.files, got.objects
 	model, err := BuildModel(baseRoot, objects, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", g.rev, err)

@@ -62,14 +62,7 @@ type Result struct {
 // or a root outside git is an error before anything is loaded), and the findings are
 // filtered last.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = DefaultConfig()
-	}
-	maxSize := cfg.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
+	cfg, maxSize := runConfig(opts.Config)
 	paths := opts.Paths
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -99,17 +92,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
-	var files []*File
-	var objects []*Object
-	var directives []Directive
-	for _, r := range results {
-		if r.file != nil {
-			files = append(files, r.file)
-		}
-		objects = append(objects, r.objects...)
-		loadFindings = append(loadFindings, r.findings...)
-		directives = append(directives, r.directives...)
-	}
+	got := gather(results)
+	files, objects, directives := got.files, got.objects, got.directives
+	loadFindings = append(loadFindings, got.findings...)
 
 	model, err := BuildModel(absRoot, objects, cfg)
 	if err != nil {
@@ -161,6 +146,40 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, base.changed)
 	}
 	return res, nil
+}
+
+// runConfig returns the configuration a run uses (the defaults for nil) and its file size
+// limit.
+func runConfig(cfg *Config) (*Config, int64) {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	maxSize := cfg.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	return cfg, maxSize
+}
+
+// loaded is what a load produced, gathered across its files in input order.
+type loaded struct {
+	files      []*File
+	objects    []*Object
+	findings   []Finding
+	directives []Directive
+}
+
+func gather(results []fileResult) loaded {
+	var l loaded
+	for _, r := range results {
+		if r.file != nil {
+			l.files = append(l.files, r.file)
+		}
+		l.objects = append(l.objects, r.objects...)
+		l.findings = append(l.findings, r.findings...)
+		l.directives = append(l.directives, r.directives...)
+	}
+	return l
 }
 
 // runRules runs rules in parallel, at most GOMAXPROCS at a time: they only read the
