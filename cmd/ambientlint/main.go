@@ -6,6 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	// First, so that its initialisation precedes the heavy ones: page faults made cheaper.
+	_ "github.com/ambientkit/ambientkit/cmd/ambientlint/internal/prefault"
 )
 
 //go:generate sh -c "go run . rules --format markdown > ../../docs/rules.md"

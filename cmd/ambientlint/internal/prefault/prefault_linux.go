@@ -1,0 +1,159 @@
+package prefault
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// Linux madvise advice values not in package syscall.
+const (
+	madvHugepage     = 14
+	madvPopulateRead = 22 // Linux 5.14
+)
+
+// arenaSize is the Go heap arena size on 64-bit Linux; arenas are aligned to it.
+const arenaSize = 64 << 20
+
+// residentShare is how much of a segment the page cache must already hold, in 1/8ths,
+// before the segment is populated whole.
+const residentShare = 7
+
+func init() {
+	hugeHeap()
+	populateExecutable()
+}
+
+// heapProbe keeps hugeHeap's allocation on the heap.
+var heapProbe *[16]byte
+
+// hugeHeap advises huge pages for the arena the heap is growing in.
+func hugeHeap() {
+	heapProbe = new([16]byte)
+	arena := uintptr(unsafe.Pointer(heapProbe)) &^ (arenaSize - 1)
+	syscall.Syscall(syscall.SYS_MADVISE, arena, arenaSize, madvHugepage)
+}
+
+// populateExecutable maps the executable's read-only segments in one call each.
+func populateExecutable() {
+	var exe [4096]byte
+	n, err := readlink(exe[:])
+	if err != nil {
+		return
+	}
+	maps, ok := readMaps()
+	if !ok {
+		return
+	}
+	for _, m := range mappings(maps, string(exe[:n])) {
+		if resident(m.lo, m.hi) {
+			syscall.Syscall(syscall.SYS_MADVISE, m.lo, m.hi-m.lo, madvPopulateRead)
+		}
+	}
+}
+
+// readlink reads the executable's path into buf.
+func readlink(buf []byte) (int, error) {
+	n, err := syscall.Readlink("/proc/self/exe", buf)
+	if err == nil && (n <= 0 || n >= len(buf)) {
+		err = syscall.ENAMETOOLONG
+	}
+	return n, err
+}
+
+// readMaps reads /proc/self/maps whole.
+func readMaps() ([]byte, bool) {
+	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 0, 16<<10)
+	for len(buf) < 1<<20 {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if n <= 0 || err != nil {
+			return buf, err == nil
+		}
+		buf = buf[:len(buf)+n]
+	}
+	return nil, false
+}
+
+// mapping is an address range [lo, hi).
+type mapping struct{ lo, hi uintptr }
+
+// mappings returns the readable, non-writable mappings of path in a /proc/pid/maps text.
+// A line reads "lo-hi perms offset dev inode path".
+func mappings(maps []byte, path string) []mapping {
+	var out []mapping
+	for len(maps) > 0 {
+		line := maps
+		if i := indexByte(maps, '\n'); i >= 0 {
+			line, maps = maps[:i], maps[i+1:]
+		} else {
+			maps = nil
+		}
+		if len(line) <= len(path) || string(line[len(line)-len(path):]) != path || line[len(line)-len(path)-1] != ' ' {
+			continue
+		}
+		lo, rest, ok := hexField(line, '-')
+		if !ok {
+			continue
+		}
+		hi, rest, ok := hexField(rest, ' ')
+		if !ok || hi <= lo || len(rest) < 4 || rest[0] != 'r' || rest[1] == 'w' {
+			continue
+		}
+		out = append(out, mapping{lo, hi})
+	}
+	return out
+}
+
+// hexField parses hex digits up to sep and returns the value and what follows sep.
+func hexField(b []byte, sep byte) (uintptr, []byte, bool) {
+	var v uintptr
+	for i, c := range b {
+		switch {
+		case c == sep && i > 0:
+			return v, b[i+1:], true
+		case c >= '0' && c <= '9':
+			v = v<<4 | uintptr(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | uintptr(c-'a'+10)
+		default:
+			return 0, nil, false
+		}
+		if i >= 16 {
+			return 0, nil, false
+		}
+	}
+	return 0, nil, false
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// resident reports whether the page cache holds at least residentShare/8 of [lo, hi).
+func resident(lo, hi uintptr) bool {
+	pages := (hi - lo + 4095) / 4096
+	if pages == 0 || pages > 1<<20 {
+		return false
+	}
+	vec := make([]byte, pages)
+	if _, _, errno := syscall.Syscall(syscall.SYS_MINCORE, lo, hi-lo, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		return false
+	}
+	in := uintptr(0)
+	for _, v := range vec {
+		in += uintptr(v & 1)
+	}
+	return in*8 >= pages*residentShare
+}

@@ -1,0 +1,44 @@
+package prefault
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMappings(t *testing.T) {
+	const exe = "/usr/local/bin/ambientlint"
+	maps := "00400000-01069000 r-xp 00000000 fe:00 123 /usr/local/bin/ambientlint\n" +
+		"0106a000-01e53000 r--p 00c6a000 fe:00 123 /usr/local/bin/ambientlint\n" +
+		"01e53000-01ee6000 rw-p 01a53000 fe:00 123 /usr/local/bin/ambientlint\n" +
+		"01ee6000-01ef0000 r--p 00000000 fe:00 124 /opt/usr/local/bin/ambientlint\n" +
+		"01ef0000-01ef1000 r--p 00000000 fe:00 125 /usr/local/bin/ambientlint-old\n" +
+		"zz-01ef2000 r--p 00000000 fe:00 123 /usr/local/bin/ambientlint\n" +
+		"01ef3000-01ef2000 r--p 00000000 fe:00 123 /usr/local/bin/ambientlint\n" +
+		"3860a0000000-3860a4000000 rw-p 00000000 00:00 0\n" +
+		"7ffcc0000000-7ffcc0021000 r--p 00000000 00:00 0 [vvar]\n" +
+		"7ffcc0022000-7ffcc0023000 r-xp 00000000 fe:00 123 /usr/local/bin/ambientlint"
+	got := mappings([]byte(maps), exe)
+	want := []mapping{{0x400000, 0x1069000}, {0x106a000, 0x1e53000}, {0x7ffcc0022000, 0x7ffcc0023000}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(mapping{})); diff != "" {
+		t.Errorf("mappings (-want +got):\n%s", diff)
+	}
+}
+
+func TestMappingsOfThisProcess(t *testing.T) {
+	maps, ok := readMaps()
+	if !ok {
+		t.Skip("no /proc/self/maps")
+	}
+	var exe [4096]byte
+	n, err := readlink(exe[:])
+	if err != nil {
+		t.Skip(err)
+	}
+	if got := mappings(maps, string(exe[:n])); len(got) < 2 {
+		t.Errorf("found %d read-only mappings of the test binary, want code and read-only data", len(got))
+	}
+	for _, m := range mappings(maps, string(exe[:n])) {
+		resident(m.lo, m.hi) // must not fault or fail
+	}
+}
