@@ -5,22 +5,22 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/ambientkit/ambientkit/cmd/ambientlint/internal/startup"
 )
 
 // Memory tuning for a short-lived command. Most runs lint a few dozen files and end before
 // the collector has anything worth collecting, so collection starts off; a watcher turns it on
-// (at the default GOGC) once the heap passes collectAbove. A soft limit keeps a 10,000-object
-// repository, whose live heap is mostly YAML nodes kept for their positions, under 200 MiB.
-// GOGC and GOMEMLIMIT, when set, are left alone.
-const (
-	collectAbove = 32 << 20
-	memoryLimit  = 160 << 20
-)
+// (at the default GOGC) once the heap passes collectAbove. A soft limit (startup.MemoryLimit)
+// keeps a 10,000-object repository, whose live heap is mostly YAML nodes kept for their
+// positions, under 200 MiB.
+const collectAbove = 32 << 20
 
-// tuneMemory applies the tuning and returns a function that stops the watcher.
+// tuneMemory applies the tuning and returns a function that stops the watcher. GOGC and
+// GOMEMLIMIT, when set, are left alone.
 func tuneMemory() (stop func()) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(startup.MemoryLimit)
 	}
 	if os.Getenv("GOGC") != "" {
 		return func() {}

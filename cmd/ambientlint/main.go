@@ -7,8 +7,7 @@ import (
 	"os"
 	"os/signal"
 
-	// First, so that its initialisation precedes the heavy ones: page faults made cheaper.
-	_ "github.com/ambientkit/ambientkit/cmd/ambientlint/internal/prefault"
+	_ "github.com/ambientkit/ambientkit/cmd/ambientlint/internal/startup" // see its doc
 )
 
 //go:generate sh -c "go run . rules --format markdown > ../../docs/rules.md"

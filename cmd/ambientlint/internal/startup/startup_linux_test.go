@@ -1,6 +1,7 @@
-package prefault
+package startup
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,5 +41,54 @@ func TestMappingsOfThisProcess(t *testing.T) {
 	}
 	for _, m := range mappings(maps, string(exe[:n])) {
 		resident(m.lo, m.hi) // must not fault or fail
+	}
+}
+
+func TestGodebugSet(t *testing.T) {
+	for _, tc := range []struct {
+		godebug string
+		want    bool
+	}{
+		{"", false},
+		{"disablethp=1", true},
+		{"madvdontneed=1,disablethp=1", true},
+		{"disablethp=0", false},
+		{"disablethp=1,disablethp=0", false},
+		{"xdisablethp=1", false},
+		{"disablethp", false},
+	} {
+		if got := godebugSet(tc.godebug, "disablethp"); got != tc.want {
+			t.Errorf("godebugSet(%q) = %v, want %v", tc.godebug, got, tc.want)
+		}
+	}
+}
+
+// TestHugeHeap checks that the reservation is handed back: the heap in use afterwards is
+// what it was, not the reservation.
+func TestHugeHeap(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	hugeHeap(64 << 20)
+	runtime.ReadMemStats(&after)
+	if after.HeapInuse > before.HeapInuse+8<<20 {
+		t.Errorf("heap in use went from %d to %d bytes: the reservation was kept", before.HeapInuse, after.HeapInuse)
+	}
+	if after.HeapSys < 64<<20 {
+		t.Errorf("heap obtained from the OS is %d bytes, want the 64 MiB reservation in it", after.HeapSys)
+	}
+}
+
+func TestSelected(t *testing.T) {
+	for setting, want := range map[string]string{
+		"always [madvise] never\n": "madvise",
+		"[always] madvise never\n": "always",
+		"always madvise [never]\n": "never",
+		"always madvise never\n":   "",
+		"[always":                  "",
+		"":                         "",
+	} {
+		if got := selected(setting); got != want {
+			t.Errorf("selected(%q) = %q, want %q", setting, got, want)
+		}
 	}
 }

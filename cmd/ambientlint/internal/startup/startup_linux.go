@@ -1,6 +1,7 @@
-package prefault
+package startup
 
 import (
+	"runtime"
 	"syscall"
 	"unsafe"
 )
@@ -11,26 +12,90 @@ const (
 	madvPopulateRead = 22 // Linux 5.14
 )
 
-// arenaSize is the Go heap arena size on 64-bit Linux; arenas are aligned to it.
-const arenaSize = 64 << 20
-
 // residentShare is how much of a segment the page cache must already hold, in 1/8ths,
 // before the segment is populated whole.
 const residentShare = 7
 
 func init() {
-	hugeHeap()
 	populateExecutable()
+	if hugeHeapAllowed() {
+		hugeHeap(HeapReserve)
+	}
 }
 
-// heapProbe keeps hugeHeap's allocation on the heap.
-var heapProbe *[16]byte
+// reserve holds hugeHeap's allocation until it is advised.
+var reserve []byte
 
-// hugeHeap advises huge pages for the arena the heap is growing in.
-func hugeHeap() {
-	heapProbe = new([16]byte)
-	arena := uintptr(unsafe.Pointer(heapProbe)) &^ (arenaSize - 1)
-	syscall.Syscall(syscall.SYS_MADVISE, arena, arenaSize, madvHugepage)
+// hugeHeap maps the next n bytes of heap in one piece, advises huge pages for them and hands
+// them back to the allocator. Memory the runtime maps fresh is known to be zero, so the
+// allocation touches no page; the collection that frees it finds a heap of a few hundred
+// kilobytes (package initialisation so far).
+func hugeHeap(n int) {
+	reserve = make([]byte, n)
+	syscall.Syscall(syscall.SYS_MADVISE, uintptr(unsafe.Pointer(unsafe.SliceData(reserve))), uintptr(n), madvHugepage)
+	reserve = nil
+	runtime.GC()
+}
+
+// hugeHeapAllowed reports whether hugeHeap may run: on a 64-bit system whose kernel has
+// transparent huge pages on (always or madvise) and overcommits memory, unless GODEBUG
+// turns huge pages off.
+func hugeHeapAllowed() bool {
+	if ^uintptr(0)>>32 == 0 {
+		return false
+	}
+	if godebug, _ := syscall.Getenv("GODEBUG"); godebugSet(godebug, "disablethp") {
+		return false
+	}
+	if thp, ok := readSmall("/sys/kernel/mm/transparent_hugepage/enabled"); !ok || selected(thp) == "never" {
+		return false
+	}
+	mode, ok := readSmall("/proc/sys/vm/overcommit_memory")
+	return ok && (mode[0] == '0' || mode[0] == '1')
+}
+
+// selected returns the bracketed choice of a sysfs setting such as "always [madvise] never".
+func selected(setting string) string {
+	b := []byte(setting)
+	if i := indexByte(b, '['); i >= 0 {
+		if j := indexByte(b[i:], ']'); j > 0 {
+			return setting[i+1 : i+j]
+		}
+	}
+	return ""
+}
+
+// godebugSet reports whether a GODEBUG value sets key to a value other than 0. The last
+// setting of a key wins, as in the runtime. (No package strings here: see the package doc.)
+func godebugSet(godebug, key string) bool {
+	on := false
+	for godebug != "" {
+		kv := godebug
+		if i := indexByte([]byte(godebug), ','); i >= 0 {
+			kv, godebug = godebug[:i], godebug[i+1:]
+		} else {
+			godebug = ""
+		}
+		if len(kv) > len(key) && kv[:len(key)] == key && kv[len(key)] == '=' {
+			on = kv[len(key)+1:] != "0"
+		}
+	}
+	return on
+}
+
+// readSmall reads the start of a small file such as a /proc/sys setting.
+func readSmall(path string) (string, bool) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return "", false
+	}
+	defer syscall.Close(fd)
+	var buf [64]byte
+	n, err := syscall.Read(fd, buf[:])
+	if err != nil || n <= 0 {
+		return "", false
+	}
+	return string(buf[:n]), true
 }
 
 // populateExecutable maps the executable's read-only segments in one call each.
