@@ -16,6 +16,15 @@ import (
 // positions, under 200 MiB.
 const collectAbove = 32 << 20
 
+// memoryForTrees sets the soft memory limit for a run that holds n trees in memory at once
+// (two under --base: the working tree and the base revision). With one tree's limit, such a
+// run spent half its time collecting. A GOMEMLIMIT setting is left alone.
+func memoryForTrees(n int) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(n) * startup.MemoryLimit)
+	}
+}
+
 // tuneMemory applies the tuning and returns a function that stops the watcher. GOGC and
 // GOMEMLIMIT, when set, are left alone.
 func tuneMemory() (stop func()) {

@@ -145,6 +145,9 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if (o.fix || o.diff) && slices.Contains(paths, "-") {
 		return usageError(stderr, "ambientlint", errors.New("--fix and --diff change files, not stdin"))
 	}
+	if o.base != "" {
+		memoryForTrees(2)
+	}
 	opts := lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root, Base: o.base, All: o.all}
 	res, err := lint.Run(ctx, opts)
 	if err != nil {
