@@ -318,7 +318,7 @@ type Enrollment struct {
 // Placements returns where o is applied: one placement per unit that applies it; the
 // implicit Application for objects no unit claims; none for objects that are not applied
 // (kustomize build files, files in a source directory that its unit does not select,
-// hooks marked Skip).
+// resources of a kustomize Component that no unit reaches, hooks marked Skip).
 func (m *Model) Placements(o *Object) []Placement {
 	if m == nil {
 		return nil

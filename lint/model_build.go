@@ -384,6 +384,20 @@ func isBuildConfig(o *Object) bool {
 	return o.Group == "kustomize.config.k8s.io"
 }
 
+// inComponent reports whether file lies in the directory of a kustomize Component. A
+// Component's resources are applied only through a kustomization that lists the Component
+// under components (kustomize refuses one listed as a resource), so an object there that no
+// unit reaches is not applied: typically a Component of an overlay whose Application or
+// Flux Kustomization was removed.
+func (b *builder) inComponent(file string) bool {
+	k := b.kustomizationIn(filepath.Dir(file))
+	if k == "" {
+		return false
+	}
+	n := b.readYAML(k)
+	return n != nil && n.GetKind() == "Component"
+}
+
 // placeObjects gives every object its placements, then links each unit to the unit that
 // applies its object.
 func (b *builder) placeObjects() {
@@ -396,7 +410,7 @@ func (b *builder) placeObjects() {
 		file := b.abs[o.File]
 		mem := b.members[file]
 		if len(mem) == 0 {
-			if file != "" && b.claimed(file) {
+			if file != "" && (b.claimed(file) || b.inComponent(file)) {
 				continue
 			}
 			mem = []member{{unit: root}}

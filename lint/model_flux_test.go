@@ -152,8 +152,11 @@ spec:
   destination: {namespace: dest}
   source: {repoURL: https://github.com/example/gitops.git, path: overlays/prod}
 `,
-		"overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n  - ../../base\n",
-		"base/kustomization.yaml":          "namespace: base\nresources:\n  - deploy.yaml\n  - ns.yaml\n",
+		"overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n  - ../../base\ncomponents:\n  - ../../components/used\n",
+		"components/used/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" +
+			"resources:\n  - cm.yaml\n",
+		"components/used/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in-component}\n",
+		"base/kustomization.yaml": "namespace: base\nresources:\n  - deploy.yaml\n  - ns.yaml\n",
 		"base/deploy.yaml": `
 apiVersion: apps/v1
 kind: Deployment
@@ -182,18 +185,28 @@ spec:
 `,
 		"tenant/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-cm, namespace: other}\n",
 		"loose/cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n",
+		"overlays/prod/components/mtls/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" +
+			"resources:\n  - cm.yaml\n",
+		"overlays/prod/components/mtls/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in-unreached-component}\n",
+		"overlays/dead/kustomization.yaml":      "resources:\n  - cm.yaml\n",
+		"overlays/dead/cm.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in-unreached-kustomization}\n",
 	})
 	tests := []struct {
 		kind, name, want string
 		placed           bool
 	}{
-		{"Deployment", "web", "prod", true},        // the outermost kustomization namespace wins over its own
-		{"Namespace", "prod", "", true},            // cluster-scoped
-		{"ConfigMap", "unused", "default", false},  // not in the kustomization's resources: not applied
-		{"ConfigMap", "own", "mine", true},         // its own namespace
-		{"ConfigMap", "none", "dest", true},        // the Argo CD destination namespace
-		{"ConfigMap", "tenant-cm", "tenant", true}, // Flux targetNamespace overrides
-		{"ConfigMap", "loose", "default", true},    // under no Application
+		{"Deployment", "web", "prod", true},         // the outermost kustomization namespace wins over its own
+		{"Namespace", "prod", "", true},             // cluster-scoped
+		{"ConfigMap", "unused", "default", false},   // not in the kustomization's resources: not applied
+		{"ConfigMap", "own", "mine", true},          // its own namespace
+		{"ConfigMap", "none", "dest", true},         // the Argo CD destination namespace
+		{"ConfigMap", "tenant-cm", "tenant", true},  // Flux targetNamespace overrides
+		{"ConfigMap", "loose", "default", true},     // under no Application
+		{"ConfigMap", "in-component", "prod", true}, // through the overlay that lists the Component
+		// A Component is applied only through a kustomization that lists it; nothing does.
+		{"ConfigMap", "in-unreached-component", "default", false},
+		// A kustomization nothing reaches may still be applied by hand (kubectl apply -k).
+		{"ConfigMap", "in-unreached-kustomization", "default", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+" "+tt.name+" is in namespace "+tt.want, func(t *testing.T) {
