@@ -63,22 +63,32 @@ type gitRepo struct {
 	top     string // the working tree's top level, as git reports it
 	rootRel string // the repository root relative to top, slash-separated; "" at the top
 	rev     string // as the user wrote it, for messages
+	tree    string // the tree of rev when openGit resolved it, else ""
 }
 
-// openGit finds the git working tree holding root.
+// openGit finds the git working tree holding root. It also resolves the tree of rev when
+// one git command can do both (the common case), for resolve to return.
 func openGit(ctx context.Context, root, rev string) (*gitRepo, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: repository root %s: %w", rev, root, err)
 	}
-	out, err := runGit(ctx, abs, nil, "rev-parse", "--show-toplevel")
-	if err != nil {
-		if isNotRepo(err) {
-			return nil, fmt.Errorf("base revision %s: %s is not in a git repository", rev, abs)
+	var top, tree string
+	out, err := runGit(ctx, abs, nil, "rev-parse", "--show-toplevel", "--verify", "--quiet", "--end-of-options", rev+"^{tree}")
+	if lines := strings.Split(strings.TrimRight(string(out), "\r\n"), "\n"); err == nil && len(lines) == 2 {
+		top, tree = strings.TrimRight(lines[0], "\r"), strings.TrimSpace(lines[1])
+	} else {
+		// Not a repository, an unknown revision or a branch without commits: ask again
+		// step by step, for the message or the empty tree.
+		out, err := runGit(ctx, abs, nil, "rev-parse", "--show-toplevel")
+		if err != nil {
+			if isNotRepo(err) {
+				return nil, fmt.Errorf("base revision %s: %s is not in a git repository", rev, abs)
+			}
+			return nil, fmt.Errorf("base revision %s: %w", rev, err)
 		}
-		return nil, fmt.Errorf("base revision %s: %w", rev, err)
+		top = strings.TrimRight(string(out), "\r\n")
 	}
-	top := strings.TrimRight(string(out), "\r\n")
 	resolved := abs
 	if r, err := filepath.EvalSymlinks(abs); err == nil {
 		resolved = r
@@ -90,7 +100,7 @@ func openGit(ctx context.Context, root, rev string) (*gitRepo, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("base revision %s: repository root %s is outside the git working tree %s", rev, abs, top)
 	}
-	g := &gitRepo{top: top, rev: rev}
+	g := &gitRepo{top: top, rev: rev, tree: tree}
 	if rel != "." {
 		g.rootRel = filepath.ToSlash(rel)
 	}
@@ -101,6 +111,9 @@ func openGit(ctx context.Context, root, rev string) (*gitRepo, error) {
 // empty tree for HEAD on a branch that has no commit yet (the first commit of a repository,
 // where everything is new).
 func (g *gitRepo) resolve(ctx context.Context) (string, error) {
+	if g.tree != "" {
+		return g.tree, nil
+	}
 	out, err := runGit(ctx, g.top, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", g.rev+"^{tree}")
 	if err == nil {
 		return strings.TrimSpace(string(out)), nil
@@ -537,26 +550,30 @@ func gitEnv() []string {
 
 // baseRun is the base revision of a run, read in the background.
 type baseRun struct {
+	opened  chan struct{} // closed once openErr is known
+	openErr error         // not a git repository, unknown revision
 	done    chan struct{}
 	inv     *Inventory
 	changed map[string]bool
 	err     error
 }
 
-// startBase resolves the base revision of opts, then reads it and what changed since it in
-// the background.
-func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) (*baseRun, error) {
-	g, err := openGit(ctx, absRoot, opts.Base)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := g.resolve(ctx)
-	if err != nil {
-		return nil, err
-	}
-	b := &baseRun{done: make(chan struct{})}
+// startBase resolves the base revision of opts, then reads it and what changed since it,
+// all in the background: the git commands run while the working tree loads.
+func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) *baseRun {
+	b := &baseRun{opened: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
+		g, err := openGit(ctx, absRoot, opts.Base)
+		var tree string
+		if err == nil {
+			tree, err = g.resolve(ctx)
+		}
+		b.openErr, b.err = err, err
+		close(b.opened)
+		if err != nil {
+			return
+		}
 		var cerr error
 		var wg sync.WaitGroup
 		if !opts.All {
@@ -569,7 +586,14 @@ func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) (
 			b.err = cerr
 		}
 	}()
-	return b, nil
+	return b
+}
+
+// open waits until the base revision is resolved and returns the error that prevented it:
+// the root is not in a git working tree, or the revision names no commit.
+func (b *baseRun) open() error {
+	<-b.opened
+	return b.openErr
 }
 
 // wait waits for the base revision and returns its error.

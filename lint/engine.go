@@ -77,20 +77,40 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// The base revision is read while the working tree loads: git and the file writes of
-	// the one overlap the parsing of the other.
+	// the one overlap the parsing of the other. A base that cannot be resolved (no git
+	// repository, an unknown revision) is the error reported, whatever the load found, and
+	// stops the load.
 	var base *baseRun
+	loadCtx := ctx
 	if opts.Base != "" {
-		if base, err = startBase(ctx, absRoot, opts, cfg); err != nil {
-			return nil, err
-		}
+		var cancel context.CancelFunc
+		loadCtx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		base = startBase(ctx, absRoot, opts, cfg)
+		go func() {
+			if base.open() != nil {
+				cancel()
+			}
+		}()
 	}
-
-	results, loadFindings, err := load(ctx, cfg, absRoot, paths, opts.Stdin, maxSize)
-	if err != nil {
+	fail := func(err error) (*Result, error) {
 		if base != nil {
+			if berr := base.open(); berr != nil && ctx.Err() == nil {
+				err = berr
+			}
 			base.wait()
 		}
 		return nil, err
+	}
+
+	results, loadFindings, err := load(loadCtx, cfg, absRoot, paths, opts.Stdin, maxSize)
+	if err != nil {
+		return fail(err)
+	}
+	if base != nil {
+		if err := base.open(); err != nil {
+			return fail(err)
+		}
 	}
 	got := gather(results)
 	files, objects, directives := got.files, got.objects, got.directives
@@ -98,10 +118,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	model, err := BuildModel(absRoot, objects, cfg)
 	if err != nil {
-		if base != nil {
-			base.wait()
-		}
-		return nil, err
+		return fail(err)
 	}
 	inv := NewInventory(absRoot, files, objects)
 	model.Attach(inv)
