@@ -163,17 +163,21 @@ func ChangedFiles(ctx context.Context, root, rev string) (map[string]bool, error
 }
 
 func (g *gitRepo) changed(ctx context.Context, tree string) (map[string]bool, error) {
-	changed := map[string]bool{}
-	add := func(out []byte) {
-		for _, p := range bytes.Split(out, []byte{0}) {
-			if len(p) == 0 {
-				continue
-			}
-			if rel, ok := g.rootPath(string(p)); ok {
-				changed[rel] = true
-			}
-		}
+	st, err := g.changes(ctx, tree)
+	if err != nil {
+		return nil, err
 	}
+	changed := make(map[string]bool, len(st))
+	for p := range st {
+		changed[p] = true
+	}
+	return changed, nil
+}
+
+// changes is changed with each path's status: git diff's letter (M modified, A added, D
+// deleted, T type changed, ...) or 'A' for an untracked file.
+func (g *gitRepo) changes(ctx context.Context, tree string) (map[string]byte, error) {
+	st := map[string]byte{}
 	var spec []string
 	if g.rootRel != "" {
 		spec = []string{"--", g.rootRel}
@@ -184,7 +188,7 @@ func (g *gitRepo) changed(ctx context.Context, tree string) (map[string]bool, er
 	wg.Go(func() {
 		untracked, uerr = runGit(ctx, g.top, nil, append([]string{"ls-files", "--others", "--exclude-standard", "-z"}, spec...)...)
 	})
-	diff, err := runGit(ctx, g.top, nil, append([]string{"diff", "--name-only", "--no-renames", "--no-ext-diff", "-z", tree}, spec...)...)
+	diff, err := runGit(ctx, g.top, nil, append([]string{"diff", "--name-status", "--no-renames", "--no-ext-diff", "-z", tree}, spec...)...)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: listing the changed files: %w", g.rev, err)
@@ -192,9 +196,25 @@ func (g *gitRepo) changed(ctx context.Context, tree string) (map[string]bool, er
 	if uerr != nil {
 		return nil, fmt.Errorf("base revision %s: listing the untracked files: %w", g.rev, uerr)
 	}
-	add(diff)
-	add(untracked)
-	return changed, nil
+	// --name-status -z writes "<status>\0<path>\0" per file.
+	fields := bytes.Split(diff, []byte{0})
+	for i := 0; i+1 < len(fields); i += 2 {
+		if len(fields[i]) == 0 {
+			continue
+		}
+		if rel, ok := g.rootPath(string(fields[i+1])); ok {
+			st[rel] = fields[i][0]
+		}
+	}
+	for _, p := range bytes.Split(untracked, []byte{0}) {
+		if len(p) == 0 {
+			continue
+		}
+		if rel, ok := g.rootPath(string(p)); ok {
+			st[rel] = 'A'
+		}
+	}
+	return st, nil
 }
 
 // LoadBase loads the tree as it was at the git revision rev (anything `git rev-parse`
@@ -411,6 +431,27 @@ func (g *gitRepo) writeBlobs(ctx context.Context, dir string, blobs []gitEntry, 
 	if len(want) == 0 {
 		return nil
 	}
+	specs := make([]string, len(want))
+	for i, e := range want {
+		specs[i] = e.hash
+	}
+	return g.catBatch(ctx, specs, func(i int, data []byte) error {
+		e := want[i]
+		target := filepath.Join(dir, filepath.FromSlash(e.path))
+		if e.mode == "120000" {
+			link := string(data)
+			if !filepath.IsAbs(link) && strings.HasPrefix(filepath.Join(filepath.Dir(target), link), dir+string(filepath.Separator)) {
+				_ = os.Symlink(link, target) // a link git could not have made is no reason to stop
+			}
+			return nil
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+// catBatch streams object specs (hashes, or "tree:path") through one `git cat-file
+// --batch` and hands each blob's content to fn, which must not keep it.
+func (g *gitRepo) catBatch(ctx context.Context, specs []string, fn func(i int, data []byte) error) error {
 	cmd := exec.CommandContext(ctx, "git", "-C", g.top, "cat-file", "--batch")
 	cmd.Env = gitEnv()
 	stdin, err := cmd.StdinPipe()
@@ -430,8 +471,8 @@ func (g *gitRepo) writeBlobs(ctx context.Context, dir string, blobs []gitEntry, 
 	var werr error
 	wg.Go(func() {
 		bw := bufio.NewWriter(stdin)
-		for _, e := range want {
-			if _, werr = io.WriteString(bw, e.hash+"\n"); werr != nil {
+		for _, spec := range specs {
+			if _, werr = io.WriteString(bw, spec+"\n"); werr != nil {
 				break
 			}
 		}
@@ -440,7 +481,7 @@ func (g *gitRepo) writeBlobs(ctx context.Context, dir string, blobs []gitEntry, 
 		}
 		stdin.Close()
 	})
-	rerr := readBatch(bufio.NewReaderSize(stdout, 1<<16), dir, want)
+	rerr := readBatch(bufio.NewReaderSize(stdout, 1<<16), specs, fn)
 	if rerr != nil {
 		io.Copy(io.Discard, stdout) // let git finish writing, so Wait returns
 	}
@@ -458,38 +499,30 @@ func (g *gitRepo) writeBlobs(ctx context.Context, dir string, blobs []gitEntry, 
 }
 
 // readBatch reads `git cat-file --batch` output, one "<hash> <type> <size>\n<content>\n"
-// per requested blob, and writes each below dir.
-func readBatch(r *bufio.Reader, dir string, want []gitEntry) error {
+// per requested spec, and hands each content to fn.
+func readBatch(r *bufio.Reader, specs []string, fn func(i int, data []byte) error) error {
 	var buf []byte
-	for _, e := range want {
+	for i, spec := range specs {
 		header, err := r.ReadString('\n')
 		if err != nil {
-			return fmt.Errorf("%s: %w", e.path, err)
+			return fmt.Errorf("%s: %w", spec, err)
 		}
 		f := strings.Fields(header)
 		if len(f) != 3 || f[1] != "blob" {
-			return fmt.Errorf("%s: unexpected git cat-file output %q", e.path, strings.TrimSpace(header))
+			return fmt.Errorf("%s: unexpected git cat-file output %q", spec, strings.TrimSpace(header))
 		}
 		n, err := strconv.Atoi(f[2])
 		if err != nil || n < 0 {
-			return fmt.Errorf("%s: unexpected git cat-file output %q", e.path, strings.TrimSpace(header))
+			return fmt.Errorf("%s: unexpected git cat-file output %q", spec, strings.TrimSpace(header))
 		}
 		if cap(buf) < n+1 {
 			buf = make([]byte, n+1)
 		}
 		buf = buf[:n+1] // the content and its trailing newline
 		if _, err := io.ReadFull(r, buf); err != nil {
-			return fmt.Errorf("%s: %w", e.path, err)
+			return fmt.Errorf("%s: %w", spec, err)
 		}
-		target := filepath.Join(dir, filepath.FromSlash(e.path))
-		if e.mode == "120000" {
-			link := string(buf[:n])
-			if !filepath.IsAbs(link) && strings.HasPrefix(filepath.Join(filepath.Dir(target), link), dir+string(filepath.Separator)) {
-				_ = os.Symlink(link, target) // a link git could not have made is no reason to stop
-			}
-			continue
-		}
-		if err := os.WriteFile(target, buf[:n], 0o644); err != nil {
+		if err := fn(i, buf[:n]); err != nil {
 			return err
 		}
 	}
@@ -552,6 +585,8 @@ func gitEnv() []string {
 type baseRun struct {
 	opened  chan struct{} // closed once openErr is known
 	openErr error         // not a git repository, unknown revision
+	working chan *workingSnapshot
+	provide func(*workingSnapshot) // hands over the working tree's load (nil: the run failed)
 	done    chan struct{}
 	inv     *Inventory
 	changed map[string]bool
@@ -559,9 +594,13 @@ type baseRun struct {
 }
 
 // startBase resolves the base revision of opts, then reads it and what changed since it,
-// all in the background: the git commands run while the working tree loads.
+// all in the background: the git commands run while the working tree loads. Once the run
+// provides its load, the base is that load with the changed files as they were (overlay)
+// when it can be, else the revision loaded whole (gitRepo.load).
 func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) *baseRun {
-	b := &baseRun{opened: make(chan struct{}), done: make(chan struct{})}
+	b := &baseRun{opened: make(chan struct{}), done: make(chan struct{}), working: make(chan *workingSnapshot, 1)}
+	var once sync.Once
+	b.provide = func(ws *workingSnapshot) { once.Do(func() { b.working <- ws }) }
 	go func() {
 		defer close(b.done)
 		g, err := openGit(ctx, absRoot, opts.Base)
@@ -574,15 +613,31 @@ func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) *
 		if err != nil {
 			return
 		}
-		var cerr error
-		var wg sync.WaitGroup
-		if !opts.All {
-			wg.Go(func() { b.changed, cerr = g.changed(ctx, tree) })
+		st, cerr := g.changes(ctx, tree)
+		if cerr == nil && !opts.All {
+			b.changed = make(map[string]bool, len(st))
+			for p := range st {
+				b.changed[p] = true
+			}
+		}
+		var ws *workingSnapshot
+		select {
+		case ws = <-b.working:
+		case <-ctx.Done():
+		}
+		if ws == nil {
+			return // the run failed or was cancelled: it reads nothing of the base
+		}
+		_, maxSize := runConfig(cfg)
+		if cerr == nil {
+			if inv, ok := g.overlay(ctx, tree, absRoot, cfg, maxSize, ws, st); ok {
+				b.inv = inv
+				return
+			}
 		}
 		opts.Config = cfg
 		b.inv, b.err = g.load(ctx, tree, absRoot, opts)
-		wg.Wait()
-		if b.err == nil {
+		if b.err == nil && !opts.All {
 			b.err = cerr
 		}
 	}()

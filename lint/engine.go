@@ -95,6 +95,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	fail := func(err error) (*Result, error) {
 		if base != nil {
+			base.provide(nil)
 			if berr := base.open(); berr != nil && ctx.Err() == nil {
 				err = berr
 			}
@@ -111,6 +112,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err := base.open(); err != nil {
 			return fail(err)
 		}
+	}
+	if base != nil {
+		base.provide(snapshot(paths, results))
 	}
 	got := gather(results)
 	files, objects, directives := got.files, got.objects, got.directives

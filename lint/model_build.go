@@ -34,6 +34,12 @@ const (
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
 func BuildModel(root string, objects []*Object, cfg *Config) (*Model, error) {
+	return buildModel(root, objects, cfg, nil)
+}
+
+// buildModel is BuildModel over a file system that differs from the disk in files: a path
+// mapped to true exists as a regular file, one mapped to false does not (see overlay).
+func buildModel(root string, objects []*Object, cfg *Config, files map[string]bool) (*Model, error) {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
@@ -50,6 +56,9 @@ func BuildModel(root string, objects []*Object, cfg *Config) (*Model, error) {
 		orig:    map[*Object]bool{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
 		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*Object{}},
+	}
+	for p, exists := range files {
+		b.fsCache[p] = fsEntry{exists: exists}
 	}
 	b.index()
 	for pass := 0; pass < 3; pass++ {
