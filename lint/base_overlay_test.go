@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ambientkit/ambientkit/internal/gittest"
 )
 
 // overlayRepo commits base to a new repository, then writes change over it ("" deletes a
@@ -31,20 +31,10 @@ func overlayRepo(t *testing.T, base, change map[string]string) string {
 			}
 		}
 	}
-	gitCmd := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
-			"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
-			"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	gitCmd("init", "--quiet")
+	gittest.Run(t, dir, "init", "--quiet")
 	write(base)
-	gitCmd("add", "--all")
-	gitCmd("commit", "--quiet", "-m", "base")
+	gittest.Run(t, dir, "add", "--all")
+	gittest.Run(t, dir, "commit", "--quiet", "-m", "base")
 	write(change)
 	return dir
 }

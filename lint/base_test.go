@@ -3,7 +3,6 @@ package lint_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,32 +13,20 @@ import (
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
-)
 
-// git runs git in dir with a configuration of its own (no user or system files), failing the
-// test on an error.
-func git(t testing.TB, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
-		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
-		"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
+	"github.com/ambientkit/ambientkit/internal/gittest"
+)
 
 // gitTree makes a git repository in a new temporary directory with one commit per map
 // (slash-separated path → content; "" deletes the file), and returns its directory.
 func gitTree(t *testing.T, commits ...map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	git(t, dir, "init", "--quiet", "--initial-branch=main")
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
 	for i, files := range commits {
 		writeFiles(t, dir, files)
-		git(t, dir, "add", "--all")
-		git(t, dir, "commit", "--quiet", "--allow-empty", "-m", "commit "+fmtInt(i))
+		gittest.Run(t, dir, "add", "--all")
+		gittest.Run(t, dir, "commit", "--quiet", "--allow-empty", "-m", "commit "+fmtInt(i))
 	}
 	return dir
 }
@@ -91,8 +78,8 @@ func TestChangedFiles(t *testing.T) {
 		"other/same.yaml":  nsDoc("changed"),
 		"apps/staged.yaml": nsDoc("staged"),
 	})
-	git(t, dir, "add", "apps/staged.yaml")
-	git(t, dir, "mv", "apps/c.yaml", "apps/renamed.yaml")
+	gittest.Run(t, dir, "add", "apps/staged.yaml")
+	gittest.Run(t, dir, "mv", "apps/c.yaml", "apps/renamed.yaml")
 
 	tests := []struct {
 		name, root, rev string
@@ -205,7 +192,7 @@ func TestLoadBaseErrors(t *testing.T) {
 
 func TestLoadBaseBeforeTheFirstCommit(t *testing.T) {
 	dir := t.TempDir()
-	git(t, dir, "init", "--quiet", "--initial-branch=main")
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
 	writeFiles(t, dir, map[string]string{"a.yaml": nsDoc("a")})
 	inv, err := lint.LoadBase(context.Background(), dir, "HEAD", lint.Options{Paths: []string{dir}})
 	if err != nil {
@@ -324,9 +311,9 @@ func BenchmarkRunWithBase(b *testing.B) {
 	if err := gentree.GenerateTree(dir, 10000); err != nil {
 		b.Fatal(err)
 	}
-	git(b, dir, "init", "--quiet", "--initial-branch=main")
-	git(b, dir, "add", "--all")
-	git(b, dir, "commit", "--quiet", "-m", "tree")
+	gittest.Run(b, dir, "init", "--quiet", "--initial-branch=main")
+	gittest.Run(b, dir, "add", "--all")
+	gittest.Run(b, dir, "commit", "--quiet", "-m", "tree")
 	if err := os.WriteFile(filepath.Join(dir, "changed.yaml"), []byte(nsDoc("changed")), 0o644); err != nil {
 		b.Fatal(err)
 	}

@@ -2,28 +2,15 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
-)
 
-// gitRun runs git in dir with a configuration of its own, failing the test on an error.
-func gitRun(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
-		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
-		"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
+	"github.com/ambientkit/ambientkit/internal/gittest"
+)
 
 // commitFiles writes files (slash-separated path → content) into dir and commits them.
 func commitFiles(t *testing.T, dir, message string, files map[string]string) {
@@ -37,8 +24,8 @@ func commitFiles(t *testing.T, dir, message string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	gitRun(t, dir, "add", "--all")
-	gitRun(t, dir, "commit", "--quiet", "-m", message)
+	gittest.Run(t, dir, "add", "--all")
+	gittest.Run(t, dir, "commit", "--quiet", "-m", message)
 }
 
 const (
@@ -79,7 +66,7 @@ spec:
 // report unless --all asks for it.
 func TestBase(t *testing.T) {
 	repo := t.TempDir()
-	gitRun(t, repo, "init", "--quiet", "--initial-branch=main")
+	gittest.Run(t, repo, "init", "--quiet", "--initial-branch=main")
 	commitFiles(t, repo, "sidecars", map[string]string{
 		"apps/example-api/namespace.yaml":    sidecarNamespace,
 		"apps/example-api/deployment.yaml":   webDeployment,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/rules"
+
+	"github.com/ambientkit/ambientkit/internal/gittest"
 )
 
 // AMB201 compares two revisions, so its testdata holds both: base/ is committed first,
@@ -82,27 +83,15 @@ func TestMissingRestart(t *testing.T) {
 func twoCommits(t *testing.T, base, head string) string {
 	t.Helper()
 	repo := t.TempDir()
-	gitIn(t, repo, "init", "--quiet", "--initial-branch=main")
+	gittest.Run(t, repo, "init", "--quiet", "--initial-branch=main")
 	copyTree(t, base, repo)
-	gitIn(t, repo, "add", "--all")
-	gitIn(t, repo, "commit", "--quiet", "-m", "base")
-	gitIn(t, repo, "rm", "-r", "--quiet", ".")
+	gittest.Run(t, repo, "add", "--all")
+	gittest.Run(t, repo, "commit", "--quiet", "-m", "base")
+	gittest.Run(t, repo, "rm", "-r", "--quiet", ".")
 	copyTree(t, head, repo)
-	gitIn(t, repo, "add", "--all")
-	gitIn(t, repo, "commit", "--quiet", "--allow-empty", "-m", "head")
+	gittest.Run(t, repo, "add", "--all")
+	gittest.Run(t, repo, "commit", "--quiet", "--allow-empty", "-m", "head")
 	return repo
-}
-
-func gitIn(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
-		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
-		"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
 }
 
 // copyTree copies the file or directory src to dst.
