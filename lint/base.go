@@ -27,16 +27,20 @@ import (
 // taken as stored (no smudge filters or end-of-line conversion), and only the files the
 // loader and the GitOps model read are written: .yaml, .yml and .json files and
 // kustomize's Kustomization, plus every directory, so that source paths resolve as they did.
+// A run usually avoids that copy: when only manifests changed, its base is the working
+// tree's load with the changed files read from git as they were (see overlay).
 
 // baseKey is the Inventory.Memo key under which the base inventory is kept.
 type baseKey struct{}
 
 // Base returns the inventory of the tree as it was at Options.Base, or nil when the run has
 // no base. Its objects are loaded and modelled like the working tree's (ModelOf works on
-// it), but its files are named "REV:path" (path relative to the repository root), as git
-// names a file at a revision, and the positions the base's GitOps model keeps name a
-// temporary copy that no longer exists: rules report at the working tree's objects and use
-// the base only to compare.
+// it). Its files are not to be reported at: when the revision was loaded whole they are
+// named "REV:path" (path relative to the repository root), as git names a file at a
+// revision, and the positions its GitOps model keeps name a temporary copy that no longer
+// exists; when it shares the working tree's parse (overlay), a file that changed since has
+// the working tree's path and the old content. Rules report at the working tree's objects
+// and use the base only to compare.
 func (inv *Inventory) Base() *Inventory {
 	b, _ := inv.Memo(baseKey{}, func() any { return (*Inventory)(nil) }).(*Inventory)
 	return b
