@@ -31,6 +31,12 @@ import (
 //     HelmRelease waits for its chart's resources unless install.disableWait is set. Inside
 //     one Kustomization, Flux applies CRDs, Namespaces and ClusterRoles first, then *Class
 //     kinds, then the rest.
+//
+// Objects carry the labels and annotations their build adds (kustomize's commonLabels,
+// labels and commonAnnotations, Argo CD's spec.source.kustomize options, Flux's
+// commonMetadata; see model_meta.go), so a sync wave set by commonAnnotations orders them
+// and a namespace labelled by its kustomization is enrolled; LabelSetAt says where such a
+// label is set.
 type Model struct {
 	// Root is the absolute repository root that source paths resolve from.
 	Root string
@@ -47,8 +53,9 @@ type Model struct {
 	Enrollments []*Enrollment
 
 	place   map[*Object][]Placement
-	crds    map[string][]*Object // "group/Kind" → CRD objects that define it
-	display map[string]string    // absolute path → path as findings show it
+	setAt   map[*Object]map[string]Position // labels a build sets on an object (LabelSetAt)
+	crds    map[string][]*Object            // "group/Kind" → CRD objects that define it
+	display map[string]string               // absolute path → path as findings show it
 }
 
 // UnitKind says what kind of applier a Unit is.
@@ -117,6 +124,7 @@ type Unit struct {
 	spec       *yaml.Node // the Application (or rendered ApplicationSet template) node
 	nsOverride string     // Flux targetNamespace
 	subst      *substVars // Flux postBuild variables
+	edit       *metaEdit  // Flux commonMetadata
 }
 
 // String names the unit as messages do: "Application istiod", "Application api of
@@ -313,6 +321,21 @@ type Enrollment struct {
 	What string
 	// Placements are where the label is applied.
 	Placements []Placement
+
+	at *Position // where a build sets the label, when Object does not hold it
+}
+
+// LabelSetAt returns where a build sets o's label key when o does not hold it as written:
+// kustomize's commonLabels or labels in a kustomization or Component, Argo CD's
+// spec.source.kustomize.commonLabels, or Flux's spec.commonMetadata.labels. o.Labels
+// already includes such labels; rules that read labels from o's nodes (for positions) ask
+// here for the ones no node holds.
+func (m *Model) LabelSetAt(o *Object, key string) (Position, bool) {
+	if m == nil {
+		return Position{}, false
+	}
+	p, ok := m.setAt[o][key]
+	return p, ok
 }
 
 // Placements returns where o is applied: one placement per unit that applies it; the

@@ -54,6 +54,7 @@ func buildModel(root string, objects []*Object, cfg *Config, files map[string]bo
 		cfg: cfg, root: absRoot, objects: objects,
 		abs:     map[*File]string{},
 		orig:    map[*Object]bool{},
+		written: map[*Object]*edited{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
 		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*Object{}},
 	}
@@ -69,6 +70,15 @@ func buildModel(root string, objects []*Object, cfg *Config, files map[string]bo
 		b.placeObjects()
 		if !b.substitute() {
 			break
+		}
+	}
+	b.reapplyEdits()
+	for o, w := range b.written {
+		if len(w.at) > 0 {
+			if b.m.setAt == nil {
+				b.m.setAt = map[*Object]map[string]Position{}
+			}
+			b.m.setAt[o] = w.at
 		}
 	}
 	b.resolveNamespaces()
@@ -90,7 +100,8 @@ type builder struct {
 	files  []string             // sorted absolute paths of the loaded files
 	lookup map[string][]*Object // "group/Kind/name" → objects, for references by name
 
-	orig map[*Object]bool // objects whose node was substituted
+	orig    map[*Object]bool    // objects whose node was substituted
+	written map[*Object]*edited // objects whose metadata a build edits (model_meta.go)
 
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
@@ -107,6 +118,7 @@ type builder struct {
 type member struct {
 	unit *Unit
 	ns   string
+	edit *metaEdit // labels and annotations the build adds (model_meta.go)
 }
 
 // claim is a directory a unit renders: files in it that the unit does not select are not
@@ -354,14 +366,15 @@ func sharedDirs(a, b string) int {
 	return n
 }
 
-// addMember records that u applies file (absolute), forcing namespace ns ("" for none).
-func (b *builder) addMember(file string, u *Unit, ns string) {
+// addMember records that u applies file (absolute), forcing namespace ns ("" for none) and
+// adding the metadata of edit.
+func (b *builder) addMember(file string, u *Unit, ns string, edit *metaEdit) {
 	for _, m := range b.members[file] {
 		if m.unit == u {
 			return
 		}
 	}
-	b.members[file] = append(b.members[file], member{unit: u, ns: ns})
+	b.members[file] = append(b.members[file], member{unit: u, ns: ns, edit: edit})
 }
 
 func (b *builder) claimed(file string) bool {
@@ -424,8 +437,15 @@ func (b *builder) placeObjects() {
 			}
 			mem = []member{{unit: root}}
 		}
-		for _, mb := range mem {
-			at, ok := b.point(o, mb.unit)
+		b.applyEdit(o, mem[0].edit)
+		for k, mb := range mem {
+			po := o // the object as this unit applies it, for its sync point
+			if k > 0 && mb.edit != mem[0].edit {
+				c := *o
+				c.Annotations = mergeStrings(b.writtenAnnotations(o), mb.edit.annotationsOrNil())
+				po = &c
+			}
+			at, ok := b.point(po, mb.unit)
 			if !ok {
 				continue
 			}

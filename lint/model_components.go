@@ -265,6 +265,9 @@ func (b *builder) detectEnrollments() {
 		}
 		e := &Enrollment{Object: o, Path: append(slicesClone(lp), ambient.LabelDataplaneMode), Placements: ps,
 			Namespace: o.Namespace}
+		if at, ok := b.editedLabelAt(o, ambient.LabelDataplaneMode); ok && lp[0] == "metadata" {
+			e.at = &at
+		}
 		switch gk {
 		case gkNamespace:
 			b.m.Enrollments = appendNamespaceEnrollments(b.m.Enrollments, e)
@@ -306,7 +309,7 @@ func appendNamespaceEnrollments(out []*Enrollment, e *Enrollment) []*Enrollment 
 		}
 		x := e
 		if i > 0 {
-			x = &Enrollment{Object: e.Object, Path: e.Path}
+			x = &Enrollment{Object: e.Object, Path: e.Path, at: e.at}
 		}
 		x.Namespace, x.What = p.nsName, "Namespace "+p.nsName
 		if p.nsName != e.Object.Ref.Name {
@@ -341,6 +344,9 @@ func createsNamespace(spec *yaml.Node) bool {
 
 // Pos returns where the enrollment's label is written.
 func (e *Enrollment) Pos() Position {
+	if e.at != nil {
+		return *e.at
+	}
 	if e.Object == nil {
 		return Position{}
 	}

@@ -286,7 +286,7 @@ func (b *builder) resolveApplication(u *Unit) {
 			u.Paths = append(u.Paths, b.relSlash(dir))
 			switch {
 			case b.kustomizationIn(dir) != "":
-				b.kustomize(u, dir, scalarAt(s.node, "kustomize", "namespace"), map[string]bool{})
+				b.kustomize(u, dir, scalarAt(s.node, "kustomize", "namespace"), map[string]bool{}, argoEdit(unitFile(u), s.node))
 			case b.stat(filepath.Join(dir, "Chart.yaml")).exists:
 				b.localChart(u, s, dir, refs)
 			default:
@@ -405,7 +405,7 @@ func slicesClone(s []string) []string { return append([]string(nil), s...) }
 func (b *builder) localChart(u *Unit, s argoSource, dir string, refs map[string]bool) {
 	b.claims = append(b.claims, claim{dir: dir, recursive: true})
 	for _, f := range b.filesUnder(dir, true) {
-		b.addMember(f, u, "")
+		b.addMember(f, u, "", nil)
 	}
 	chartFile := filepath.Join(dir, "Chart.yaml")
 	cf := b.readYAML(chartFile)
@@ -472,7 +472,7 @@ func (b *builder) directory(u *Unit, dir string, recursive bool, include, exclud
 		if exclude != "" && globMatch(exclude, rel) {
 			continue
 		}
-		b.addMember(f, u, "")
+		b.addMember(f, u, "", nil)
 	}
 }
 
@@ -500,7 +500,7 @@ func globMatch(pattern, rel string) bool {
 // kustomizations, remote bases), components, patches and helmCharts. ns is the namespace an
 // enclosing kustomization (or Flux targetNamespace) forces: the outermost one wins, as
 // kustomize's namespace transformer of the outer build runs last.
-func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool) {
+func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool, outer *metaEdit) {
 	if seen[dir] {
 		return
 	}
@@ -516,6 +516,20 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool) {
 		ns = scalarAt(kn, "namespace")
 	}
 	display := b.displayPath(kf)
+	// What the build adds to its objects' metadata: its Components' transformers (which act
+	// on the whole build, in order), its own over them, the enclosing builds' over those.
+	var edit *metaEdit
+	for _, c := range seqAt(kn, "components") {
+		if c.Kind != yaml.ScalarNode || isRemoteResource(c.Value) {
+			continue
+		}
+		if ck := b.kustomizationIn(filepath.Join(dir, filepath.FromSlash(c.Value))); ck != "" {
+			if cn := b.readYAML(ck); cn != nil {
+				edit = kustomizeEdit(b.displayPath(ck), cn.YNode()).over(edit)
+			}
+		}
+	}
+	edit = outer.over(kustomizeEdit(display, kn).over(edit))
 	var entries []*yaml.Node
 	for _, field := range []string{"resources", "bases", "components"} {
 		entries = append(entries, seqAt(kn, field)...)
@@ -535,10 +549,10 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool) {
 		switch st := b.stat(p); {
 		case st.dir:
 			if b.kustomizationIn(p) != "" {
-				b.kustomize(u, p, ns, seen)
+				b.kustomize(u, p, ns, seen, edit)
 			}
 		case st.exists:
-			b.addMember(p, u, ns)
+			b.addMember(p, u, ns, edit)
 		}
 	}
 	// Patch files are merged into the objects they target, which this build applies.
@@ -553,7 +567,7 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool) {
 	}
 	for _, pf := range patches {
 		if p := filepath.Join(dir, filepath.FromSlash(pf)); b.stat(p).exists && !b.stat(p).dir {
-			b.addMember(p, u, ns)
+			b.addMember(p, u, ns, edit)
 		}
 	}
 	for i, hc := range seqAt(kn, "helmCharts") {
@@ -626,6 +640,7 @@ func (b *builder) resolveKustomization(u *Unit) {
 		u.HealthChecks = append(u.HealthChecks, ref)
 	}
 	u.subst = b.substVarsOf(u, spec)
+	u.edit = fluxEdit(unitFile(u), spec)
 	p := scalarAt(spec, "path")
 	kind, ns, name := fluxSourceRef(spec, u.Namespace, "sourceRef")
 	var url string
@@ -654,10 +669,18 @@ func (b *builder) resolveKustomization(u *Unit) {
 	}
 	u.Paths = append(u.Paths, b.relSlash(dir))
 	if b.kustomizationIn(dir) != "" {
-		b.kustomize(u, dir, u.nsOverride, map[string]bool{})
+		b.kustomize(u, dir, u.nsOverride, map[string]bool{}, u.edit)
 		return
 	}
 	b.fluxGenerate(u, dir)
+}
+
+// unitFile returns the path of the file that defines u, for positions in its spec.
+func unitFile(u *Unit) string {
+	if u.Object == nil || u.Object.File == nil {
+		return ""
+	}
+	return u.Object.File.Path
 }
 
 func nodeAtObj(o *Object) *yaml.Node {
@@ -693,10 +716,10 @@ func (b *builder) fluxGenerate(u *Unit, dir string) {
 			}
 		}
 		if nested != "" {
-			b.kustomize(u, nested, u.nsOverride, seen)
+			b.kustomize(u, nested, u.nsOverride, seen, u.edit)
 			continue
 		}
-		b.addMember(f, u, u.nsOverride)
+		b.addMember(f, u, u.nsOverride, u.edit)
 	}
 }
 

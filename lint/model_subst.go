@@ -79,6 +79,7 @@ func (b *builder) substitute() bool {
 		b.orig[o] = true
 		o.Node = cp
 		rederive(o)
+		b.rewritten(o)
 		switch o.Group {
 		case "argoproj.io", "kustomize.toolkit.fluxcd.io", "helm.toolkit.fluxcd.io", "source.toolkit.fluxcd.io":
 			again = true

@@ -42,6 +42,32 @@ type binding struct {
 	// Path is the node path of the istio.io/use-waypoint value, Node that node.
 	Path []string
 	Node *yaml.Node
+	// At is where a build sets the label (a kustomize or Flux label transformer) when Obj
+	// does not hold it (Path and Node are then nil), and NSAt the same for
+	// istio.io/use-waypoint-namespace.
+	At, NSAt *lint.Position
+}
+
+// Pos returns where the istio.io/use-waypoint label is set.
+func (b binding) Pos() lint.Position {
+	if b.At != nil {
+		return *b.At
+	}
+	return b.Obj.Pos(b.Path...)
+}
+
+// NamespacePos returns where istio.io/use-waypoint-namespace is set (or, without it, the
+// istio.io/use-waypoint label).
+func (b binding) NamespacePos() lint.Position {
+	switch {
+	case !b.CrossNamespace:
+		return b.Pos()
+	case b.NSAt != nil:
+		return *b.NSAt
+	case b.Path == nil:
+		return b.Pos()
+	}
+	return b.Obj.Pos(append(append([]string(nil), b.Path[:len(b.Path)-1]...), ambient.LabelUseWaypointNamespace)...)
 }
 
 // Ref names the waypoint the binding reaches, as namespace/name.
@@ -57,6 +83,7 @@ func bindings(inv *lint.Inventory) []binding {
 
 func collectBindings(inv *lint.Inventory) []binding {
 	var out []binding
+	model := lint.ModelOf(inv)
 	add := func(o *lint.Object, kind, what, ns string, template bool) {
 		var wp, wpNS *metaEntry
 		for _, e := range objectMeta(inv, o) {
@@ -70,11 +97,27 @@ func collectBindings(inv *lint.Inventory) []binding {
 				wpNS = &e
 			}
 		}
+		var at, nsAt *lint.Position
+		if !template {
+			// A label a build sets (kustomize, Flux commonMetadata) overrides the written one.
+			set := func(e **metaEntry, key string) *lint.Position {
+				pos, ok := model.LabelSetAt(o, key)
+				if !ok {
+					return nil
+				}
+				*e = &metaEntry{Key: key, Value: o.Labels[key], Label: true}
+				return &pos
+			}
+			at, nsAt = set(&wp, ambient.LabelUseWaypoint), set(&wpNS, ambient.LabelUseWaypointNamespace)
+		}
 		if wp == nil || wp.Value == ambient.UseWaypointNone || wp.Value == "" || lint.IsOpaque(wp.Value) {
 			return
 		}
 		b := binding{Obj: o, Kind: kind, What: what, Namespace: ns, Name: wp.Value,
-			WaypointNamespace: ns, Path: wp.Path(), Node: wp.Node}
+			WaypointNamespace: ns, At: at, NSAt: nsAt}
+		if at == nil {
+			b.Path, b.Node = wp.Path(), wp.Node
+		}
 		if wpNS != nil {
 			if lint.IsOpaque(wpNS.Value) {
 				return
@@ -83,7 +126,6 @@ func collectBindings(inv *lint.Inventory) []binding {
 		}
 		out = append(out, b)
 	}
-	model := lint.ModelOf(inv)
 	for _, o := range inv.Kind(namespaceGK) {
 		// A Namespace binds the namespaces it becomes: kustomize's namespace renames it.
 		for _, name := range model.Names(o) {

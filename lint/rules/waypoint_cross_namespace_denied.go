@@ -58,14 +58,10 @@ func runWaypointCrossNamespaceDenied(p *lint.Pass) error {
 		if ok || (!inTree && !judgeableWithoutLabels(gw)) || opaqueLabels(nsLabels) || opaqueSelector(gw) {
 			continue
 		}
-		at := b.Path
-		if b.CrossNamespace {
-			at = append(append([]string(nil), b.Path[:len(b.Path)-1]...), ambient.LabelUseWaypointNamespace)
-		}
 		p.Report(lint.Finding{
 			Message: fmt.Sprintf("%s binds waypoint %s, but %s: istiod denies the attachment and the traffic "+
 				"goes around the waypoint", b.What, b.Ref(), why),
-			Pos:    b.Obj.Pos(at...),
+			Pos:    b.NamespacePos(),
 			Object: b.Obj.Ref,
 			Related: []lint.Related{{
 				Position: hboneListenerPos(gwObj, gw),

@@ -50,7 +50,7 @@ func runWaypointNotFound(p *lint.Pass) error {
 		msg := fmt.Sprintf("%s uses waypoint %q %s, but the tree defines no Gateway %s there: istiod "+
 			"sends its traffic around any waypoint", b.What, b.Name, how, b.Ref())
 		names := waypointNames(inv, b.WaypointNamespace)
-		f := lint.Finding{Pos: b.Obj.Pos(b.Path...), Object: b.Obj.Ref}
+		f := lint.Finding{Pos: b.Pos(), Object: b.Obj.Ref}
 		if near := nearestName(b.Name, names); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
 			if edit, ok := replaceScalar(b.Obj, b.Node, near); ok {

@@ -64,7 +64,7 @@ func runWaypointTrafficMismatch(p *lint.Pass) error {
 		f := lint.Finding{
 			Message: fmt.Sprintf("%s binds waypoint %s, which serves %s (traffic type %q, from %s), but the binding "+
 				"needs %s: %s", b.What, b.Ref(), serves, tt, source, needs, effect),
-			Pos:    b.Obj.Pos(b.Path...),
+			Pos:    b.Pos(),
 			Object: b.Obj.Ref,
 			Related: []lint.Related{{
 				Position: gwObj.Pos("metadata", "name"),
