@@ -112,6 +112,11 @@ const (
 	HBONEPort = 15008
 	// HBONEProtocol is the protocol of a waypoint's HBONE listener.
 	HBONEProtocol = "HBONE"
+	// RootNamespace is Istio's default root namespace (meshConfig.rootNamespace): istiod
+	// reads mesh-wide configuration, such as an AuthorizationPolicy without a selector, from
+	// it. The istiod chart sets it to meshConfig.rootNamespace, else global.istioNamespace,
+	// whose default this is.
+	RootNamespace = "istio-system"
 	// KubeSystemNamespace is the namespace whose Pods Istio never captures.
 	KubeSystemNamespace = "kube-system"
 )

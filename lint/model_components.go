@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/internal/helmvalues"
 )
 
 // moreClusterScoped lists cluster-scoped kinds ("group/Kind") beyond the ones the loader
@@ -351,4 +352,46 @@ func (e *Enrollment) Pos() Position {
 		return Position{}
 	}
 	return e.Object.Pos(e.Path...)
+}
+
+// RootNamespaces returns Istio's root namespace (meshConfig.rootNamespace) for each istiod
+// the tree installs with a Helm chart, as the istiod chart sets it: meshConfig.rootNamespace,
+// else global.istioNamespace, else ambient.RootNamespace; for Istio's ambient umbrella chart,
+// the istiod subchart's values. It returns ambient.RootNamespace alone when the tree installs
+// no istiod that way. Values the tree does not hold (ValuesKnown false) cannot be read: the
+// default stands in for them. A value holding an unresolved ${VAR} is left out.
+func (m *Model) RootNamespaces() []string {
+	var out []string
+	add := func(ns string) {
+		if ns != "" && !IsOpaque(ns) && !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	seen := map[*ChartInstall]bool{}
+	for _, c := range m.ComponentsOf(Istiod) {
+		ci := c.Chart
+		if ci == nil || seen[ci] {
+			continue
+		}
+		seen[ci] = true
+		vals := ci.Values
+		if ci.Chart == "ambient" {
+			vals, _ = vals["istiod"].(map[string]any)
+		}
+		root, _ := helmvalues.Lookup(vals, "meshConfig", "rootNamespace").(string)
+		if root == "" {
+			root, _ = helmvalues.Lookup(vals, "global", "istioNamespace").(string)
+		}
+		if root == "" && ci.Chart == "ambient" {
+			root, _ = helmvalues.Lookup(ci.Values, "global", "istioNamespace").(string)
+		}
+		if root == "" {
+			root = ambient.RootNamespace
+		}
+		add(root)
+	}
+	if len(out) == 0 {
+		out = append(out, ambient.RootNamespace)
+	}
+	return out
 }

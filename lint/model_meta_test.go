@@ -106,3 +106,48 @@ spec:
 		t.Errorf("LabelSetAt(tenant, team): the label is written in the object")
 	}
 }
+
+func TestModelRootNamespaces(t *testing.T) {
+	app := func(name, chart, values string) string {
+		return `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: ` + name + `, namespace: argocd}
+spec:
+  destination: {namespace: istio-system}
+  source:
+    repoURL: https://istio-release.storage.googleapis.com/charts
+    chart: ` + chart + `
+    targetRevision: 1.28.0
+    helm:
+      valuesObject: ` + values + `
+`
+	}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"no istiod", map[string]string{"ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"},
+			[]string{"istio-system"}},
+		{"istiod with defaults", map[string]string{"a.yaml": app("istiod", "istiod", "{profile: ambient}")},
+			[]string{"istio-system"}},
+		{"meshConfig.rootNamespace", map[string]string{"a.yaml": app("istiod", "istiod", "{meshConfig: {rootNamespace: root}}")},
+			[]string{"root"}},
+		{"global.istioNamespace", map[string]string{"a.yaml": app("istiod", "istiod", "{global: {istioNamespace: istio}}")},
+			[]string{"istio"}},
+		{"the ambient umbrella chart", map[string]string{"a.yaml": app("ambient", "ambient", "{istiod: {meshConfig: {rootNamespace: umbrella}}}")},
+			[]string{"umbrella"}},
+		{"two revisions", map[string]string{
+			"a.yaml": app("istiod-a", "istiod", "{revision: a}"),
+			"b.yaml": app("istiod-b", "istiod", "{revision: b, meshConfig: {rootNamespace: other}}")},
+			[]string{"istio-system", "other"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := mtModel(t, tt.files)
+			if diff := cmp.Diff(tt.want, m.RootNamespaces()); diff != "" {
+				t.Errorf("RootNamespaces (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

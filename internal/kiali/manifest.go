@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/ambientkit/ambientkit/internal/helmvalues"
 )
 
 // CRGroupKind is the kind of the Kiali custom resource that the Kiali operator reconciles
@@ -60,15 +62,15 @@ func ChartConfig(chart string, values map[string]any, releaseNamespace string) (
 		}
 		return values, releaseNamespace, true
 	case OperatorChart:
-		if !isTrue(lookup(values, "cr", "create")) {
+		if !isTrue(helmvalues.Lookup(values, "cr", "create")) {
 			return nil, "", false
 		}
-		spec, _ := lookup(values, "cr", "spec").(map[string]any)
+		spec, _ := helmvalues.Lookup(values, "cr", "spec").(map[string]any)
 		if spec == nil {
 			spec = Config{}
 		}
 		namespace = releaseNamespace
-		if ns, _ := lookup(values, "cr", "namespace").(string); ns != "" {
+		if ns, _ := helmvalues.Lookup(values, "cr", "namespace").(string); ns != "" {
 			namespace = ns
 		}
 		return spec, namespace, true
@@ -94,10 +96,10 @@ func IsConfigMap(cm *corev1.ConfigMap) bool {
 // (where the CR or chart release lives) when that is unset.
 func Instance(cfg Config, defaultNamespace string) Backend {
 	b := Backend{Namespace: defaultNamespace, Name: Name}
-	if s, ok := lookup(cfg, "deployment", "namespace").(string); ok && s != "" {
+	if s, ok := helmvalues.Lookup(cfg, "deployment", "namespace").(string); ok && s != "" {
 		b.Namespace = s
 	}
-	if s, ok := lookup(cfg, "deployment", "instance_name").(string); ok && s != "" {
+	if s, ok := helmvalues.Lookup(cfg, "deployment", "instance_name").(string); ok && s != "" {
 		b.Name = s
 	}
 	return b
@@ -110,27 +112,27 @@ func Instance(cfg Config, defaultNamespace string) Backend {
 // type or externalIPs. Values compare as Kiali reads them: "true" and true alike.
 func ExposureSettings(cfg Config) []Setting {
 	var out []Setting
-	if t, ok := lookup(cfg, "deployment", "service_type").(string); ok && externalType(t) {
+	if t, ok := helmvalues.Lookup(cfg, "deployment", "service_type").(string); ok && externalType(t) {
 		out = append(out, Setting{
 			Path: []string{"deployment", "service_type"}, Value: t,
 			Why: fmt.Sprintf("deployment.service_type %s makes Kiali's Service reachable from outside the cluster", t),
 		})
 	}
 	for _, p := range [][]string{{"deployment", "ingress", "enabled"}, {"deployment", "ingress_enabled"}} {
-		if v := lookup(cfg, p...); isTrue(v) {
+		if v := helmvalues.Lookup(cfg, p...); isTrue(v) {
 			out = append(out, Setting{
 				Path: p, Value: fmt.Sprint(v),
 				Why: fmt.Sprintf("%s: true makes the Kiali installer create an Ingress (a Route on OpenShift) for it", strings.Join(p, ".")),
 			})
 		}
 	}
-	if t, ok := lookup(cfg, "deployment", "additional_service_yaml", "type").(string); ok && externalType(t) {
+	if t, ok := helmvalues.Lookup(cfg, "deployment", "additional_service_yaml", "type").(string); ok && externalType(t) {
 		out = append(out, Setting{
 			Path: []string{"deployment", "additional_service_yaml", "type"}, Value: t,
 			Why: fmt.Sprintf("deployment.additional_service_yaml sets the Service type %s", t),
 		})
 	}
-	if ips, ok := lookup(cfg, "deployment", "additional_service_yaml", "externalIPs").([]any); ok && len(ips) > 0 {
+	if ips, ok := helmvalues.Lookup(cfg, "deployment", "additional_service_yaml", "externalIPs").([]any); ok && len(ips) > 0 {
 		out = append(out, Setting{
 			Path: []string{"deployment", "additional_service_yaml", "externalIPs"}, Value: fmt.Sprint(ips),
 			Why: "deployment.additional_service_yaml gives Kiali's Service externalIPs",
@@ -142,7 +144,7 @@ func ExposureSettings(cfg Config) []Setting {
 // AnonymousSetting returns cfg's auth.strategy when it is anonymous: anyone who reaches Kiali
 // then uses it with the permissions of Kiali's own service account, without logging in.
 func AnonymousSetting(cfg Config) (Setting, bool) {
-	s, ok := lookup(cfg, "auth", "strategy").(string)
+	s, ok := helmvalues.Lookup(cfg, "auth", "strategy").(string)
 	if !ok || s != AuthAnonymous {
 		return Setting{}, false
 	}
@@ -166,17 +168,4 @@ func isTrue(v any) bool {
 		return x == "true"
 	}
 	return false
-}
-
-// lookup returns the value at keys below m, or nil.
-func lookup(m map[string]any, keys ...string) any {
-	var cur any = m
-	for _, k := range keys {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[k]
-	}
-	return cur
 }

@@ -28,8 +28,9 @@ var IneffectiveInAmbient = &lint.Rule{
 	Doc: `**What.** Settings written for sidecars that have no effect on ambient workloads:
 
 - a ` + "`Sidecar`" + ` resource or an ` + "`EnvoyFilter`" + ` whose ` + "`workloadSelector`" + ` selects only ambient
-  workloads, or that has no selector in an ambient namespace (outside the root namespace
-  ` + "`istio-system`" + `) where no workload runs a sidecar (and, for an EnvoyFilter, no Gateway or
+  workloads, or that has no selector in an ambient namespace (outside the root namespace:
+  ` + "`istio-system`" + `, or what the istiod chart of the tree sets as ` + "`meshConfig.rootNamespace`" + `)
+  where no workload runs a sidecar (and, for an EnvoyFilter, no Gateway or
   Helm chart of the tree runs an Envoy);
 - ` + "`sidecar.istio.io/*`" + ` annotations, other than ` + "`sidecar.istio.io/inject`" + `, on a pod template
   whose pods are in ambient mode;
@@ -144,7 +145,7 @@ func selectorPos(o *lint.Object) lint.Position {
 // Gateway or chart of the tree runs an Envoy it reaches, or when the tree cannot tell.
 func ambientOnlyScope(inv *lint.Inventory, o *lint.Object, sel map[string]string, envoy bool) string {
 	ns := o.Namespace
-	if ns == "" || ns == rootNamespace || selectsGatewayPods(sel) {
+	if ns == "" || isRootNamespace(inv, ns) || selectsGatewayPods(sel) {
 		return ""
 	}
 	ws := selected(inv, ns, sel)

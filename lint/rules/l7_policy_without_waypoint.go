@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,9 +17,16 @@ import (
 
 const authorizationPolicyGK = "security.istio.io/AuthorizationPolicy"
 
-// rootNamespace is Istio's default meshConfig.rootNamespace: policy there without a selector
-// applies to the whole mesh.
-const rootNamespace = "istio-system"
+type rootNamespacesKey struct{}
+
+// isRootNamespace reports whether ns is Istio's root namespace (meshConfig.rootNamespace)
+// for an istiod of the tree (see lint.Model.RootNamespaces): policy there without a
+// selector applies to the whole mesh, and a selector there picks workloads of every
+// namespace.
+func isRootNamespace(inv *lint.Inventory, ns string) bool {
+	roots := inv.Memo(rootNamespacesKey{}, func() any { return lint.ModelOf(inv).RootNamespaces() }).([]string)
+	return slices.Contains(roots, ns)
+}
 
 // L7PolicyWithoutWaypoint is AMB207: an AuthorizationPolicy with L7 attributes that ztunnel,
 // not a waypoint, would enforce.
@@ -35,7 +43,8 @@ policy for ztunnel. The finding lists each attribute with its field path, and sa
 enforces the policy instead of a waypoint:
 
 - a policy that selects workloads with ` + "`selector`" + `, or has neither ` + "`selector`" + ` nor
-  ` + "`targetRefs`" + ` (namespace-wide; mesh-wide in ` + "`istio-system`" + `), is enforced by the
+  ` + "`targetRefs`" + ` (namespace-wide; mesh-wide in the root namespace: ` + "`istio-system`" + `, or what the
+  istiod chart of the tree sets as ` + "`meshConfig.rootNamespace`" + ` or ` + "`global.istioNamespace`" + `), is enforced by the
   destination's ztunnel for ambient workloads, whether or not they have a waypoint;
 - a policy with ` + "`targetRefs`" + ` is never given to ztunnel: it is enforced by the waypoint of the
   Service or ServiceEntry it names (or by the Gateway it names). When no waypoint serves that
@@ -205,15 +214,16 @@ func ztunnelScope(inv *lint.Inventory, o *lint.Object, sel map[string]string) st
 	if ns == "" || selectsGatewayPods(sel) {
 		return ""
 	}
-	if len(sel) == 0 && ns == rootNamespace {
+	root := isRootNamespace(inv, ns)
+	if len(sel) == 0 && root {
 		if !treeEnrolls(inv) {
 			return ""
 		}
-		return fmt.Sprintf("has no selector in the root namespace %s, so it applies to every ambient workload of the mesh", rootNamespace)
+		return fmt.Sprintf("has no selector in the root namespace %s, so it applies to every ambient workload of the mesh", ns)
 	}
 	var amb []string
 	ws := selected(inv, ns, sel)
-	if ns == rootNamespace {
+	if root {
 		// A selector in the root namespace picks workloads of every namespace.
 		ws = nil
 		for _, w := range workloads(inv) {
