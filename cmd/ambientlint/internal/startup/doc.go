@@ -14,7 +14,8 @@
 //     them, so a cold start still reads from disk only what it touches;
 //   - the heap's first HeapReserve bytes are mapped at once and advised as transparent huge
 //     pages (madvise(MADV_HUGEPAGE)), then released to the allocator, so the heap grows by
-//     2 MiB faults instead of 4 KiB ones. This is skipped under GODEBUG=disablethp=1, on
+//     2 MiB faults instead of 4 KiB ones. This is skipped for the subcommands that read no
+//     manifests (version, help, rules, explain), under GODEBUG=disablethp=1, on
 //     32-bit systems, and where the kernel does not overcommit memory
 //     (vm.overcommit_memory=2), since there the reservation would be charged in full.
 //

@@ -18,9 +18,41 @@ const residentShare = 7
 
 func init() {
 	populateExecutable()
-	if hugeHeapAllowed() {
+	if hugeHeapAllowed() && !smallCommand() {
 		hugeHeap(HeapReserve)
 	}
+}
+
+// smallCommands are the subcommands that read no manifests: their heap stays small, and the
+// reservation would cost more than it saves.
+var smallCommands = []string{"version", "help", "rules", "explain", "-h", "-help", "--help"}
+
+// smallCommand reports whether the command line (/proc/self/cmdline: NUL-separated) names a
+// subcommand of smallCommands.
+func smallCommand() bool {
+	cmdline, ok := readSmall("/proc/self/cmdline")
+	if !ok {
+		return false
+	}
+	return isSmallCommand(cmdline)
+}
+
+func isSmallCommand(cmdline string) bool {
+	b := []byte(cmdline)
+	i := indexByte(b, 0)
+	if i < 0 {
+		return false
+	}
+	arg := b[i+1:]
+	if j := indexByte(arg, 0); j >= 0 {
+		arg = arg[:j]
+	}
+	for _, c := range smallCommands {
+		if string(arg) == c {
+			return true
+		}
+	}
+	return false
 }
 
 // reserve holds hugeHeap's allocation until it is advised.
@@ -83,14 +115,14 @@ func godebugSet(godebug, key string) bool {
 	return on
 }
 
-// readSmall reads the start of a small file such as a /proc/sys setting.
+// readSmall reads the start (4 KiB) of a small file such as a /proc/sys setting.
 func readSmall(path string) (string, bool) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return "", false
 	}
 	defer syscall.Close(fd)
-	var buf [64]byte
+	var buf [4096]byte
 	n, err := syscall.Read(fd, buf[:])
 	if err != nil || n <= 0 {
 		return "", false

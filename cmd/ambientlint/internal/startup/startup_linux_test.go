@@ -92,3 +92,21 @@ func TestSelected(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSmallCommand(t *testing.T) {
+	for cmdline, want := range map[string]bool{
+		"ambientlint\x00version\x00":                            true,
+		"/usr/bin/ambientlint\x00rules\x00--format\x00json\x00": true,
+		"ambientlint\x00explain\x00":                            true,
+		"ambientlint\x00":                                       false,
+		"ambientlint\x00.\x00":                                  false,
+		"ambientlint\x00--base\x00HEAD\x00":                     false,
+		"ambientlint\x00versions\x00":                           false,
+		"ambientlint\x00ready\x00":                              false,
+		"ambientlint":                                           false,
+	} {
+		if got := isSmallCommand(cmdline); got != want {
+			t.Errorf("isSmallCommand(%q) = %v, want %v", cmdline, got, want)
+		}
+	}
+}
