@@ -17,7 +17,10 @@ var EnrollmentBeforeDataplane = &lint.Rule{
 	Doc: `**What.** A Namespace, a pod template or a Pod labelled ` + "`istio.io/dataplane-mode: ambient`" + ` that the
 repository's GitOps order does not place after istio-cni, ztunnel and istiod, where the
 repository installs them. Components the repository does not install are assumed to be in the
-cluster already.
+cluster already. The label counts where the cluster will see it: written in the object, or
+added by its build (kustomize ` + "`commonLabels`" + ` or ` + "`labels`" + `, Argo CD's
+` + "`spec.source.kustomize.commonLabels`" + `, Flux's ` + "`commonMetadata`" + `), and so does a sync wave
+that ` + "`commonAnnotations`" + ` sets.
 
 "Ordered after" follows the tools. Argo CD: the sync waves of the Applications above each
 object (app-of-apps), then hook phase, wave and kind order inside its Application; objects under
