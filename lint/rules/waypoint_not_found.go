@@ -24,6 +24,9 @@ targets it with a source the tree does not hold, such as another repository or a
 artifact). Namespaces are the effective ones: kustomize's
 ` + "`namespace`" + `, the Argo CD destination, the Flux ` + "`targetNamespace`" + `. The value ` + "`none`" + `
 opts out of waypoints and is never reported; nor are values that hold an unresolved ` + "`${VAR}`" + `.
+The label may be written in the object or added by its build (kustomize ` + "`commonLabels`" + ` or
+` + "`labels`" + `, Flux ` + "`commonMetadata`" + `, Argo CD ` + "`spec.source.kustomize.commonLabels`" + `): the finding
+then points where the build sets it.
 
 **Why it breaks a cluster.** istiod looks the waypoint up by namespace and name. When there is
 no such Gateway it marks the binding as not ready and sends the traffic straight to the
