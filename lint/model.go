@@ -30,7 +30,9 @@ import (
 //     Namespaces and ClusterRoles, which it applies first and waits for in any case); a
 //     HelmRelease waits for its chart's resources unless install.disableWait is set. Inside
 //     one Kustomization, Flux applies CRDs, Namespaces and ClusterRoles first, then *Class
-//     kinds, then the rest.
+//     kinds, then the rest. A Flux Operator FluxInstance with spec.sync counts as the
+//     Kustomization the operator generates for it (named after its namespace, as flux
+//     bootstrap names its own), applying spec.sync.path.
 //
 // Objects carry the labels and annotations their build adds (kustomize's commonLabels,
 // labels and commonAnnotations, Argo CD's spec.source.kustomize options, Flux's

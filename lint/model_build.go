@@ -17,6 +17,7 @@ const (
 	gkApplicationSet = "argoproj.io/ApplicationSet"
 	gkKustomization  = "kustomize.toolkit.fluxcd.io/Kustomization"
 	gkHelmRelease    = "helm.toolkit.fluxcd.io/HelmRelease"
+	gkFluxInstance   = "fluxcd.controlplane.io/FluxInstance"
 	gkConfigMap      = "/ConfigMap"
 	gkSecret         = "/Secret"
 	gkNamespace      = "/Namespace"
@@ -278,8 +279,49 @@ func (b *builder) collectUnits() {
 		case gkHelmRelease:
 			b.addUnit(&Unit{Kind: HelmReleaseUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o,
 				spec: o.Node.YNode()})
+		case gkFluxInstance:
+			if u := fluxInstanceUnit(o); u != nil {
+				b.addUnit(u)
+			}
 		}
 	}
+}
+
+// fluxInstanceUnit returns the Flux Kustomization that the Flux Operator generates for a
+// FluxInstance's spec.sync: named spec.sync.name, else after the FluxInstance's namespace (as
+// flux bootstrap names it), in that namespace, applying spec.sync.path from the synced
+// source. Nil without a sync path.
+func fluxInstanceUnit(o *Object) *Unit {
+	sync := nodeAt(o.Node.YNode(), "spec", "sync")
+	path := nodeAt(sync, "path")
+	if path == nil || path.Kind != yaml.ScalarNode {
+		return nil
+	}
+	ns := o.Ref.Namespace
+	if ns == "" {
+		ns = "flux-system"
+	}
+	name := scalarAt(sync, "name")
+	if name == "" {
+		name = ns
+	}
+	kind := scalarAt(sync, "kind")
+	if kind == "" {
+		kind = "GitRepository"
+	}
+	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	mapping := func(kv ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Content: kv} }
+	spec := mapping(
+		scalar("apiVersion"), scalar("kustomize.toolkit.fluxcd.io/v1"),
+		scalar("kind"), scalar("Kustomization"),
+		scalar("metadata"), mapping(scalar("name"), scalar(name), scalar("namespace"), scalar(ns)),
+		scalar("spec"), mapping(
+			scalar("path"), path, // the FluxInstance's own node, for positions
+			scalar("prune"), scalar("true"),
+			scalar("sourceRef"), mapping(scalar("kind"), scalar(kind), scalar("name"), scalar(name)),
+		),
+	)
+	return &Unit{Kind: KustomizationUnit, Name: name, Namespace: ns, Object: o, spec: spec}
 }
 
 // linkDependencies reads every Flux unit's dependsOn and resolves it to units.

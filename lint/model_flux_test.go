@@ -477,3 +477,52 @@ spec:
 		}
 	})
 }
+
+// The Flux Operator's FluxInstance syncs spec.sync.path through a Kustomization it names
+// after its namespace: what that path holds is applied by Flux, not by hand.
+func TestModelFluxInstance(t *testing.T) {
+	m, inv := mtModel(t, map[string]string{
+		"clusters/prod/flux-system/instance.yaml": `
+apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+  sync:
+    kind: GitRepository
+    url: https://github.com/example/fleet.git
+    ref: refs/heads/main
+    path: clusters/prod
+`,
+		"clusters/prod/apps.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  dependsOn: [{name: flux-system}]
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"clusters/prod/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+		"apps/cm.yaml":          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: shop}\n",
+		"other/ns.yaml":         "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n",
+	})
+	unitOf := func(kind, name string) string {
+		ps := m.Placements(mtObj(t, inv, kind, name))
+		if len(ps) == 0 {
+			return "none"
+		}
+		return ps[0].Unit.String()
+	}
+	for _, tt := range []struct{ kind, name, want string }{
+		{"Namespace", "shop", "Kustomization flux-system/flux-system"},
+		{"Kustomization", "apps", "Kustomization flux-system/flux-system"},
+		{"ConfigMap", "cm", "Kustomization flux-system/apps"},
+		{"FluxInstance", "flux", "Kustomization flux-system/flux-system"},
+		{"Namespace", "other", "no Application"}, // the implicit Application
+	} {
+		if got := unitOf(tt.kind, tt.name); got != tt.want {
+			t.Errorf("%s %s is applied by %s, want %s", tt.kind, tt.name, got, tt.want)
+		}
+	}
+}
