@@ -16,8 +16,9 @@
 //     pages (madvise(MADV_HUGEPAGE)), then released to the allocator, so the heap grows by
 //     2 MiB faults instead of 4 KiB ones. This is skipped for the subcommands that read no
 //     manifests (version, help, rules, explain), under GODEBUG=disablethp=1, on
-//     32-bit systems, and where the kernel does not overcommit memory
-//     (vm.overcommit_memory=2), since there the reservation would be charged in full.
+//     32-bit systems, on machines with less than 8 times the reservation of memory and swap,
+//     and where the kernel does not overcommit memory (vm.overcommit_memory=2), since there
+//     the reservation would be charged in full.
 //
 // Go initialises packages in import-path order as their dependencies allow; this package
 // depends only on the runtime, syscall and unsafe, so it runs before the Kubernetes,

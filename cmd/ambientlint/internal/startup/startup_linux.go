@@ -69,9 +69,9 @@ func hugeHeap(n int) {
 	runtime.GC()
 }
 
-// hugeHeapAllowed reports whether hugeHeap may run: on a 64-bit system whose kernel has
-// transparent huge pages on (always or madvise) and overcommits memory, unless GODEBUG
-// turns huge pages off.
+// hugeHeapAllowed reports whether hugeHeap may run: on a 64-bit system with at least 8 times
+// HeapReserve of memory and swap, whose kernel has transparent huge pages on (always or
+// madvise) and overcommits memory, unless GODEBUG turns huge pages off.
 func hugeHeapAllowed() bool {
 	if ^uintptr(0)>>32 == 0 {
 		return false
@@ -83,7 +83,17 @@ func hugeHeapAllowed() bool {
 		return false
 	}
 	mode, ok := readSmall("/proc/sys/vm/overcommit_memory")
-	return ok && (mode[0] == '0' || mode[0] == '1')
+	if !ok || (mode[0] != '0' && mode[0] != '1') {
+		return false
+	}
+	// The kernel's heuristic overcommit still refuses a mapping larger than memory and swap
+	// together, which would end the process: leave small machines alone.
+	var info syscall.Sysinfo_t
+	if err := syscall.Sysinfo(&info); err != nil {
+		return false
+	}
+	total := (uint64(info.Totalram) + uint64(info.Totalswap)) * uint64(info.Unit)
+	return total >= 8*HeapReserve
 }
 
 // selected returns the bracketed choice of a sysfs setting such as "always [madvise] never".
