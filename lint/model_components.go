@@ -357,8 +357,9 @@ func (e *Enrollment) Pos() Position {
 // RootNamespaces returns Istio's root namespace (meshConfig.rootNamespace) for each istiod
 // the tree installs with a Helm chart, as the istiod chart sets it: meshConfig.rootNamespace,
 // else global.istioNamespace, else ambient.RootNamespace; for Istio's ambient umbrella chart,
-// the istiod subchart's values. It returns ambient.RootNamespace alone when the tree installs
-// no istiod that way. Values the tree does not hold (ValuesKnown false) cannot be read: the
+// the istiod subchart's values; for a Sail operator Istio resource, its spec.values, else its
+// spec.namespace. It returns ambient.RootNamespace alone when the tree installs no istiod
+// that way. Values the tree does not hold (ValuesKnown false) cannot be read: the
 // default stands in for them. A value holding an unresolved ${VAR} is left out.
 func (m *Model) RootNamespaces() []string {
 	var out []string
@@ -369,6 +370,22 @@ func (m *Model) RootNamespaces() []string {
 	}
 	seen := map[*ChartInstall]bool{}
 	for _, c := range m.ComponentsOf(Istiod) {
+		if c.Chart == nil && c.Object != nil && c.Object.GK() == "sailoperator.io/Istio" {
+			// The Sail operator renders the same chart from spec.values, into spec.namespace.
+			vals := decodeMap(nodeAt(c.Object.Node.YNode(), "spec", "values"))
+			root, _ := helmvalues.Lookup(vals, "meshConfig", "rootNamespace").(string)
+			if root == "" {
+				root, _ = helmvalues.Lookup(vals, "global", "istioNamespace").(string)
+			}
+			if root == "" {
+				root = scalarAt(c.Object.Node.YNode(), "spec", "namespace")
+			}
+			if root == "" {
+				root = ambient.RootNamespace
+			}
+			add(root)
+			continue
+		}
 		ci := c.Chart
 		if ci == nil || seen[ci] {
 			continue

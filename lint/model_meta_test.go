@@ -138,6 +138,22 @@ spec:
 			[]string{"istio"}},
 		{"the ambient umbrella chart", map[string]string{"a.yaml": app("ambient", "ambient", "{istiod: {meshConfig: {rootNamespace: umbrella}}}")},
 			[]string{"umbrella"}},
+		{"a Sail operator Istio", map[string]string{"istio.yaml": `
+apiVersion: sailoperator.io/v1
+kind: Istio
+metadata: {name: default}
+spec:
+  namespace: istio-cp
+  profile: ambient
+`}, []string{"istio-cp"}},
+		{"a Sail operator Istio with meshConfig", map[string]string{"istio.yaml": `
+apiVersion: sailoperator.io/v1
+kind: Istio
+metadata: {name: default}
+spec:
+  namespace: istio-cp
+  values: {meshConfig: {rootNamespace: sail-root}}
+`}, []string{"sail-root"}},
 		{"two revisions", map[string]string{
 			"a.yaml": app("istiod-a", "istiod", "{revision: a}"),
 			"b.yaml": app("istiod-b", "istiod", "{revision: b, meshConfig: {rootNamespace: other}}")},
