@@ -13,10 +13,11 @@ import (
 // pre-commit run compares the staged change with HEAD. Then the base is the working tree with
 // those files as they were, so instead of writing the whole revision out and parsing it
 // again, overlay reuses the working tree's parse for every unchanged file and parses only the
-// changed ones from git. It applies only when that is exact: the run covers the repository
-// root, and every changed file the loader or the GitOps model reads held objects in both
-// revisions (a kustomization, a Helm values file or a file the loader skips sends the run
-// the long way, through LoadBase's copy of the revision).
+// changed ones from git. It applies only when that is exact: the run has one path (the
+// repository root or a directory below it), and every changed file the loader or the GitOps
+// model reads is under it and held objects in both revisions (a kustomization, a Helm values
+// file or a file the loader skips sends the run the long way, through LoadBase's copy of
+// the revision).
 
 // workingSnapshot is the working tree as loaded, before the GitOps model touched it.
 type workingSnapshot struct {
@@ -52,8 +53,18 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	if ws == nil || len(ws.paths) != 1 {
 		return nil, false
 	}
-	if abs, err := filepath.Abs(ws.paths[0]); err != nil || abs != absRoot {
+	// The run's one path: the root, or a directory below it ("" or "dir/").
+	abs, err := filepath.Abs(ws.paths[0])
+	if err != nil {
 		return nil, false
+	}
+	sub, err := filepath.Rel(absRoot, abs)
+	if err != nil || (sub != "." && !safeRel(filepath.ToSlash(sub))) {
+		return nil, false
+	}
+	prefix := ""
+	if sub != "." {
+		prefix = filepath.ToSlash(sub) + "/"
 	}
 	byRel := map[string]int{}
 	rels := make([]string, len(ws.results))
@@ -82,6 +93,9 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 		}
 		if !isManifestName(name) {
 			continue // neither the loader nor the model reads it
+		}
+		if !strings.HasPrefix(rel, prefix) {
+			return nil, false // outside the run, but the model may read it
 		}
 		i, loaded := byRel[rel]
 		switch code {
@@ -116,13 +130,13 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	changed := map[string]baseEntry{}
 	var d decoder
 	fine := true
-	err := g.catBatch(ctx, specs, func(i int, data []byte) error {
+	err = g.catBatch(ctx, specs, func(i int, data []byte) error {
 		if int64(len(data)) > maxSize {
 			fine = false
 			return nil
 		}
 		rel := fetch[i]
-		f := &File{Path: filepath.Join(ws.paths[0], filepath.FromSlash(rel)), Data: trimBOM(slices.Clone(data))}
+		f := &File{Path: filepath.Join(ws.paths[0], filepath.FromSlash(strings.TrimPrefix(rel, prefix))), Data: trimBOM(slices.Clone(data))}
 		r := d.parseFile(f, langOf(rel))
 		if len(r.objects) == 0 {
 			fine = false // not a manifest at the base: the model may read it as something else

@@ -160,7 +160,7 @@ func TestOverlayDeclines(t *testing.T) {
 		{"a values file changed", map[string]string{"apps/values.yaml": "replicas: 2\n"}, ""},
 		{"a manifest became something else", map[string]string{"apps/cm.yaml": "replicas: 2\n"}, ""},
 		{"a file of a Helm chart changed", map[string]string{"charts/web/values.yaml": "x: 1\n"}, ""},
-		{"the run covers part of the root", map[string]string{"apps/cm.yaml": fmt.Sprintf(ovConfigMap, "cm2")}, "apps"},
+		{"a manifest outside the run's directory changed", map[string]string{"loose/a.yaml": fmt.Sprintf(ovConfigMap, "a2")}, "apps"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := overlayRepo(t, ovBase(), tt.change)
@@ -169,6 +169,22 @@ func TestOverlayDeclines(t *testing.T) {
 				t.Errorf("overlay accepted it")
 			}
 		})
+	}
+}
+
+// A run on a directory below the root: the changes are in it.
+func TestOverlayBelowTheRoot(t *testing.T) {
+	dir := overlayRepo(t, ovBase(), map[string]string{
+		"apps/ns.yaml":   fmt.Sprintf(ovNamespace, "shop", "none"),
+		"apps/gone.yaml": "",
+		"apps/new.yaml":  fmt.Sprintf(ovConfigMap, "new"),
+	})
+	inv, ok, slow := overlayAndLoad(t, dir, []string{filepath.Join(dir, "apps")})
+	if !ok {
+		t.Fatal("overlay declined a change of manifests in the run's directory")
+	}
+	if diff := cmp.Diff(describeInventory(slow), describeInventory(inv)); diff != "" {
+		t.Errorf("overlay differs from the revision loaded whole (-whole +overlay):\n%s", diff)
 	}
 }
 
