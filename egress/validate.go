@@ -24,6 +24,9 @@ type Problem struct {
 	Message string
 	// Suggest, when not empty, is a value for Path that would fix the problem.
 	Suggest string
+	// Judged, when not empty, is the value the problem is about when it is not the one at
+	// Path: the host that a DNS resolution was checked against.
+	Judged string
 }
 
 // Codes of the problems [Validate] reports: Istio rejects the ServiceEntry.
@@ -390,6 +393,7 @@ func (v *validator) dns() {
 			if err := validateFQDN(h); err != nil {
 				v.errorf("spec.resolution", CodeDNSWildcard, networking.ServiceEntry_NONE.String(),
 					"with resolution %s and no endpoints every host must be a fully qualified name, and %q is not: use resolution NONE for wildcard hosts, or list the hosts (%v)", s.Resolution, h, err)
+				v.errs[len(v.errs)-1].Judged = h
 				break
 			}
 		}

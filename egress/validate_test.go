@@ -121,7 +121,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS`),
 			want: []Problem{{
-				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE",
+				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE", Judged: "*.vendor.example",
 				Message: `with resolution DNS and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))`,
 			}},
 		},
@@ -132,7 +132,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS_ROUND_ROBIN`),
 			want: []Problem{{
-				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE",
+				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE", Judged: "*.vendor.example",
 				Message: `with resolution DNS_ROUND_ROBIN and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))`,
 			}},
 		},

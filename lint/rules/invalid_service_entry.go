@@ -36,8 +36,8 @@ func runInvalidServiceEntry(p *lint.Pass) error {
 		for _, prob := range egress.Validate(se) {
 			path := fieldPath(prob.Path)
 			// A value Flux or a template fills in later is not judged, whether the problem is
-			// about the value itself or names it (a resolution judged by its hosts).
-			if n := o.Lookup(path...); (n != nil && lint.IsOpaque(n.Value)) || lint.IsOpaque(prob.Message) {
+			// about the value itself or about another (a resolution judged by its hosts).
+			if n := o.Lookup(path...); (n != nil && lint.IsOpaque(n.Value)) || lint.IsOpaque(prob.Judged) {
 				continue
 			}
 			p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)
