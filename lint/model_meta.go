@@ -85,40 +85,39 @@ func (e *metaEdit) add(file string, m *yaml.Node, isLabel bool) {
 	}
 }
 
-// kustomizeEdit returns the metadata a kustomization (or Component) node k adds.
-func kustomizeEdit(file string, k *yaml.Node) *metaEdit {
+// newEdit returns the metadata that the label and annotation mappings of file add, nil
+// when they add nothing.
+func newEdit(file string, labels []*yaml.Node, annotations ...*yaml.Node) *metaEdit {
 	e := &metaEdit{}
-	e.add(file, nodeAt(k, "commonLabels"), true)
-	for _, l := range seqAt(k, "labels") {
-		e.add(file, nodeAt(l, "pairs"), true)
+	for _, l := range labels {
+		e.add(file, l, true)
 	}
-	e.add(file, nodeAt(k, "commonAnnotations"), false)
+	for _, a := range annotations {
+		e.add(file, a, false)
+	}
 	if e.empty() {
 		return nil
 	}
 	return e
+}
+
+// kustomizeEdit returns the metadata a kustomization (or Component) node k adds.
+func kustomizeEdit(file string, k *yaml.Node) *metaEdit {
+	labels := []*yaml.Node{nodeAt(k, "commonLabels")}
+	for _, l := range seqAt(k, "labels") {
+		labels = append(labels, nodeAt(l, "pairs"))
+	}
+	return newEdit(file, labels, nodeAt(k, "commonAnnotations"))
 }
 
 // fluxEdit returns the metadata a Flux Kustomization's spec.commonMetadata adds.
 func fluxEdit(file string, spec *yaml.Node) *metaEdit {
-	e := &metaEdit{}
-	e.add(file, nodeAt(spec, "commonMetadata", "labels"), true)
-	e.add(file, nodeAt(spec, "commonMetadata", "annotations"), false)
-	if e.empty() {
-		return nil
-	}
-	return e
+	return newEdit(file, []*yaml.Node{nodeAt(spec, "commonMetadata", "labels")}, nodeAt(spec, "commonMetadata", "annotations"))
 }
 
 // argoEdit returns the metadata an Argo CD source's kustomize options add.
 func argoEdit(file string, source *yaml.Node) *metaEdit {
-	e := &metaEdit{}
-	e.add(file, nodeAt(source, "kustomize", "commonLabels"), true)
-	e.add(file, nodeAt(source, "kustomize", "commonAnnotations"), false)
-	if e.empty() {
-		return nil
-	}
-	return e
+	return newEdit(file, []*yaml.Node{nodeAt(source, "kustomize", "commonLabels")}, nodeAt(source, "kustomize", "commonAnnotations"))
 }
 
 // edited is an object's metadata as written, and where the model's edits set its labels.
