@@ -18,24 +18,11 @@ import (
 func overlayRepo(t *testing.T, base, change map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(files map[string]string) {
-		for name, content := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if content == "" {
-				os.Remove(p)
-				continue
-			}
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	gittest.Run(t, dir, "init", "--quiet")
-	write(base)
+	gittest.Write(t, dir, base)
 	gittest.Run(t, dir, "add", "--all")
 	gittest.Run(t, dir, "commit", "--quiet", "-m", "base")
-	write(change)
+	gittest.Write(t, dir, change)
 	return dir
 }
 

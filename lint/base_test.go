@@ -24,31 +24,11 @@ func gitTree(t *testing.T, commits ...map[string]string) string {
 	dir := t.TempDir()
 	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
 	for i, files := range commits {
-		writeFiles(t, dir, files)
+		gittest.Write(t, dir, files)
 		gittest.Run(t, dir, "add", "--all")
 		gittest.Run(t, dir, "commit", "--quiet", "--allow-empty", "-m", "commit "+fmtInt(i))
 	}
 	return dir
-}
-
-// writeFiles writes (or, for "", deletes) files below dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if content == "" {
-			if err := os.Remove(p); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func keys(m map[string]bool) []string {
@@ -69,7 +49,7 @@ func TestChangedFiles(t *testing.T) {
 		"apps/same.yaml":  nsDoc("same"),
 		"other/same.yaml": nsDoc("same"),
 	})
-	writeFiles(t, dir, map[string]string{
+	gittest.Write(t, dir, map[string]string{
 		"a.yaml":           nsDoc("a2"),
 		"b.yaml":           "",
 		"new.yaml":         nsDoc("new"),
@@ -116,7 +96,7 @@ func TestLoadBase(t *testing.T) {
 		},
 		map[string]string{"apps/ns.yaml": nsDoc("newer"), "apps/gone.yaml": "", "apps/later.yaml": nsDoc("later")},
 	)
-	writeFiles(t, dir, map[string]string{"apps/ns.yaml": nsDoc("working"), "brand-new/x.yaml": nsDoc("brand-new")})
+	gittest.Write(t, dir, map[string]string{"apps/ns.yaml": nsDoc("working"), "brand-new/x.yaml": nsDoc("brand-new")})
 
 	names := func(inv *lint.Inventory) []string {
 		var out []string
@@ -193,7 +173,7 @@ func TestLoadBaseErrors(t *testing.T) {
 func TestLoadBaseBeforeTheFirstCommit(t *testing.T) {
 	dir := t.TempDir()
 	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
-	writeFiles(t, dir, map[string]string{"a.yaml": nsDoc("a")})
+	gittest.Write(t, dir, map[string]string{"a.yaml": nsDoc("a")})
 	inv, err := lint.LoadBase(context.Background(), dir, "HEAD", lint.Options{Paths: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +220,7 @@ func TestRunWithBase(t *testing.T) {
 		"cm/bad-related.yaml": cmDoc("bad-related"),
 		"ns/bad-edited.yaml":  nsDoc("bad-edited"),
 	})
-	writeFiles(t, dir, map[string]string{
+	gittest.Write(t, dir, map[string]string{
 		"ns/bad-edited.yaml":  nsDoc("bad-edited") + "  labels: {x: y}\n",
 		"cm/bad-related.yaml": cmDoc("bad-related") + "data: {k: v}\n",
 		"ns/bad-new.yaml":     nsDoc("bad-new"),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -15,15 +14,7 @@ import (
 // commitFiles writes files (slash-separated path → content) into dir and commits them.
 func commitFiles(t *testing.T, dir, message string, files map[string]string) {
 	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	gittest.Write(t, dir, files)
 	gittest.Run(t, dir, "add", "--all")
 	gittest.Run(t, dir, "commit", "--quiet", "-m", message)
 }
