@@ -127,17 +127,8 @@ func godebugSet(godebug, key string) bool {
 
 // readSmall reads the start (4 KiB) of a small file such as a /proc/sys setting.
 func readSmall(path string) (string, bool) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return "", false
-	}
-	defer syscall.Close(fd)
-	var buf [4096]byte
-	n, err := syscall.Read(fd, buf[:])
-	if err != nil || n <= 0 {
-		return "", false
-	}
-	return string(buf[:n]), true
+	data, _, ok := readUpTo(path, 4<<10)
+	return string(data), ok && len(data) > 0
 }
 
 // populateExecutable maps the executable's read-only segments in one call each.
@@ -169,23 +160,33 @@ func readlink(buf []byte) (int, error) {
 
 // readMaps reads /proc/self/maps whole.
 func readMaps() ([]byte, bool) {
-	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	data, whole, ok := readUpTo("/proc/self/maps", 1<<20)
+	return data, ok && whole
+}
+
+// readUpTo reads at most limit bytes of the file at path with plain system calls (package
+// os would order this package's initialisation later); whole says it reached the end.
+func readUpTo(path string, limit int) (data []byte, whole, ok bool) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
 	defer syscall.Close(fd)
-	buf := make([]byte, 0, 16<<10)
-	for len(buf) < 1<<20 {
+	buf := make([]byte, 0, min(limit, 16<<10))
+	for len(buf) < limit {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if n <= 0 || err != nil {
-			return buf, err == nil
+		n, err := syscall.Read(fd, buf[len(buf):min(cap(buf), limit)])
+		if err != nil {
+			return nil, false, false
+		}
+		if n == 0 {
+			return buf, true, true
 		}
 		buf = buf[:len(buf)+n]
 	}
-	return nil, false
+	return buf, false, true
 }
 
 // mapping is an address range [lo, hi).

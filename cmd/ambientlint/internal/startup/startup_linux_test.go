@@ -112,3 +112,15 @@ func TestIsSmallCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestReadUpTo(t *testing.T) {
+	if data, whole, ok := readUpTo("/proc/self/maps", 10); !ok || whole || len(data) != 10 {
+		t.Errorf("readUpTo(maps, 10) = %d bytes, whole %v, ok %v; want the first 10 bytes", len(data), whole, ok)
+	}
+	if _, whole, ok := readUpTo("/proc/self/maps", 1<<20); !ok || !whole {
+		t.Errorf("readUpTo(maps, 1 MiB): whole %v, ok %v; want all of it", whole, ok)
+	}
+	if _, _, ok := readUpTo("/nonexistent/file", 10); ok {
+		t.Errorf("readUpTo of a missing file succeeded")
+	}
+}
