@@ -372,18 +372,8 @@ func (m *Model) RootNamespaces() []string {
 	for _, c := range m.ComponentsOf(Istiod) {
 		if c.Chart == nil && c.Object != nil && c.Object.GK() == "sailoperator.io/Istio" {
 			// The Sail operator renders the same chart from spec.values, into spec.namespace.
-			vals := decodeMap(nodeAt(c.Object.Node.YNode(), "spec", "values"))
-			root, _ := helmvalues.Lookup(vals, "meshConfig", "rootNamespace").(string)
-			if root == "" {
-				root, _ = helmvalues.Lookup(vals, "global", "istioNamespace").(string)
-			}
-			if root == "" {
-				root = scalarAt(c.Object.Node.YNode(), "spec", "namespace")
-			}
-			if root == "" {
-				root = ambient.RootNamespace
-			}
-			add(root)
+			n := c.Object.Node.YNode()
+			add(chartRootNamespace(decodeMap(nodeAt(n, "spec", "values")), scalarAt(n, "spec", "namespace")))
 			continue
 		}
 		ci := c.Chart
@@ -391,24 +381,35 @@ func (m *Model) RootNamespaces() []string {
 			continue
 		}
 		seen[ci] = true
-		vals := ci.Values
 		if ci.Chart == "ambient" {
-			vals, _ = vals["istiod"].(map[string]any)
+			// The umbrella chart passes istiod its own values and the shared globals.
+			istiod, _ := ci.Values["istiod"].(map[string]any)
+			global, _ := helmvalues.Lookup(ci.Values, "global", "istioNamespace").(string)
+			add(chartRootNamespace(istiod, global))
+			continue
 		}
-		root, _ := helmvalues.Lookup(vals, "meshConfig", "rootNamespace").(string)
-		if root == "" {
-			root, _ = helmvalues.Lookup(vals, "global", "istioNamespace").(string)
-		}
-		if root == "" && ci.Chart == "ambient" {
-			root, _ = helmvalues.Lookup(ci.Values, "global", "istioNamespace").(string)
-		}
-		if root == "" {
-			root = ambient.RootNamespace
-		}
-		add(root)
+		add(chartRootNamespace(ci.Values))
 	}
 	if len(out) == 0 {
 		out = append(out, ambient.RootNamespace)
 	}
 	return out
+}
+
+// chartRootNamespace returns the root namespace the istiod chart's mesh config sets from its
+// values: meshConfig.rootNamespace, else global.istioNamespace, else the first fallback that
+// is set, else ambient.RootNamespace.
+func chartRootNamespace(vals map[string]any, fallbacks ...string) string {
+	if root, _ := helmvalues.Lookup(vals, "meshConfig", "rootNamespace").(string); root != "" {
+		return root
+	}
+	if root, _ := helmvalues.Lookup(vals, "global", "istioNamespace").(string); root != "" {
+		return root
+	}
+	for _, f := range fallbacks {
+		if f != "" {
+			return f
+		}
+	}
+	return ambient.RootNamespace
 }
