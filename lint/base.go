@@ -30,38 +30,6 @@ import (
 // A run usually avoids that copy: when only manifests changed, its base is the working
 // tree's load with the changed files read from git as they were (see overlay).
 
-// baseKey is the Inventory.Memo key under which the base inventory is kept.
-type baseKey struct{}
-
-// Base returns the inventory of the tree as it was at Options.Base, or nil when the run has
-// no base. Its objects are loaded and modelled like the working tree's (ModelOf works on
-// it). Its files are not to be reported at: when the revision was loaded whole they are
-// named "REV:path" (path relative to the repository root), as git names a file at a
-// revision, and the positions its GitOps model keeps name a temporary copy that no longer
-// exists; when it shares the working tree's parse (overlay), a file that changed since has
-// the working tree's path and the old content. Rules report at the working tree's objects
-// and use the base only to compare.
-func (inv *Inventory) Base() *Inventory {
-	b, _ := inv.Memo(baseKey{}, func() any { return (*Inventory)(nil) }).(*Inventory)
-	return b
-}
-
-// revisionKey is the Inventory.Memo key under which a base inventory keeps its revision.
-type revisionKey struct{}
-
-// Revision returns the git revision an inventory was read from, as the user wrote it
-// (Options.Base), or "" for the working tree.
-func (inv *Inventory) Revision() string {
-	r, _ := inv.Memo(revisionKey{}, func() any { return "" }).(string)
-	return r
-}
-
-// AttachBase makes base the inventory that inv.Base returns. The engine calls it before any
-// rule runs; tests of a single rule may too. It has no effect once inv.Base was called.
-func AttachBase(inv, base *Inventory) {
-	inv.Memo(baseKey{}, func() any { return base })
-}
-
 // gitRepo is a git working tree seen from a repository root inside it.
 type gitRepo struct {
 	top     string // the working tree's top level, as git reports it
@@ -231,7 +199,7 @@ func (g *gitRepo) changes(ctx context.Context, tree string) (map[string]byte, er
 // Files are named "REV:path", path relative to root. It is an error when root is not in a
 // git working tree, when git is not installed, or when rev names no commit; HEAD on a branch
 // without commits is the empty tree.
-func LoadBase(ctx context.Context, root, rev string, opts Options) (*Inventory, error) {
+func LoadBase(ctx context.Context, root, rev string, opts Options) (*Base, error) {
 	g, err := openGit(ctx, root, rev)
 	if err != nil {
 		return nil, err
@@ -243,7 +211,7 @@ func LoadBase(ctx context.Context, root, rev string, opts Options) (*Inventory, 
 	return g.load(ctx, tree, root, opts)
 }
 
-func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*Inventory, error) {
+func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*Base, error) {
 	cfg, maxSize := runConfig(opts.Config)
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
@@ -315,10 +283,7 @@ func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*I
 			f.Path = g.rev + ":" + filepath.ToSlash(rel)
 		}
 	}
-	inv := NewInventory(absRoot, files, objects)
-	model.Attach(inv)
-	inv.Memo(revisionKey{}, func() any { return g.rev })
-	return inv, nil
+	return &Base{Revision: g.rev, Inventory: NewInventory(files, objects, model.Names), Model: model}, nil
 }
 
 // baseTempDirs lists where the copy of the base revision may go, in order of preference:
@@ -592,7 +557,7 @@ type baseRun struct {
 	working chan *workingSnapshot
 	provide func(*workingSnapshot) // hands over the working tree's load (nil: the run failed)
 	done    chan struct{}
-	inv     *Inventory
+	tree    *Base
 	changed map[string]bool
 	err     error
 }
@@ -635,12 +600,12 @@ func startBase(ctx context.Context, absRoot string, opts Options, cfg *Config) *
 		_, maxSize := runConfig(cfg)
 		if cerr == nil {
 			if inv, ok := g.overlay(ctx, tree, absRoot, cfg, maxSize, ws, st); ok {
-				b.inv = inv
+				b.tree = inv
 				return
 			}
 		}
 		opts.Config = cfg
-		b.inv, b.err = g.load(ctx, tree, absRoot, opts)
+		b.tree, b.err = g.load(ctx, tree, absRoot, opts)
 		if b.err == nil && !opts.All {
 			b.err = cerr
 		}

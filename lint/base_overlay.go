@@ -49,7 +49,7 @@ type baseEntry struct {
 
 // overlay builds the base inventory from ws and the changes st (see changes), or reports
 // false when it cannot do so exactly.
-func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config, maxSize int64, ws *workingSnapshot, st map[string]byte) (*Inventory, bool) {
+func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config, maxSize int64, ws *workingSnapshot, st map[string]byte) (*Base, bool) {
 	if ws == nil || len(ws.paths) != 1 {
 		return nil, false
 	}
@@ -190,10 +190,7 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	if err != nil {
 		return nil, false
 	}
-	inv := NewInventory(absRoot, files, objects)
-	model.Attach(inv)
-	inv.Memo(revisionKey{}, func() any { return g.rev })
-	return inv, true
+	return &Base{Revision: g.rev, Inventory: NewInventory(files, objects, model.Names), Model: model}, true
 }
 
 // walkable reports whether the loader, walking the root of the working tree, would read a

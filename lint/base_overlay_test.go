@@ -28,12 +28,13 @@ func overlayRepo(t *testing.T, base, change map[string]string) string {
 
 // describeInventory lists what a rule can see of an inventory: objects with their resolved
 // namespaces and labels, units, and placements.
-func describeInventory(inv *Inventory) []string {
+func describeInventory(b *Base) []string {
+	inv := b.Inventory
 	var out []string
 	for _, o := range inv.Objects {
 		out = append(out, fmt.Sprintf("%s %s/%s ns=%s labels=%v", o.GK(), o.Ref.Namespace, o.Ref.Name, o.Namespace, o.Labels))
 	}
-	m := ModelOf(inv)
+	m := b.Model
 	for _, u := range m.Units {
 		out = append(out, "unit "+u.String())
 	}
@@ -47,7 +48,7 @@ func describeInventory(inv *Inventory) []string {
 
 // overlayAndLoad builds the base of dir at HEAD both ways: overlay (ok false when it
 // declines) and the revision loaded whole.
-func overlayAndLoad(t *testing.T, dir string, paths []string) (*Inventory, bool, *Inventory) {
+func overlayAndLoad(t *testing.T, dir string, paths []string) (*Base, bool, *Base) {
 	t.Helper()
 	ctx := context.Background()
 	g, err := openGit(ctx, dir, "HEAD")

@@ -98,9 +98,9 @@ func TestLoadBase(t *testing.T) {
 	)
 	gittest.Write(t, dir, map[string]string{"apps/ns.yaml": nsDoc("working"), "brand-new/x.yaml": nsDoc("brand-new")})
 
-	names := func(inv *lint.Inventory) []string {
+	names := func(b *lint.Base) []string {
 		var out []string
-		for _, o := range inv.Objects {
+		for _, o := range b.Inventory.Objects {
 			out = append(out, o.File.Path+" "+o.Ref.Name)
 		}
 		return out
@@ -135,7 +135,7 @@ func TestLoadBase(t *testing.T) {
 			if diff := cmp.Diff(tt.want, names(inv)); diff != "" {
 				t.Errorf("base objects (-want +got):\n%s", diff)
 			}
-			if m := lint.ModelOf(inv); m == nil || len(m.Units) == 0 {
+			if m := inv.Model; m == nil || len(m.Units) == 0 {
 				t.Errorf("no model attached")
 			}
 		})
@@ -178,8 +178,8 @@ func TestLoadBaseBeforeTheFirstCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Objects) != 0 {
-		t.Errorf("base of an unborn HEAD has %d objects, want none", len(inv.Objects))
+	if len(inv.Inventory.Objects) != 0 {
+		t.Errorf("base of an unborn HEAD has %d objects, want none", len(inv.Inventory.Objects))
 	}
 	changed, err := lint.ChangedFiles(context.Background(), dir, "HEAD")
 	if err != nil {
@@ -227,8 +227,8 @@ func TestRunWithBase(t *testing.T) {
 	})
 	var sawBase []string
 	probe := &lint.Rule{ID: "AMB903", Name: "probe", Severity: lint.Info, Run: func(p *lint.Pass) error {
-		if b := p.Inventory.Base(); b != nil {
-			for _, o := range b.Objects {
+		if b := p.Base; b != nil {
+			for _, o := range b.Inventory.Objects {
 				sawBase = append(sawBase, o.Ref.Name)
 			}
 		}

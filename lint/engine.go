@@ -45,8 +45,15 @@ type Result struct {
 	Files int
 	// Objects is the number of objects loaded.
 	Objects int
-	// Inventory is the run's inventory.
+	// Inventory is the run's inventory: the objects as the GitOps model renders them.
 	Inventory *Inventory
+	// Model is the run's GitOps model.
+	Model *Model
+	// Root is the absolute repository root.
+	Root string
+	// LoadFindings are the problems the loader found (AMB001), before suppression and
+	// severity configuration.
+	LoadFindings []Finding
 	// Unchanged counts the findings of a run with Base that were left out because neither
 	// their file nor a related location changed since Base.
 	Unchanged int
@@ -124,16 +131,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return fail(err)
 	}
-	inv := NewInventory(absRoot, files, objects)
-	model.Attach(inv)
+	inv := NewInventory(files, objects, model.Names)
 	SortFindings(loadFindings)
-	inv.loadFindings = loadFindings
-	inv.directives = directives
+	run := newRunState(loadFindings)
+	var baseTree *Base
 	if base != nil {
 		if err := base.wait(); err != nil {
 			return nil, err
 		}
-		AttachBase(inv, base.inv)
+		baseTree = base.tree
+	}
+	mkPass := func(r *Rule, report func(Finding)) *Pass {
+		return &Pass{Rule: r, Inventory: inv, Model: model, Base: baseTree, Config: cfg, run: run, report: report}
 	}
 
 	ran := map[string]bool{}
@@ -148,21 +157,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			ran[r.ID] = true
 		}
 	}
-	findings, err := runRules(ctx, early, inv, cfg)
+	findings, err := runRules(ctx, early, cfg, mkPass)
 	if err != nil {
 		return nil, err
 	}
 
 	sup := newSuppressor(directives, opts.Rules, ran)
 	findings = slices.DeleteFunc(findings, sup.suppressed)
-	sups := sup.result()
+	run.suppressions = sup.result()
 	for _, r := range late {
-		if err := runRule(ctx, r, inv, cfg, sups, &findings); err != nil {
+		if err := runRule(ctx, r, cfg, mkPass, &findings); err != nil {
 			return nil, err
 		}
 	}
 	SortFindings(findings)
-	res := &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv}
+	res := &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model, LoadFindings: loadFindings, Root: absRoot}
 	if base != nil && !opts.All {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, base.changed)
 	}
@@ -204,10 +213,10 @@ func gather(results []fileResult) loaded {
 }
 
 // runRules runs rules in parallel, at most GOMAXPROCS at a time: they only read the
-// inventory, and Inventory.Memo builds shared facts once whichever rule asks first. Each rule
+// inventory, and Fact.Of builds shared facts once whichever rule asks first. Each rule
 // keeps its own findings, merged in catalogue order, and the first error in catalogue order
 // is returned, so the outcome does not depend on scheduling.
-func runRules(ctx context.Context, rules []*Rule, inv *Inventory, cfg *Config) ([]Finding, error) {
+func runRules(ctx context.Context, rules []*Rule, cfg *Config, mkPass func(*Rule, func(Finding)) *Pass) ([]Finding, error) {
 	out := make([][]Finding, len(rules))
 	errs := make([]error, len(rules))
 	var next atomic.Int64
@@ -219,7 +228,7 @@ func runRules(ctx context.Context, rules []*Rule, inv *Inventory, cfg *Config) (
 				if i >= len(rules) {
 					return
 				}
-				errs[i] = runRule(ctx, rules[i], inv, cfg, nil, &out[i])
+				errs[i] = runRule(ctx, rules[i], cfg, mkPass, &out[i])
 			}
 		})
 	}
@@ -239,7 +248,7 @@ func runRules(ctx context.Context, rules []*Rule, inv *Inventory, cfg *Config) (
 // runRule runs one rule, appending its findings with their effective severity. A rule that
 // panics is an internal failure, reported as an error naming it rather than crashing the
 // run.
-func runRule(ctx context.Context, r *Rule, inv *Inventory, cfg *Config, sups []Suppression, out *[]Finding) (err error) {
+func runRule(ctx context.Context, r *Rule, cfg *Config, mkPass func(*Rule, func(Finding)) *Pass, out *[]Finding) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -247,13 +256,12 @@ func runRule(ctx context.Context, r *Rule, inv *Inventory, cfg *Config, sups []S
 		return nil
 	}
 	override, has := cfg.Severity[r.ID]
-	pass := NewPass(r, inv, cfg, func(f Finding) {
+	pass := mkPass(r, func(f Finding) {
 		if has {
 			f.Severity = override
 		}
 		*out = append(*out, f)
 	})
-	pass.suppressions = sups
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("rule %s (%s) panicked: %v\n%s", r.ID, r.Name, p, debug.Stack())

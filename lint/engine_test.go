@@ -100,8 +100,8 @@ func TestRunDefaultsTheRootToTheGitTopLevel(t *testing.T) {
 	dir := writeTree(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", "apps/a/ns.yaml": nsDoc("a")})
 	dir, _ = filepath.EvalSymlinks(dir)
 	res := run(t, lint.Options{Paths: []string{filepath.Join(dir, "apps", "a")}})
-	if res.Inventory.Root != dir {
-		t.Errorf("Root = %q, want %q", res.Inventory.Root, dir)
+	if res.Root != dir {
+		t.Errorf("Root = %q, want %q", res.Root, dir)
 	}
 	if got := lint.FindRoot(filepath.Join(dir, "apps", "a", "ns.yaml")); got != dir {
 		t.Errorf("FindRoot(file) = %q, want %q", got, dir)

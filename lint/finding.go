@@ -47,40 +47,6 @@ func ParseSeverity(s string) (Severity, error) {
 	return Off, fmt.Errorf("unknown severity %q (want error, warning, info or off)", s)
 }
 
-// Position is a place in a file: 1-based line and column (in bytes), and the end of the
-// range when known (0 otherwise).
-type Position struct {
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"endLine,omitempty"`
-	EndColumn int    `json:"endColumn,omitempty"`
-}
-
-// String formats the position as file:line:col.
-func (p Position) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
-}
-
-// ObjectRef names a Kubernetes object.
-type ObjectRef struct {
-	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind,omitempty"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name,omitempty"`
-}
-
-// String formats the reference as Kind namespace/name.
-func (r ObjectRef) String() string {
-	if r.Namespace == "" {
-		return r.Kind + " " + r.Name
-	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
-}
-
 // TextEdit replaces the bytes of File from Start to End (both 1-based line:column positions;
 // End exclusive) with NewText. An empty range inserts.
 type TextEdit struct {

@@ -494,33 +494,6 @@ func (m *Model) Plan() []PlanStep {
 	return out
 }
 
-// modelKey is the Inventory.Memo key under which the model is kept.
-type modelKey struct{}
-
-// Attach makes m the model that ModelOf returns for inv, and indexes inv's Namespace
-// objects under the names m gives them (Names), so that Inventory.Namespace finds a renamed
-// Namespace by the name the cluster gets. The engine calls it right after indexing the
-// inventory, before any rule reads it.
-func (m *Model) Attach(inv *Inventory) {
-	if inv.Memo(modelKey{}, func() any { return m }) == m {
-		inv.reindexNames(gkNamespace, m.Names)
-	}
-}
-
-// ModelOf returns the model attached to inv. When none was attached (a rule tested on a
-// hand-made inventory) it builds one from inv's objects with the default configuration;
-// that model then cannot change the effective namespaces and names the inventory already
-// indexed.
-func ModelOf(inv *Inventory) *Model {
-	return inv.Memo(modelKey{}, func() any {
-		m, err := BuildModel(inv.Root, inv.Objects, nil)
-		if err != nil {
-			return &Model{Units: []*Unit{{Kind: ImplicitUnit}}, place: map[*Object][]Placement{}}
-		}
-		return m
-	}).(*Model)
-}
-
 // article returns "a" or "an" for a word.
 func article(w string) string {
 	if w != "" && strings.ContainsRune("AEIOUaeiou", rune(w[0])) {

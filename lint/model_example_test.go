@@ -18,7 +18,7 @@ func ExampleModel_Plan() {
 		fmt.Println(err)
 		return
 	}
-	m := lint.ModelOf(res.Inventory)
+	m := res.Model
 	for _, s := range m.Plan()[1:] {
 		line := fmt.Sprintf("%swave %d %s", strings.Repeat("  ", s.Level-1), s.Unit.At.Wave, s.Unit)
 		for _, c := range s.Components {
@@ -47,7 +47,7 @@ func ExampleModel_Compare() {
 		fmt.Println(err)
 		return
 	}
-	m := lint.ModelOf(res.Inventory)
+	m := res.Model
 	ztunnel := m.ComponentsOf(lint.Ztunnel)[0]
 	for _, e := range m.Enrollments {
 		r := m.Compare(e.Placements[0], ztunnel.Placement)

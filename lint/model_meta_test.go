@@ -89,7 +89,7 @@ spec:
 	var got []string
 	for _, e := range m.Enrollments {
 		p := e.Pos()
-		rel, _ := filepath.Rel(inv.Root, p.File)
+		rel, _ := filepath.Rel(m.Root, p.File)
 		got = append(got, fmt.Sprintf("%s %s:%d", e.What, filepath.ToSlash(rel), p.Line))
 	}
 	want := []string{

@@ -33,7 +33,7 @@ func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *I
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ModelOf(res.Inventory), res.Inventory
+	return res.Model, res.Inventory
 }
 
 // mtObj returns the object of kind named name.

@@ -2,62 +2,63 @@ package lint
 
 import (
 	"fmt"
-
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"sync"
 )
 
-// File is one input file (or stdin).
-type File struct {
-	// Path is the file's path as reached from the PATH arguments ("-" for stdin); findings
-	// and outputs use it.
-	Path string
-	// Data is the file's content as read (BOM removed; CRLF kept, since positions count it).
-	Data []byte
-}
-
-// Object is one Kubernetes object of the input, with the position of every node kept.
-type Object struct {
-	File *File
-	Doc  int // 0-based index of the YAML document in File (of the List, for List items)
-	// Item is the 1-based index of the object in the items of the List document it belongs
-	// to, and 0 for an object that is a document of its own.
-	Item int
-	Node *yaml.RNode // the object's mapping node; never modified by rules
-	Ref  ObjectRef   // apiVersion, kind, name, and namespace as written
-	// Group is the API group of Ref.APIVersion ("" for the core group).
-	Group       string
-	Labels      map[string]string
-	Annotations map[string]string
-	// Typed is the object decoded into its Go type for known kinds (e.g. *corev1.Namespace,
-	// *appsv1.Deployment, *networkingv1.ServiceEntry, *gatewayv1.Gateway), else nil.
-	Typed any
-	// Encrypted is true when the object's document is SOPS-encrypted (it has a top-level
-	// sops key): its values are ciphertext, and opaque.
-	Encrypted bool
-	// Namespace is the object's effective namespace: as written, or as the GitOps model
-	// resolves it (kustomize's namespace, an Argo CD destination, a Flux targetNamespace);
-	// "" for cluster-scoped kinds.
-	Namespace string
-}
-
-// GK returns the object's group and kind as "group/Kind", the form Rule.Kinds uses.
-func (o *Object) GK() string { return o.Group + "/" + o.Ref.Kind }
-
-// Pass is what a rule's Run receives: the shared inventory, the configuration, and the means
-// to report.
+// Pass is what a rule's Run receives: the objects as the cluster gets them, the GitOps model
+// that applies them, the configuration, and the means to report.
 type Pass struct {
-	Rule      *Rule
+	Rule *Rule
+	// Inventory holds the objects the GitOps model renders (each unit's view of what it
+	// applies), indexed by kind, name and namespace.
 	Inventory *Inventory
-	Config    *Config
-	report    func(Finding)
+	// Model is the GitOps model of the tree: units, order, charts, mesh components and
+	// enrollments.
+	Model *Model
+	// Base is the tree at the git revision of a run with Options.Base, nil otherwise.
+	Base   *Base
+	Config *Config
 
-	suppressions []Suppression
+	run    *runState
+	report func(Finding)
 }
 
-// NewPass returns a pass for rule that hands each finding to report. The engine makes passes;
-// tests of a single rule may too.
-func NewPass(rule *Rule, inv *Inventory, cfg *Config, report func(Finding)) *Pass {
-	return &Pass{Rule: rule, Inventory: inv, Config: cfg, report: report}
+// Base is the tree as it was at a git revision, for rules that compare a change with what
+// it changes (AMB201). Rules report at the working tree's objects and use the base only to
+// compare.
+type Base struct {
+	// Revision is the git revision as the user wrote it (Options.Base).
+	Revision  string
+	Inventory *Inventory
+	Model     *Model
+}
+
+// runState is what the passes of one run share: the loader's problems, the suppressions
+// (for Late rules), and the facts computed so far.
+type runState struct {
+	loadFindings []Finding
+	suppressions []Suppression
+
+	mu    sync.Mutex
+	facts map[any]*factEntry
+}
+
+type factEntry struct {
+	once sync.Once
+	v    any
+}
+
+func newRunState(loadFindings []Finding) *runState {
+	return &runState{loadFindings: loadFindings, facts: map[any]*factEntry{}}
+}
+
+// NewPass returns a pass for rule over inv and its model that hands each finding to report.
+// The engine makes passes; tests of a single rule may too.
+func NewPass(rule *Rule, inv *Inventory, model *Model, cfg *Config, report func(Finding)) *Pass {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	return &Pass{Rule: rule, Inventory: inv, Model: model, Config: cfg, report: report, run: newRunState(nil)}
 }
 
 // Report records f, filling in the rule's ID, name and default severity.
@@ -69,13 +70,42 @@ func (p *Pass) Report(f Finding) {
 	p.report(f)
 }
 
-// Suppressions returns how every suppression directive of the run was used. Only rules
-// marked Late see them; for other rules it returns nil, since suppression has not happened
-// yet while they run.
-func (p *Pass) Suppressions() []Suppression { return p.suppressions }
-
 // Reportf reports a finding about o at the node that path names (map keys and list indices;
 // see Object.Pos).
 func (p *Pass) Reportf(o *Object, path []string, format string, args ...any) {
 	p.Report(Finding{Message: fmt.Sprintf(format, args...), Pos: o.Pos(path...), Object: o.Ref})
+}
+
+// LoadFindings returns the problems the loader found: files and objects that could not be
+// read, parsed or decoded, as AMB001 (invalid-yaml) findings, which that rule reports.
+func (p *Pass) LoadFindings() []Finding { return p.run.loadFindings }
+
+// Suppressions returns how every suppression directive of the run was used. Only rules
+// marked Late see them; for other rules it returns nil, since suppression has not happened
+// yet while they run.
+func (p *Pass) Suppressions() []Suppression { return p.run.suppressions }
+
+// Fact is a fact about the whole run that several rules read (the waypoint bindings, the
+// Kiali installations): declared once with its type, computed once per run by the first
+// rule that asks, in the manner of go/analysis's Requires and ResultOf.
+type Fact[T any] struct {
+	// Name says what the fact is, for messages.
+	Name string
+	// Compute derives the fact from a pass's inventory, model and configuration; it must not
+	// report findings.
+	Compute func(*Pass) T
+}
+
+// Of returns the fact for p's run, computing it if no rule has yet.
+func (f *Fact[T]) Of(p *Pass) T {
+	r := p.run
+	r.mu.Lock()
+	e := r.facts[f]
+	if e == nil {
+		e = &factEntry{}
+		r.facts[f] = e
+	}
+	r.mu.Unlock()
+	e.once.Do(func() { e.v = f.Compute(p) })
+	return e.v.(T)
 }

@@ -63,11 +63,11 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return failure(stderr, err)
 	}
-	if n := len(res.Inventory.LoadFindings()); n > 0 {
+	if n := len(res.LoadFindings); n > 0 {
 		fmt.Fprintf(stderr, "ambientlint order: %d %s could not be read and %s left out; run ambientlint for the details\n",
 			n, plural(n, "file or object", "files or objects"), plural(n, "is", "are"))
 	}
-	model := lint.ModelOf(res.Inventory)
+	model := res.Model
 	steps := orderSteps(model)
 	switch format {
 	case "mermaid":

@@ -24,7 +24,7 @@ func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
 			if res.Objects != n {
 				t.Errorf("loaded %d objects, want %d", res.Objects, n)
 			}
-			if fs := res.Inventory.LoadFindings(); len(fs) > 0 {
+			if fs := res.LoadFindings; len(fs) > 0 {
 				t.Errorf("generated tree does not load cleanly: %v", fs[0])
 			}
 			files := 0

@@ -49,7 +49,7 @@ func RunWithConfig(t testing.TB, dir string, cfg *lint.Config, rules ...*lint.Ru
 		t.Errorf("%s:%d: no finding matched %q", w.file, w.line, w.re.String())
 	}
 	if !runs(rules, cfg, lint.InvalidYAMLID) {
-		for _, f := range res.Inventory.LoadFindings() {
+		for _, f := range res.LoadFindings {
 			t.Errorf("%s: testdata does not load: %s", f.Pos, f.Message)
 		}
 	}

@@ -44,7 +44,7 @@ var flagBad = &lint.Rule{
 var invalidYAML = &lint.Rule{
 	ID: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: lint.Error,
 	Run: func(p *lint.Pass) error {
-		for _, f := range p.Inventory.LoadFindings() {
+		for _, f := range p.LoadFindings() {
 			p.Report(f)
 		}
 		return nil

@@ -48,7 +48,7 @@ func sampleResult() *lint.Result {
 				{File: "apps/api/service entry.yaml", Line: 9, Column: 1, NewText: "# inserted\n"},
 			}}}},
 	}
-	return &lint.Result{Findings: findings, Files: 2, Objects: 1, Inventory: lint.NewInventory("/repo", files, nil)}
+	return &lint.Result{Findings: findings, Files: 2, Objects: 1, Inventory: lint.NewInventory(files, nil, nil), Root: "/repo"}
 }
 
 func write(t *testing.T, format string, res *lint.Result, opts output.Options) string {

@@ -83,7 +83,7 @@ func chartAmbient(k lint.ComponentKind, values map[string]any, known bool) ambie
 }
 
 func runAmbientProfileMissing(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	if len(m.Enrollments) == 0 {
 		return nil
 	}

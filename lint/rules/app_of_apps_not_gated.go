@@ -149,7 +149,7 @@ func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, lint.Positio
 }
 
 func runAppOfAppsNotGated(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	gate, cmPos := applicationHealthGate(p, m)
 	if gate == gatePresent || gate == gateUnknown {
 		return nil

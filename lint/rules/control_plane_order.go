@@ -33,7 +33,7 @@ ztunnel's on istiod's.`,
 }
 
 func runControlPlaneOrder(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	check := func(later, earlier lint.ComponentKind) {
 		before := m.ComponentsOf(earlier)
 		for _, c := range m.ComponentsOf(later) {

@@ -33,7 +33,7 @@ installed outside this repository on purpose, suppress the finding with that rea
 }
 
 func runDataplaneComponentMissing(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	if len(m.Enrollments) == 0 {
 		return nil
 	}

@@ -34,7 +34,7 @@ the name or namespace of an entry that names nothing, or define the missing obje
 }
 
 func runDependencyCycle(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	var flux []*lint.Unit
 	for _, u := range m.Units {
 		if u.IsFlux() {

@@ -51,7 +51,7 @@ or health checks. Alternatively, keep the label off the namespace until the mesh
 }
 
 func runEnrollmentBeforeDataplane(p *lint.Pass) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	for _, e := range m.Enrollments {
 		for _, pl := range e.Placements {
 			fails := ordUnmet(m, pl, m.ComponentsOf(lint.IstioCNI), m.ComponentsOf(lint.Ztunnel), m.ComponentsOf(lint.Istiod))

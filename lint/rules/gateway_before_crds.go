@@ -44,7 +44,7 @@ func runGatewayBeforeCRDs(p *lint.Pass) error {
 // ordCRDRule reports every object of an API group that is not ordered after the CRDs of
 // component k: the CRD of its own kind when the tree holds it, else the component.
 func ordCRDRule(p *lint.Pass, k lint.ComponentKind, inGroup func(string) bool) error {
-	m := lint.ModelOf(p.Inventory)
+	m := p.Model
 	all := m.ComponentsOf(k)
 	if len(all) == 0 {
 		return nil

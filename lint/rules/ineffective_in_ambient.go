@@ -57,7 +57,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		if sc == nil {
 			continue
 		}
-		if scope := ambientOnlyScope(inv, o, sc.GetWorkloadSelector().GetLabels(), false); scope != "" {
+		if scope := ambientOnlyScope(p, o, sc.GetWorkloadSelector().GetLabels(), false); scope != "" {
 			p.Report(lint.Finding{
 				Message: fmt.Sprintf("Sidecar %s %s: ambient pods have no sidecar, so nothing applies it", nsName(o), scope),
 				Pos:     selectorPos(o),
@@ -70,7 +70,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		if !ok || len(ef.Spec.GetTargetRefs()) > 0 {
 			continue // targetRefs name a Gateway or waypoint, which runs Envoy
 		}
-		if scope := ambientOnlyScope(inv, o, ef.Spec.GetWorkloadSelector().GetLabels(), true); scope != "" {
+		if scope := ambientOnlyScope(p, o, ef.Spec.GetWorkloadSelector().GetLabels(), true); scope != "" {
 			p.Report(lint.Finding{
 				Message: fmt.Sprintf("EnvoyFilter %s %s: ambient pods have no Envoy sidecar and ztunnel is not Envoy, "+
 					"so nothing applies it; to change a waypoint, name it with targetRefs", nsName(o), scope),
@@ -88,7 +88,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		if !template {
 			what = objectName(w.Obj)
 		}
-		for _, e := range objectMeta(p.Inventory, w.Obj) {
+		for _, e := range objectMeta(p, w.Obj) {
 			if e.Label || e.Template != template || !strings.HasPrefix(e.Key, "sidecar.istio.io/") ||
 				e.Key == ambient.AnnotationSidecarInject {
 				continue
@@ -101,7 +101,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 			})
 		}
 	}
-	if treeEnrolls(inv) {
+	if treeEnrolls(p) {
 		for _, o := range inv.Kind(serviceEntryGK) {
 			se := serviceEntry(o)
 			if se == nil || len(se.Spec.ExportTo) == 0 || slices.Contains(se.Spec.ExportTo, "*") ||
@@ -143,9 +143,10 @@ func selectorPos(o *lint.Object) lint.Position {
 // ambientOnlyScope says, as a clause, that the sidecar configuration o (selecting sel)
 // reaches only ambient workloads; "" when it reaches a sidecar, when envoy is true and a
 // Gateway or chart of the tree runs an Envoy it reaches, or when the tree cannot tell.
-func ambientOnlyScope(inv *lint.Inventory, o *lint.Object, sel map[string]string, envoy bool) string {
+func ambientOnlyScope(p *lint.Pass, o *lint.Object, sel map[string]string, envoy bool) string {
+	inv := p.Inventory
 	ns := o.Namespace
-	if ns == "" || isRootNamespace(inv, ns) || selectsGatewayPods(sel) {
+	if ns == "" || isRootNamespace(p, ns) || selectsGatewayPods(sel) {
 		return ""
 	}
 	ws := selected(inv, ns, sel)
@@ -159,10 +160,10 @@ func ambientOnlyScope(inv *lint.Inventory, o *lint.Object, sel map[string]string
 	if len(sel) > 0 && len(amb) > 0 {
 		return "selects only ambient workloads (" + strings.Join(amb, ", ") + ")"
 	}
-	if !namespaceAmbient(inv, ns) {
+	if !namespaceAmbient(p, ns) {
 		return ""
 	}
-	if envoy && len(sel) == 0 && runsEnvoy(inv, ns) {
+	if envoy && len(sel) == 0 && runsEnvoy(p, ns) {
 		return ""
 	}
 	if len(sel) > 0 {
@@ -173,13 +174,14 @@ func ambientOnlyScope(inv *lint.Inventory, o *lint.Object, sel map[string]string
 
 // runsEnvoy reports whether the tree runs an Envoy proxy in namespace ns other than sidecars:
 // a Gateway (waypoint or ingress) or a Helm chart whose objects the tree does not show.
-func runsEnvoy(inv *lint.Inventory, ns string) bool {
+func runsEnvoy(p *lint.Pass, ns string) bool {
+	inv := p.Inventory
 	for _, o := range inv.Kind(gatewayGK) {
 		if o.Namespace == ns {
 			return true
 		}
 	}
-	for _, c := range lint.ModelOf(inv).Charts {
+	for _, c := range p.Model.Charts {
 		if c.Namespace == ns {
 			return true
 		}

@@ -34,7 +34,7 @@ fix rewrites it.`,
 
 func runInvalidIstioValue(p *lint.Pass) error {
 	for _, o := range p.Inventory.Objects {
-		for _, e := range objectMeta(p.Inventory, o) {
+		for _, e := range objectMeta(p, o) {
 			if !e.Label || lint.IsOpaque(e.Value) {
 				continue
 			}

@@ -34,7 +34,7 @@ finding with that reason if you like. Otherwise use ` + "`auth.strategy: token`"
 }
 
 func runKialiAnonymous(p *lint.Pass) error {
-	facts := kialiFactsOf(p.Inventory)
+	facts := kialiFactsOf(p)
 	for _, a := range facts.anons {
 		ns := a.Instance.Namespace
 		svc := facts.services[ns]

@@ -68,7 +68,7 @@ behind ` + "`auth.strategy: openid`" + ` or ` + "`token`" + `.`,
 }
 
 func runKialiExposed(p *lint.Pass) error {
-	facts := kialiFactsOf(p.Inventory)
+	facts := kialiFactsOf(p)
 	for _, e := range facts.exposures {
 		msg := fmt.Sprintf("Kiali (%s) is reachable from outside the cluster: %s", e.Instance, e.Why)
 		if facts.anonymous[e.Instance.Namespace] {
@@ -108,14 +108,13 @@ type kialiFacts struct {
 	services map[string]string
 }
 
-type kialiFactsKey struct{}
-
 // kialiFactsOf computes the tree's Kiali facts once per run.
-func kialiFactsOf(inv *lint.Inventory) *kialiFacts {
-	return inv.Memo(kialiFactsKey{}, func() any { return collectKialiFacts(inv) }).(*kialiFacts)
-}
+func kialiFactsOf(p *lint.Pass) *kialiFacts { return kialiFactsFact.Of(p) }
 
-func collectKialiFacts(inv *lint.Inventory) *kialiFacts {
+var kialiFactsFact = &lint.Fact[*kialiFacts]{Name: "Kiali installations", Compute: collectKialiFacts}
+
+func collectKialiFacts(p *lint.Pass) *kialiFacts {
+	inv := p.Inventory
 	f := &kialiFacts{exposed: map[string]bool{}, anonymous: map[string]bool{}, services: map[string]string{}}
 	var instances []*corev1.Service // Kiali's Services, in effective namespaces
 
@@ -183,7 +182,7 @@ func collectKialiFacts(inv *lint.Inventory) *kialiFacts {
 			return o.Pos(full...), o.Lookup(full...)
 		})
 	}
-	for _, ci := range lint.ModelOf(inv).Charts {
+	for _, ci := range p.Model.Charts {
 		cfg, ns, ok := kiali.ChartConfig(ci.Chart, ci.Values, ci.Namespace)
 		if !ok {
 			continue

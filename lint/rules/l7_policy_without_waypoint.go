@@ -17,14 +17,16 @@ import (
 
 const authorizationPolicyGK = "security.istio.io/AuthorizationPolicy"
 
-type rootNamespacesKey struct{}
+// rootNamespaces are Istio's root namespaces of the tree's istiod installs.
+var rootNamespaces = &lint.Fact[[]string]{Name: "root namespaces",
+	Compute: func(p *lint.Pass) []string { return p.Model.RootNamespaces() }}
 
 // isRootNamespace reports whether ns is Istio's root namespace (meshConfig.rootNamespace)
 // for an istiod of the tree (see lint.Model.RootNamespaces): policy there without a
 // selector applies to the whole mesh, and a selector there picks workloads of every
 // namespace.
-func isRootNamespace(inv *lint.Inventory, ns string) bool {
-	roots := inv.Memo(rootNamespacesKey{}, func() any { return lint.ModelOf(inv).RootNamespaces() }).([]string)
+func isRootNamespace(p *lint.Pass, ns string) bool {
+	roots := rootNamespaces.Of(p)
 	return slices.Contains(roots, ns)
 }
 
@@ -121,7 +123,7 @@ func runL7PolicyWithoutWaypoint(p *lint.Pass) error {
 		if len(refs) > 0 {
 			var unserved []string
 			for _, r := range refs {
-				if why := unservedTarget(inv, o, r.GetGroup(), r.GetKind(), r.GetName()); why != "" {
+				if why := unservedTarget(p, o, r.GetGroup(), r.GetKind(), r.GetName()); why != "" {
 					unserved = append(unserved, why)
 				}
 			}
@@ -131,7 +133,7 @@ func runL7PolicyWithoutWaypoint(p *lint.Pass) error {
 			msg = fmt.Sprintf("%s and is attached with targetRefs, but %s: ztunnel ignores targetRefs policies, so no proxy "+
 				"enforces it; bind a waypoint to the target (istio.io/use-waypoint)", found, strings.Join(unserved, "; "))
 		} else {
-			scope := ztunnelScope(inv, o, spec.GetSelector().GetMatchLabels())
+			scope := ztunnelScope(p, o, spec.GetSelector().GetMatchLabels())
 			if scope == "" {
 				continue
 			}
@@ -209,14 +211,15 @@ func l7Attributes(spec *securityapi.AuthorizationPolicy) []l7Attr {
 
 // ztunnelScope says, as a clause, which ambient workloads ztunnel enforces the selector (or
 // namespace-wide) policy o for; "" when the tree shows it applies to none.
-func ztunnelScope(inv *lint.Inventory, o *lint.Object, sel map[string]string) string {
+func ztunnelScope(p *lint.Pass, o *lint.Object, sel map[string]string) string {
+	inv := p.Inventory
 	ns := o.Namespace
 	if ns == "" || selectsGatewayPods(sel) {
 		return ""
 	}
-	root := isRootNamespace(inv, ns)
+	root := isRootNamespace(p, ns)
 	if len(sel) == 0 && root {
-		if !treeEnrolls(inv) {
+		if !treeEnrolls(p) {
 			return ""
 		}
 		return fmt.Sprintf("has no selector in the root namespace %s, so it applies to every ambient workload of the mesh", ns)
@@ -237,7 +240,7 @@ func ztunnelScope(inv *lint.Inventory, o *lint.Object, sel map[string]string) st
 			amb = append(amb, objectName(w.Obj))
 		}
 	}
-	nsAmbient := namespaceAmbient(inv, ns)
+	nsAmbient := namespaceAmbient(p, ns)
 	switch {
 	case len(sel) == 0 && (len(amb) > 0 || nsAmbient):
 		return fmt.Sprintf("has neither selector nor targetRefs, so it applies to the ambient workloads of namespace %s", ns)
@@ -252,7 +255,8 @@ func ztunnelScope(inv *lint.Inventory, o *lint.Object, sel map[string]string) st
 // unservedTarget explains, as a clause, why no waypoint serves the targetRefs entry
 // group/kind/name of policy o; "" when one does, when the target is a Gateway or GatewayClass
 // (a proxy itself), or when the tree cannot tell.
-func unservedTarget(inv *lint.Inventory, o *lint.Object, group, kind, name string) string {
+func unservedTarget(p *lint.Pass, o *lint.Object, group, kind, name string) string {
+	inv := p.Inventory
 	var gk string
 	switch {
 	case kind == "Service" && (group == "" || group == "core"):
@@ -263,7 +267,7 @@ func unservedTarget(inv *lint.Inventory, o *lint.Object, group, kind, name strin
 		return ""
 	}
 	target := inv.Get(gk, o.Namespace, name)
-	if target == nil || !servesAmbient(inv, target.Namespace) {
+	if target == nil || !servesAmbient(p, target.Namespace) {
 		return ""
 	}
 	ref, bound, known := servingWaypoint(inv, target)
@@ -280,8 +284,9 @@ func unservedTarget(inv *lint.Inventory, o *lint.Object, group, kind, name strin
 
 // servesAmbient reports whether namespace ns runs ambient workloads: it is enrolled as a
 // whole, or one of its workloads is.
-func servesAmbient(inv *lint.Inventory, ns string) bool {
-	if namespaceAmbient(inv, ns) {
+func servesAmbient(p *lint.Pass, ns string) bool {
+	inv := p.Inventory
+	if namespaceAmbient(p, ns) {
 		return true
 	}
 	for _, w := range selected(inv, ns, nil) {

@@ -31,19 +31,20 @@ var metaBases = [][]string{
 	{"spec", "jobTemplate", "spec", "template", "metadata", "annotations"},
 }
 
-// metaEntriesKey is the inventory memo of every object's metaEntries.
-type metaEntriesKey struct{}
-
-// objectMeta returns metaEntries(o) from a table built once per run: four rules read every
-// object's labels and annotations.
-func objectMeta(inv *lint.Inventory, o *lint.Object) []metaEntry {
-	table := inv.Memo(metaEntriesKey{}, func() any {
-		t := make(map[*lint.Object][]metaEntry, len(inv.Objects))
-		for _, o := range inv.Objects {
+// metaTable is every object's metaEntries, built once per run.
+var metaTable = &lint.Fact[map[*lint.Object][]metaEntry]{Name: "labels and annotations",
+	Compute: func(p *lint.Pass) map[*lint.Object][]metaEntry {
+		t := make(map[*lint.Object][]metaEntry, len(p.Inventory.Objects))
+		for _, o := range p.Inventory.Objects {
 			t[o] = metaEntries(o)
 		}
 		return t
-	}).(map[*lint.Object][]metaEntry)
+	}}
+
+// objectMeta returns metaEntries(o) from a table built once per run: four rules read every
+// object's labels and annotations.
+func objectMeta(p *lint.Pass, o *lint.Object) []metaEntry {
+	table := metaTable.Of(p)
 	if es, ok := table[o]; ok {
 		return es
 	}

@@ -67,12 +67,12 @@ var restartKinds = []struct{ gk, resource string }{
 
 func runMissingRestart(p *lint.Pass) error {
 	inv := p.Inventory
-	base := inv.Base()
+	base := p.Base
 	if base == nil {
 		return nil // the rule compares two revisions
 	}
 	always := p.Config != nil && p.Config.Restarts == lint.RestartsAlways
-	rev := base.Revision()
+	rev := base.Revision
 	if rev == "" {
 		rev = "the base revision"
 	}
@@ -98,7 +98,7 @@ func runMissingRestart(p *lint.Pass) error {
 				ambient.EffectiveMode(now.labels, ambient.TemplatePod(ns, w.Meta)).Mode != ambient.Ambient {
 				continue
 			}
-			bo := base.Get(k.gk, ns, o.Ref.Name)
+			bo := base.Inventory.Get(k.gk, ns, o.Ref.Name)
 			if bo == nil {
 				continue // new since the base: its pods are new
 			}
@@ -106,7 +106,7 @@ func runMissingRestart(p *lint.Pass) error {
 			if !ok || !apiequality.Semantic.DeepEqual(bw.Meta, w.Meta) {
 				continue // a changed pod template rolls out new pods
 			}
-			then := meta(thenNS, base, ns)
+			then := meta(thenNS, base.Inventory, ns)
 			nsThen := ambient.NamespaceMode(ns, then.labels).Mode
 			podThen := ambient.EffectiveMode(then.labels, ambient.TemplatePod(ns, bw.Meta)).Mode
 			var why string

@@ -41,7 +41,7 @@ sidecar, move it to a namespace that is not ambient, or opt its pods out of ambi
 func runSidecarAmbientConflict(p *lint.Pass) error {
 	inv := p.Inventory
 	conflicted := map[string]bool{}
-	model := lint.ModelOf(inv)
+	model := p.Model
 	for _, o := range inv.Kind(namespaceGK) {
 		// The names the cluster gives the Namespace: kustomize's namespace renames it.
 		names := model.Names(o)

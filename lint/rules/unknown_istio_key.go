@@ -33,7 +33,7 @@ move it out of Istio's domains.`,
 
 func runUnknownIstioKey(p *lint.Pass) error {
 	for _, o := range p.Inventory.Objects {
-		for _, e := range objectMeta(p.Inventory, o) {
+		for _, e := range objectMeta(p, o) {
 			if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || lint.IsOpaque(e.Key) {
 				continue
 			}

@@ -73,20 +73,21 @@ func (b binding) NamespacePos() lint.Position {
 // Ref names the waypoint the binding reaches, as namespace/name.
 func (b binding) Ref() string { return b.WaypointNamespace + "/" + b.Name }
 
-type bindingsKey struct{}
-
 // bindings returns every waypoint binding the tree writes, in a fixed order, computed once per
 // run. Bindings whose values are opaque are left out: they name no waypoint yet.
-func bindings(inv *lint.Inventory) []binding {
-	return inv.Memo(bindingsKey{}, func() any { return collectBindings(inv) }).([]binding)
+func bindings(p *lint.Pass) []binding {
+	return bindingsFact.Of(p)
 }
 
-func collectBindings(inv *lint.Inventory) []binding {
+var bindingsFact = &lint.Fact[[]binding]{Name: "waypoint bindings", Compute: collectBindings}
+
+func collectBindings(p *lint.Pass) []binding {
+	inv := p.Inventory
 	var out []binding
-	model := lint.ModelOf(inv)
+	model := p.Model
 	add := func(o *lint.Object, kind, what, ns string, template bool) {
 		var wp, wpNS *metaEntry
-		for _, e := range objectMeta(inv, o) {
+		for _, e := range objectMeta(p, o) {
 			if !e.Label || e.Template != template {
 				continue
 			}
@@ -231,11 +232,12 @@ func nearestName(name string, candidates []string) string {
 // into ns, and no Argo CD Application or Flux Kustomization targets ns with a source the tree
 // does not hold (another repository, an OCI artifact, a path that is not here). The objects
 // of such charts and sources are not visible, so a waypoint could come from them.
-func holdsNamespace(inv *lint.Inventory, ns string) bool {
+func holdsNamespace(p *lint.Pass, ns string) bool {
+	inv := p.Inventory
 	if ns == "" || len(inv.InNamespace(ns)) == 0 {
 		return false
 	}
-	m := lint.ModelOf(inv)
+	m := p.Model
 	rendered := map[*lint.Unit]bool{} // units that render a chart the model knows of
 	for _, c := range m.Charts {
 		if c.Namespace == ns {
@@ -255,14 +257,15 @@ func holdsNamespace(inv *lint.Inventory, ns string) bool {
 // namespaceAmbient reports whether the tree enrolls namespace ns in ambient mode as a whole:
 // its Namespace object resolves to ambient (not to a conflict with sidecar injection), or an
 // Argo CD Application's managedNamespaceMetadata labels it.
-func namespaceAmbient(inv *lint.Inventory, ns string) bool {
+func namespaceAmbient(p *lint.Pass, ns string) bool {
+	inv := p.Inventory
 	if ns == "" {
 		return false
 	}
 	if l, ok := namespaceLabels(inv, ns); ok {
 		return ambient.NamespaceMode(ns, l).Mode == ambient.Ambient
 	}
-	for _, e := range lint.ModelOf(inv).Enrollments {
+	for _, e := range p.Model.Enrollments {
 		if e.Namespace == ns && e.Object != nil && !slices.Contains(workloadKinds, e.Object.GK()) {
 			return true
 		}
@@ -271,8 +274,8 @@ func namespaceAmbient(inv *lint.Inventory, ns string) bool {
 }
 
 // treeEnrolls reports whether the tree enrolls any workload in ambient mode.
-func treeEnrolls(inv *lint.Inventory) bool {
-	return len(lint.ModelOf(inv).Enrollments) > 0
+func treeEnrolls(p *lint.Pass) bool {
+	return len(p.Model.Enrollments) > 0
 }
 
 // selected returns the workloads of namespace ns whose pod labels match sel (every workload

@@ -41,7 +41,7 @@ shared waypoint do not apply to them.
 
 func runWaypointCrossNamespaceDenied(p *lint.Pass) error {
 	inv := p.Inventory
-	for _, b := range bindings(inv) {
+	for _, b := range bindings(p) {
 		if b.Namespace == "" {
 			continue // the binding namespace is unknown
 		}

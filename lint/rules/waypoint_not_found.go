@@ -42,8 +42,8 @@ writes the Gateway to commit, or the SDK's ` + "`waypoint.New`" + `.`,
 
 func runWaypointNotFound(p *lint.Pass) error {
 	inv := p.Inventory
-	for _, b := range bindings(inv) {
-		if waypointGateway(inv, b.WaypointNamespace, b.Name) != nil || !holdsNamespace(inv, b.WaypointNamespace) {
+	for _, b := range bindings(p) {
+		if waypointGateway(inv, b.WaypointNamespace, b.Name) != nil || !holdsNamespace(p, b.WaypointNamespace) {
 			continue
 		}
 		how := fmt.Sprintf("in its namespace %s", b.WaypointNamespace)

@@ -37,7 +37,7 @@ bind the waypoint from the object that matches its type: Services for ` + "`serv
 
 func runWaypointTrafficMismatch(p *lint.Pass) error {
 	inv := p.Inventory
-	for _, b := range bindings(inv) {
+	for _, b := range bindings(p) {
 		gwObj := waypointGateway(inv, b.WaypointNamespace, b.Name)
 		if gwObj == nil {
 			continue

@@ -1,0 +1,79 @@
+package lint
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// File is one input file (or stdin).
+type File struct {
+	// Path is the file's path as reached from the PATH arguments ("-" for stdin); findings
+	// and outputs use it.
+	Path string
+	// Data is the file's content as read (BOM removed; CRLF kept, since positions count it).
+	Data []byte
+}
+
+// Object is one Kubernetes object of the input, with the position of every node kept.
+type Object struct {
+	File *File
+	Doc  int // 0-based index of the YAML document in File (of the List, for List items)
+	// Item is the 1-based index of the object in the items of the List document it belongs
+	// to, and 0 for an object that is a document of its own.
+	Item int
+	Node *yaml.RNode // the object's mapping node; never modified by rules
+	Ref  ObjectRef   // apiVersion, kind, name, and namespace as written
+	// Group is the API group of Ref.APIVersion ("" for the core group).
+	Group       string
+	Labels      map[string]string
+	Annotations map[string]string
+	// Typed is the object decoded into its Go type for known kinds (e.g. *corev1.Namespace,
+	// *appsv1.Deployment, *networkingv1.ServiceEntry, *gatewayv1.Gateway), else nil.
+	Typed any
+	// Encrypted is true when the object's document is SOPS-encrypted (it has a top-level
+	// sops key): its values are ciphertext, and opaque.
+	Encrypted bool
+	// Namespace is the object's effective namespace: as written, or as the GitOps model
+	// resolves it (kustomize's namespace, an Argo CD destination, a Flux targetNamespace);
+	// "" for cluster-scoped kinds.
+	Namespace string
+}
+
+// GK returns the object's group and kind as "group/Kind", the form Rule.Kinds uses.
+func (o *Object) GK() string { return o.Group + "/" + o.Ref.Kind }
+
+// Position is a place in a file: 1-based line and column (in bytes), and the end of the
+// range when known (0 otherwise).
+type Position struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+}
+
+// String formats the position as file:line:col.
+func (p Position) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// ObjectRef names a Kubernetes object.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name,omitempty"`
+}
+
+// String formats the reference as Kind namespace/name.
+func (r ObjectRef) String() string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
