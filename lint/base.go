@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"io"
 	"os"
 	"os/exec"
@@ -283,7 +284,7 @@ func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*B
 			f.Path = g.rev + ":" + filepath.ToSlash(rel)
 		}
 	}
-	return &Base{Revision: g.rev, Inventory: NewInventory(files, objects, model.Names), Model: model}, nil
+	return &Base{Revision: g.rev, Inventory: manifest.NewInventory(files, objects, model.Names), Model: model}, nil
 }
 
 // baseTempDirs lists where the copy of the base revision may go, in order of preference:

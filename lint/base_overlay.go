@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"github.com/ambientkit/ambientkit/manifest"
 	"os"
 	"path"
 	"path/filepath"
@@ -30,7 +31,7 @@ type workingSnapshot struct {
 func snapshot(paths []string, results []fileResult) *workingSnapshot {
 	ws := &workingSnapshot{paths: paths, results: make([]fileResult, len(results))}
 	for i, r := range results {
-		objs := make([]*Object, len(r.objects))
+		objs := make([]*manifest.Object, len(r.objects))
 		for j, o := range r.objects {
 			c := *o
 			objs[j] = &c
@@ -43,8 +44,8 @@ func snapshot(paths []string, results []fileResult) *workingSnapshot {
 // baseEntry is one file of the base revision, in the loader's order.
 type baseEntry struct {
 	rel     string
-	file    *File
-	objects []*Object
+	file    *manifest.File
+	objects []*manifest.Object
 }
 
 // overlay builds the base inventory from ws and the changes st (see changes), or reports
@@ -136,7 +137,7 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 			return nil
 		}
 		rel := fetch[i]
-		f := &File{Path: filepath.Join(ws.paths[0], filepath.FromSlash(strings.TrimPrefix(rel, prefix))), Data: trimBOM(slices.Clone(data))}
+		f := &manifest.File{Path: filepath.Join(ws.paths[0], filepath.FromSlash(strings.TrimPrefix(rel, prefix))), Data: trimBOM(slices.Clone(data))}
 		r := d.parseFile(f, langOf(rel))
 		if len(r.objects) == 0 {
 			fine = false // not a manifest at the base: the model may read it as something else
@@ -168,8 +169,8 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	}
 	slices.SortStableFunc(entries, func(a, b baseEntry) int { return walkOrder(a.rel, b.rel) })
 
-	var files []*File
-	var objects []*Object
+	var files []*manifest.File
+	var objects []*manifest.Object
 	for _, e := range entries {
 		files = append(files, e.file)
 		objects = append(objects, e.objects...)
@@ -190,7 +191,7 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	if err != nil {
 		return nil, false
 	}
-	return &Base{Revision: g.rev, Inventory: NewInventory(files, objects, model.Names), Model: model}, true
+	return &Base{Revision: g.rev, Inventory: manifest.NewInventory(files, objects, model.Names), Model: model}, true
 }
 
 // walkable reports whether the loader, walking the root of the working tree, would read a

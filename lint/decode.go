@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -24,8 +25,8 @@ const maxExpandedNodes = 1_000_000
 
 // fileResult is what reading one file produced.
 type fileResult struct {
-	file       *File
-	objects    []*Object
+	file       *manifest.File
+	objects    []*manifest.Object
 	findings   []Finding
 	directives []Directive
 	err        error // an error that stops the run (an unreadable explicit path)
@@ -41,19 +42,19 @@ type decoder struct {
 }
 
 // loadFinding returns an AMB001 finding.
-func loadFinding(pos Position, obj ObjectRef, format string, args ...any) Finding {
+func loadFinding(pos manifest.Position, obj manifest.ObjectRef, format string, args ...any) Finding {
 	return Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
 		Message: fmt.Sprintf(format, args...), Pos: pos, Object: obj}
 }
 
 // parseFile parses every document of f and returns its objects, AMB001 findings and
 // suppression directives.
-func (d *decoder) parseFile(f *File, lang string) fileResult {
+func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 	res := fileResult{file: f}
 	data := f.Data
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := lineCol(data, i)
-		res.findings = append(res.findings, loadFinding(Position{File: f.Path, Line: line, Column: col}, ObjectRef{},
+		res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: line, Column: col}, manifest.ObjectRef{},
 			"%s is a binary file (NUL byte at %d:%d), not %s", f.Path, line, col, lang))
 		return res
 	}
@@ -80,7 +81,7 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 				// is valid once applied: parse it with the same-length $(VAR), which is
 				// just as opaque, and keep every position.
 				// Its own syntax errors, if any, are the file's real ones.
-				retry := d.parseFile(&File{Path: f.Path, Data: safe}, lang)
+				retry := d.parseFile(&manifest.File{Path: f.Path, Data: safe}, lang)
 				for _, o := range retry.objects {
 					o.File = f
 				}
@@ -88,7 +89,7 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 				return retry
 			}
 			line, col, msg := yamlErrorPos(err, data)
-			res.findings = append(res.findings, loadFinding(Position{File: f.Path, Line: line, Column: col}, ObjectRef{},
+			res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: line, Column: col}, manifest.ObjectRef{},
 				"invalid %s: %s", lang, msg))
 			break
 		}
@@ -114,7 +115,7 @@ func (d *decoder) parseFile(f *File, lang string) fileResult {
 func (d *decoder) document(res *fileResult, root *yaml.Node, doc int) {
 	f := res.file
 	if bad, msg := checkAliases(root); bad != nil {
-		res.findings = append(res.findings, loadFinding(posIn(f, bad), ObjectRef{}, "%s", msg))
+		res.findings = append(res.findings, loadFinding(posIn(f, bad), manifest.ObjectRef{}, "%s", msg))
 		return
 	}
 	apiVersion, kind, ok := d.typeMeta(res, root)
@@ -158,7 +159,7 @@ func (d *decoder) typeMeta(res *fileResult, n *yaml.Node) (apiVersion, kind stri
 		n    *yaml.Node
 	}{{"apiVersion", av}, {"kind", k}} {
 		if x.n.Kind != yaml.ScalarNode || x.n.ShortTag() != "!!str" || x.n.Value == "" {
-			res.findings = append(res.findings, loadFinding(posIn(res.file, x.n), ObjectRef{},
+			res.findings = append(res.findings, loadFinding(posIn(res.file, x.n), manifest.ObjectRef{},
 				"%s must be a non-empty string, not %s", x.name, describe(x.n)))
 			return "", "", false
 		}
@@ -169,8 +170,8 @@ func (d *decoder) typeMeta(res *fileResult, n *yaml.Node) (apiVersion, kind stri
 // object makes the Object of node n, reads its metadata, and decodes known kinds.
 func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string, doc, item int, encrypted bool) {
 	f := res.file
-	o := &Object{File: f, Doc: doc, Item: item, Node: yaml.NewRNode(n),
-		Ref: ObjectRef{APIVersion: apiVersion, Kind: kind}, Encrypted: encrypted}
+	o := &manifest.Object{File: f, Doc: doc, Item: item, Node: yaml.NewRNode(n),
+		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: kind}, Encrypted: encrypted}
 	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
 		o.Group = apiVersion[:i]
 	}
@@ -204,7 +205,7 @@ func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string,
 }
 
 // metaString returns the string at metadata.<key>, reporting a value that is not one.
-func (d *decoder) metaString(res *fileResult, o *Object, meta *yaml.Node, key string) string {
+func (d *decoder) metaString(res *fileResult, o *manifest.Object, meta *yaml.Node, key string) string {
 	v := mapValue(meta, key)
 	if v == nil || v.ShortTag() == "!!null" {
 		return ""
@@ -219,7 +220,7 @@ func (d *decoder) metaString(res *fileResult, o *Object, meta *yaml.Node, key st
 
 // metaMap reads metadata.labels or metadata.annotations from the nodes, reporting values
 // that Kubernetes rejects (a list, an unquoted number or boolean).
-func (d *decoder) metaMap(res *fileResult, o *Object, meta *yaml.Node, key string) map[string]string {
+func (d *decoder) metaMap(res *fileResult, o *manifest.Object, meta *yaml.Node, key string) map[string]string {
 	m := mapValue(meta, key)
 	if m == nil || m.ShortTag() == "!!null" {
 		return nil
@@ -301,8 +302,8 @@ func describe(n *yaml.Node) string {
 }
 
 // posIn returns the position of node n in file f.
-func posIn(f *File, n *yaml.Node) Position {
-	p := Position{File: f.Path}
+func posIn(f *manifest.File, n *yaml.Node) manifest.Position {
+	p := manifest.Position{File: f.Path}
 	if n != nil {
 		p.Line, p.Column = n.Line, n.Column
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,7 +37,7 @@ func (e *complexKeyError) Unwrap() error { return errComplexKey }
 // decodeTyped decodes o into the Go type newTyped makes, by way of JSON (the Kubernetes and
 // Istio types define their JSON form). It returns an AMB001 finding when the object does not
 // decode, unless the failure is due to an opaque value (then Typed stays nil quietly).
-func (d *decoder) decodeTyped(o *Object, newTyped func() any) *Finding {
+func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Finding {
 	root := o.Node.YNode()
 	d.buf, d.rec, d.count = d.buf[:0], false, 0
 	if err := d.appendJSON(root); err != nil {
@@ -655,7 +656,7 @@ func findScalar(n *yaml.Node, v string) *yaml.Node {
 func hasOpaque(n *yaml.Node) bool {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		return IsOpaque(n.Value)
+		return manifest.IsOpaque(n.Value)
 	case yaml.AliasNode:
 		return false // the anchored node is checked where it is defined
 	}

@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"io"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ type Result struct {
 	// Objects is the number of objects loaded.
 	Objects int
 	// Inventory is the run's inventory: the objects as the GitOps model renders them.
-	Inventory *Inventory
+	Inventory *manifest.Inventory
 	// Model is the run's GitOps model.
 	Model *Model
 	// Root is the absolute repository root.
@@ -131,7 +132,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return fail(err)
 	}
-	inv := NewInventory(files, objects, model.Names)
+	inv := manifest.NewInventory(files, objects, model.Names)
 	SortFindings(loadFindings)
 	run := newRunState(loadFindings)
 	var baseTree *Base
@@ -193,8 +194,8 @@ func runConfig(cfg *Config) (*Config, int64) {
 
 // loaded is what a load produced, gathered across its files in input order.
 type loaded struct {
-	files      []*File
-	objects    []*Object
+	files      []*manifest.File
+	objects    []*manifest.Object
 	findings   []Finding
 	directives []Directive
 }

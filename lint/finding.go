@@ -3,6 +3,7 @@ package lint
 import (
 	"cmp"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"slices"
 	"strings"
 )
@@ -66,18 +67,18 @@ type Fix struct {
 
 // Related is another place a finding is about, such as the other end of an ordering problem.
 type Related struct {
-	Position
+	manifest.Position
 	Message string `json:"message"`
 }
 
 // Finding is one problem a rule reported.
 type Finding struct {
-	Rule     string    // stable ID, e.g. AMB301
-	Name     string    // stable name, e.g. wildcard-egress
-	Severity Severity  // effective severity after configuration
-	Message  string    // one sentence, no trailing period needed
-	Pos      Position  // where the problem is
-	Object   ObjectRef // the object it is about, when there is one
+	Rule     string             // stable ID, e.g. AMB301
+	Name     string             // stable name, e.g. wildcard-egress
+	Severity Severity           // effective severity after configuration
+	Message  string             // one sentence, no trailing period needed
+	Pos      manifest.Position  // where the problem is
+	Object   manifest.ObjectRef // the object it is about, when there is one
 	Related  []Related
 	Fixes    []Fix
 }

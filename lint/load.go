@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"io"
 	"io/fs"
 	"os"
@@ -75,7 +76,7 @@ func (w *walker) dir(path, abs, real string, top bool) {
 	w.seen[real] = true
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		w.findings = append(w.findings, loadFinding(Position{File: path, Line: 1, Column: 1}, ObjectRef{},
+		w.findings = append(w.findings, loadFinding(manifest.Position{File: path, Line: 1, Column: 1}, manifest.ObjectRef{},
 			"cannot read directory %s: %v", path, unwrapPath(err)))
 		return
 	}
@@ -93,7 +94,7 @@ func (w *walker) dir(path, abs, real string, top bool) {
 			fi, err := os.Stat(p)
 			if err != nil {
 				if isManifestName(name) {
-					w.findings = append(w.findings, loadFinding(Position{File: p, Line: 1, Column: 1}, ObjectRef{},
+					w.findings = append(w.findings, loadFinding(manifest.Position{File: p, Line: 1, Column: 1}, manifest.ObjectRef{},
 						"cannot read %s: %v", p, unwrapPath(err)))
 				}
 				continue
@@ -230,21 +231,21 @@ func load(ctx context.Context, cfg *Config, root string, paths []string, stdin i
 // readAndParse reads one job's file and parses it.
 func (d *decoder) readAndParse(j job, stdin io.Reader, maxSize int64) fileResult {
 	data, tooBig, err := readFile(j.path, stdin, maxSize)
-	at := Position{File: j.path, Line: 1, Column: 1}
+	at := manifest.Position{File: j.path, Line: 1, Column: 1}
 	switch {
 	case err != nil && j.explicit:
 		return fileResult{err: fmt.Errorf("cannot read %s: %w", j.path, unwrapPath(err))}
 	case err != nil:
-		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{}, "cannot read %s: %v", j.path, unwrapPath(err))}}
+		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{}, "cannot read %s: %v", j.path, unwrapPath(err))}}
 	case tooBig > maxSize:
-		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{},
+		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{},
 			"%s is %s, over the %s limit (max-file-size): not read", j.path, sizeString(tooBig), sizeString(maxSize))}}
 	case tooBig < 0:
-		return fileResult{findings: []Finding{loadFinding(at, ObjectRef{},
+		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{},
 			"%s is over the %s limit (max-file-size): not read", j.path, sizeString(maxSize))}}
 	}
 	data = trimBOM(data)
-	return d.parseFile(&File{Path: j.path, Data: data}, j.lang)
+	return d.parseFile(&manifest.File{Path: j.path, Data: data}, j.lang)
 }
 
 // readFile reads a file, or stdin for "-". A file larger than maxSize is not read: tooBig

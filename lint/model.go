@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -54,10 +55,10 @@ type Model struct {
 	// order.
 	Enrollments []*Enrollment
 
-	place   map[*Object][]Placement
-	setAt   map[*Object]map[string]Position // labels a build sets on an object (LabelSetAt)
-	crds    map[string][]*Object            // "group/Kind" → CRD objects that define it
-	display map[string]string               // absolute path → path as findings show it
+	place   map[*manifest.Object][]Placement
+	setAt   map[*manifest.Object]map[string]manifest.Position // labels a build sets on an object (LabelSetAt)
+	crds    map[string][]*manifest.Object                     // "group/Kind" → CRD objects that define it
+	display map[string]string                                 // absolute path → path as findings show it
 }
 
 // UnitKind says what kind of applier a Unit is.
@@ -96,7 +97,7 @@ type Unit struct {
 	Namespace string
 	// Object is the Application, Kustomization or HelmRelease; for a generated Application,
 	// the ApplicationSet. Nil for the implicit Application.
-	Object *Object
+	Object *manifest.Object
 	// Generator names the ApplicationSet that generated the Application, "" otherwise.
 	Generator string
 	// Parent is the unit that applies Object; nil only for the implicit Application.
@@ -116,7 +117,7 @@ type Unit struct {
 	// Kustomization with wait: true, a HelmRelease without install.disableWait.
 	Wait bool
 	// HealthChecks are a Kustomization's spec.healthChecks.
-	HealthChecks []ObjectRef
+	HealthChecks []manifest.ObjectRef
 	// DependsOn are a Kustomization's or HelmRelease's spec.dependsOn entries.
 	DependsOn []*Dependency
 	// Depth is the length of the longest dependsOn chain below the unit (0 without
@@ -154,13 +155,13 @@ func (u *Unit) IsFlux() bool { return u.Kind == KustomizationUnit || u.Kind == H
 // Dependency is one spec.dependsOn entry of a Flux unit.
 type Dependency struct {
 	// Ref names the dependency; its namespace defaults to the dependent's.
-	Ref ObjectRef
+	Ref manifest.ObjectRef
 	// Unit is the dependency, nil when the tree does not define it.
 	Unit *Unit
 	// Path is the node path of the entry in the dependent's object.
 	Path []string
 	// Pos is where the entry is written.
-	Pos Position
+	Pos manifest.Position
 }
 
 // Phase is an Argo CD sync phase.
@@ -219,14 +220,14 @@ type Placement struct {
 	// For gitops-engine's dependency adjustment inside one Application: a CRD is applied
 	// before the custom resources it defines and a Namespace before the objects in it,
 	// whatever their waves.
-	obj     *Object // the placed object, nil for a chart's objects
-	gk, ns  string  // its "group/Kind" and effective namespace
+	obj     *manifest.Object // the placed object, nil for a chart's objects
+	gk, ns  string           // its "group/Kind" and effective namespace
 	defines func(gk string) bool
 	nsName  string // for a Namespace: the name it is applied under (see Model.Name)
 }
 
 // Object returns the placed object: nil for a chart's objects and remote sources.
-func (p Placement) Object() *Object { return p.obj }
+func (p Placement) Object() *manifest.Object { return p.obj }
 
 // ComponentKind is one of the ambient mesh components the ordering rules know.
 type ComponentKind int
@@ -273,7 +274,7 @@ type Component struct {
 	// Object is the CRD or workload, or the object that installs the component (Application,
 	// ApplicationSet, HelmRelease, Kustomization, Sail operator resource); nil when a
 	// kustomization file installs it.
-	Object *Object
+	Object *manifest.Object
 	// Chart is the chart install, when a Helm chart installs the component.
 	Chart *ChartInstall
 	// Defines is the "group/Kind" a CRD object defines, "" otherwise.
@@ -282,7 +283,7 @@ type Component struct {
 	// ztunnel from https://istio-release.storage.googleapis.com/charts".
 	Via string
 	// Pos is where the tree installs it.
-	Pos Position
+	Pos manifest.Position
 }
 
 // ChartInstall is one Helm chart install: an Argo CD source with chart, a Flux HelmRelease, a
@@ -298,11 +299,11 @@ type ChartInstall struct {
 	ValuesKnown bool
 	// Object is the Application, ApplicationSet or HelmRelease that asks for the chart; nil
 	// for kustomize helmCharts and local chart dependencies.
-	Object *Object
+	Object *manifest.Object
 	// Placement is where the chart's objects are applied.
 	Placement Placement
 	// Pos is where the chart is named; ValuesPos where its inline values are (Pos when none).
-	Pos, ValuesPos Position
+	Pos, ValuesPos manifest.Position
 	// ValuesPath is the node path in Object of the values (nil when there is no Object).
 	ValuesPath []string
 
@@ -311,7 +312,7 @@ type ChartInstall struct {
 
 // Enrollment is one place the tree enrolls workloads in ambient mode.
 type Enrollment struct {
-	Object *Object
+	Object *manifest.Object
 	// Path is the node path of the istio.io/dataplane-mode label's value in Object.
 	Path []string
 	// Namespace is the namespace whose workloads are enrolled: for a Namespace object, the
@@ -324,7 +325,7 @@ type Enrollment struct {
 	// Placements are where the label is applied.
 	Placements []Placement
 
-	at *Position // where a build sets the label, when Object does not hold it
+	at *manifest.Position // where a build sets the label, when Object does not hold it
 }
 
 // LabelSetAt returns where a build sets o's label key when o does not hold it as written:
@@ -332,9 +333,9 @@ type Enrollment struct {
 // spec.source.kustomize.commonLabels, or Flux's spec.commonMetadata.labels. o.Labels
 // already includes such labels; rules that read labels from o's nodes (for positions) ask
 // here for the ones no node holds.
-func (m *Model) LabelSetAt(o *Object, key string) (Position, bool) {
+func (m *Model) LabelSetAt(o *manifest.Object, key string) (manifest.Position, bool) {
 	if m == nil {
-		return Position{}, false
+		return manifest.Position{}, false
 	}
 	p, ok := m.setAt[o][key]
 	return p, ok
@@ -344,7 +345,7 @@ func (m *Model) LabelSetAt(o *Object, key string) (Position, bool) {
 // implicit Application for objects no unit claims; none for objects that are not applied
 // (kustomize build files, files in a source directory that its unit does not select,
 // resources of a kustomize Component that no unit reaches, hooks marked Skip).
-func (m *Model) Placements(o *Object) []Placement {
+func (m *Model) Placements(o *manifest.Object) []Placement {
 	if m == nil {
 		return nil
 	}
@@ -361,7 +362,7 @@ func (m *Model) Placements(o *Object) []Placement {
 //
 // Lookups of a namespace's Namespace object (Inventory.Namespace) use this name; Names
 // lists every name when several builds apply the object.
-func (m *Model) Name(o *Object) string {
+func (m *Model) Name(o *manifest.Object) string {
 	for _, p := range m.Placements(o) {
 		if p.nsName != "" {
 			return p.nsName
@@ -373,7 +374,7 @@ func (m *Model) Name(o *Object) string {
 // Names returns every name the cluster gets for o, one per distinct name in placement
 // order: a base Namespace that two overlays rename has two. It is [o.Ref.Name] for an
 // object that is not applied or not renamed.
-func (m *Model) Names(o *Object) []string {
+func (m *Model) Names(o *manifest.Object) []string {
 	var out []string
 	for _, p := range m.Placements(o) {
 		if p.nsName != "" && !slices.Contains(out, p.nsName) {
@@ -423,7 +424,7 @@ func (m *Model) CRDComponents(gk string) []*Component {
 }
 
 // UnitOf returns the unit whose Object is o (the first, for an ApplicationSet), or nil.
-func (m *Model) UnitOf(o *Object) *Unit {
+func (m *Model) UnitOf(o *manifest.Object) *Unit {
 	for _, u := range m.Units {
 		if u.Object == o {
 			return u

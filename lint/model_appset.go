@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -23,7 +24,7 @@ type appSetParams map[string]any
 // SCM, pull requests, plugins) yield one set with no parameters: fields templated from
 // their parameters stay unresolved, and a source path that does not resolve is not
 // followed.
-func (b *builder) expandApplicationSet(o *Object) []*Unit {
+func (b *builder) expandApplicationSet(o *manifest.Object) []*Unit {
 	spec := nodeAt(o.Node.YNode(), "spec")
 	tmpl := nodeAt(spec, "template")
 	if tmpl == nil || tmpl.Kind != yaml.MappingNode {

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/google/go-cmp/cmp"
 )
 
 // mtRelation compares the placement of object (kind, name) with component k's nearest
 // instance.
-func mtRelation(t *testing.T, m *Model, inv *Inventory, kind, name string, k ComponentKind) Relation {
+func mtRelation(t *testing.T, m *Model, inv *manifest.Inventory, kind, name string, k ComponentKind) Relation {
 	t.Helper()
 	ps := m.Placements(mtObj(t, inv, kind, name))
 	if len(ps) == 0 {
@@ -237,7 +238,7 @@ func TestArgoPointReadsHooks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := &Object{Ref: ObjectRef{Kind: "Job"}, Annotations: tt.annotations}
+			o := &manifest.Object{Ref: manifest.ObjectRef{Kind: "Job"}, Annotations: tt.annotations}
 			got, run := argoPointOK(o)
 			if diff := cmp.Diff(tt.want, got); diff != "" || run != tt.run {
 				t.Errorf("argoPointOK = %v (-want +got):\n%s", run, diff)

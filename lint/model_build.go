@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -34,13 +35,13 @@ const (
 //
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
-func BuildModel(root string, objects []*Object, cfg *Config) (*Model, error) {
+func BuildModel(root string, objects []*manifest.Object, cfg *Config) (*Model, error) {
 	return buildModel(root, objects, cfg, nil)
 }
 
 // buildModel is BuildModel over a file system that differs from the disk in files: a path
 // mapped to true exists as a regular file, one mapped to false does not (see overlay).
-func buildModel(root string, objects []*Object, cfg *Config, files map[string]bool) (*Model, error) {
+func buildModel(root string, objects []*manifest.Object, cfg *Config, files map[string]bool) (*Model, error) {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
@@ -53,11 +54,11 @@ func buildModel(root string, objects []*Object, cfg *Config, files map[string]bo
 	}
 	b := &builder{
 		cfg: cfg, root: absRoot, objects: objects,
-		abs:     map[*File]string{},
-		orig:    map[*Object]bool{},
-		written: map[*Object]*edited{},
+		abs:     map[*manifest.File]string{},
+		orig:    map[*manifest.Object]bool{},
+		written: map[*manifest.Object]*edited{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
-		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*Object{}},
+		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*manifest.Object{}},
 	}
 	for p, exists := range files {
 		b.fsCache[p] = fsEntry{exists: exists}
@@ -77,7 +78,7 @@ func buildModel(root string, objects []*Object, cfg *Config, files map[string]bo
 	for o, w := range b.written {
 		if len(w.at) > 0 {
 			if b.m.setAt == nil {
-				b.m.setAt = map[*Object]map[string]Position{}
+				b.m.setAt = map[*manifest.Object]map[string]manifest.Position{}
 			}
 			b.m.setAt[o] = w.at
 		}
@@ -93,16 +94,16 @@ func buildModel(root string, objects []*Object, cfg *Config, files map[string]bo
 type builder struct {
 	cfg     *Config
 	root    string
-	objects []*Object
+	objects []*manifest.Object
 	gks     []string // objects[i].GK(), computed once
 	m       *Model
 
-	abs    map[*File]string     // file → absolute path ("" for stdin)
-	files  []string             // sorted absolute paths of the loaded files
-	lookup map[string][]*Object // "group/Kind/name" → objects, for references by name
+	abs    map[*manifest.File]string     // file → absolute path ("" for stdin)
+	files  []string                      // sorted absolute paths of the loaded files
+	lookup map[string][]*manifest.Object // "group/Kind/name" → objects, for references by name
 
-	orig    map[*Object]bool    // objects whose node was substituted
-	written map[*Object]*edited // objects whose metadata a build edits (model_meta.go)
+	orig    map[*manifest.Object]bool    // objects whose node was substituted
+	written map[*manifest.Object]*edited // objects whose metadata a build edits (model_meta.go)
 
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
@@ -163,8 +164,8 @@ func (b *builder) index() {
 // indexNames indexes objects by name, and CRDs by what they define; substitution can change
 // both, so each pass does it again.
 func (b *builder) indexNames() {
-	b.lookup = map[string][]*Object{}
-	b.m.crds = map[string][]*Object{}
+	b.lookup = map[string][]*manifest.Object{}
+	b.m.crds = map[string][]*manifest.Object{}
 	for i, o := range b.objects {
 		k := b.gks[i] + "/" + o.Ref.Name
 		b.lookup[k] = append(b.lookup[k], o)
@@ -185,11 +186,11 @@ func (b *builder) reset() {
 	b.m.Charts = nil
 	b.m.Components = nil
 	b.m.Enrollments = nil
-	b.m.place = map[*Object][]Placement{}
+	b.m.place = map[*manifest.Object][]Placement{}
 }
 
 // find returns the object of gk named name, preferring the one written in namespace ns.
-func (b *builder) find(gk, ns, name string) *Object {
+func (b *builder) find(gk, ns, name string) *manifest.Object {
 	cands := b.lookup[gk+"/"+name]
 	for _, o := range cands {
 		if o.Ref.Namespace == ns {
@@ -291,7 +292,7 @@ func (b *builder) collectUnits() {
 // FluxInstance's spec.sync: named spec.sync.name, else after the FluxInstance's namespace (as
 // flux bootstrap names it), in that namespace, applying spec.sync.path from the synced
 // source. Nil without a sync path.
-func fluxInstanceUnit(o *Object) *Unit {
+func fluxInstanceUnit(o *manifest.Object) *Unit {
 	sync := nodeAt(o.Node.YNode(), "spec", "sync")
 	path := nodeAt(sync, "path")
 	if path == nil || path.Kind != yaml.ScalarNode {
@@ -353,7 +354,7 @@ func (b *builder) linkDependencies() {
 			}
 			path := []string{"spec", "dependsOn", fmt.Sprint(i)}
 			dep := &Dependency{
-				Ref:  ObjectRef{Kind: kind, Namespace: ns, Name: name},
+				Ref:  manifest.ObjectRef{Kind: kind, Namespace: ns, Name: name},
 				Path: path, Pos: u.Object.Pos(path...),
 			}
 			dep.Unit = b.nearestUnit(u, b.unitsBy[kind+"/"+ns+"/"+name])
@@ -444,7 +445,7 @@ func (b *builder) filesUnder(dir string, recursive bool) []string {
 
 // isBuildConfig reports whether o configures a build instead of being applied: kustomize's
 // Kustomization and Component files.
-func isBuildConfig(o *Object) bool {
+func isBuildConfig(o *manifest.Object) bool {
 	return o.Group == "kustomize.config.k8s.io"
 }
 
@@ -520,7 +521,7 @@ func (b *builder) placeObjects() {
 }
 
 // definedGK returns the "group/Kind" a CRD object defines.
-func definedGK(o *Object) string {
+func definedGK(o *manifest.Object) string {
 	group := scalarAt(o.Node.YNode(), "spec", "group")
 	kind := scalarAt(o.Node.YNode(), "spec", "names", "kind")
 	if group == "" || kind == "" {

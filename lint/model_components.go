@@ -10,6 +10,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/helmvalues"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // moreClusterScoped lists cluster-scoped kinds ("group/Kind") beyond the ones the loader
@@ -112,7 +113,7 @@ func (b *builder) resolveNamespaces() {
 }
 
 // objectComponent returns the mesh component an object of the tree is part of.
-func objectComponent(o *Object, gk string) (k ComponentKind, defines, via string, ok bool) {
+func objectComponent(o *manifest.Object, gk string) (k ComponentKind, defines, via string, ok bool) {
 	switch gk {
 	case gkCRD, "apps/Deployment", "apps/DaemonSet", "sailoperator.io/Istio", "sailoperator.io/IstioCNI", "sailoperator.io/ZTunnel":
 	default:
@@ -344,12 +345,12 @@ func createsNamespace(spec *yaml.Node) bool {
 }
 
 // Pos returns where the enrollment's label is written.
-func (e *Enrollment) Pos() Position {
+func (e *Enrollment) Pos() manifest.Position {
 	if e.at != nil {
 		return *e.at
 	}
 	if e.Object == nil {
-		return Position{}
+		return manifest.Position{}
 	}
 	return e.Object.Pos(e.Path...)
 }
@@ -364,7 +365,7 @@ func (e *Enrollment) Pos() Position {
 func (m *Model) RootNamespaces() []string {
 	var out []string
 	add := func(ns string) {
-		if ns != "" && !IsOpaque(ns) && !slices.Contains(out, ns) {
+		if ns != "" && !manifest.IsOpaque(ns) && !slices.Contains(out, ns) {
 			out = append(out, ns)
 		}
 	}

@@ -3,6 +3,7 @@ package lint
 import (
 	"maps"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -27,7 +28,7 @@ import (
 type metaEdit struct {
 	labels, annotations map[string]string
 	// at is where each added label is set, for findings about it.
-	at map[string]Position
+	at map[string]manifest.Position
 }
 
 // empty reports whether e adds nothing.
@@ -51,7 +52,7 @@ func (e *metaEdit) over(inner *metaEdit) *metaEdit {
 		out.annotations = map[string]string{}
 	}
 	if out.at == nil {
-		out.at = map[string]Position{}
+		out.at = map[string]manifest.Position{}
 	}
 	maps.Copy(out.labels, e.labels)
 	maps.Copy(out.annotations, e.annotations)
@@ -78,7 +79,7 @@ func (e *metaEdit) add(file string, m *yaml.Node, isLabel bool) {
 			continue
 		}
 		if e.labels == nil {
-			e.labels, e.at = map[string]string{}, map[string]Position{}
+			e.labels, e.at = map[string]string{}, map[string]manifest.Position{}
 		}
 		e.labels[k.Value] = v.Value
 		e.at[k.Value] = nodePos(file, v)
@@ -123,13 +124,13 @@ func argoEdit(file string, source *yaml.Node) *metaEdit {
 // edited is an object's metadata as written, and where the model's edits set its labels.
 type edited struct {
 	labels, annotations map[string]string
-	at                  map[string]Position
+	at                  map[string]manifest.Position
 }
 
 // applyEdit sets o's labels and annotations to those written in it with e over them, or
 // back to those written when e is empty. It never changes a map in place: the maps may be
 // shared with a copy of the object (see snapshot).
-func (b *builder) applyEdit(o *Object, e *metaEdit) {
+func (b *builder) applyEdit(o *manifest.Object, e *metaEdit) {
 	w, ok := b.written[o]
 	if !ok {
 		if e.empty() {
@@ -148,15 +149,15 @@ func (b *builder) applyEdit(o *Object, e *metaEdit) {
 
 // rewritten tells applyEdit that o's metadata was derived again from its node (variable
 // substitution): what is written is what o holds now.
-func (b *builder) rewritten(o *Object) {
+func (b *builder) rewritten(o *manifest.Object) {
 	delete(b.written, o)
 }
 
 // editedLabelAt returns where the model's edits set o's label key, if they did.
-func (b *builder) editedLabelAt(o *Object, key string) (Position, bool) {
+func (b *builder) editedLabelAt(o *manifest.Object, key string) (manifest.Position, bool) {
 	w, ok := b.written[o]
 	if !ok {
-		return Position{}, false
+		return manifest.Position{}, false
 	}
 	p, ok := w.at[key]
 	return p, ok
@@ -183,7 +184,7 @@ func (e *metaEdit) annotationsOrNil() map[string]string {
 }
 
 // writtenAnnotations returns o's annotations as written in it.
-func (b *builder) writtenAnnotations(o *Object) map[string]string {
+func (b *builder) writtenAnnotations(o *manifest.Object) map[string]string {
 	if w, ok := b.written[o]; ok {
 		return w.annotations
 	}

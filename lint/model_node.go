@@ -3,6 +3,7 @@ package lint
 import (
 	"strings"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -14,7 +15,7 @@ func nodeAt(n *yaml.Node, path ...string) *yaml.Node {
 	for n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	found, _ := walk(n, path)
+	found, _ := manifest.Walk(n, path)
 	if found != nil && found.Kind == yaml.AliasNode && found.Alias != nil {
 		found = found.Alias
 	}
@@ -106,8 +107,8 @@ func parseYAMLMap(data string) (map[string]any, bool) {
 }
 
 // nodePos returns the position of n in the file shown as file.
-func nodePos(file string, n *yaml.Node) Position {
-	p := Position{File: file}
+func nodePos(file string, n *yaml.Node) manifest.Position {
+	p := manifest.Position{File: file}
 	if n != nil {
 		p.Line, p.Column = n.Line, n.Column
 	}

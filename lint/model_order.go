@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,14 +55,14 @@ const (
 
 // argoPoint returns where Argo CD applies o inside its Application, ignoring whether the
 // object is applied at all.
-func argoPoint(o *Object) SyncPoint {
+func argoPoint(o *manifest.Object) SyncPoint {
 	p, _ := argoPointOK(o)
 	return p
 }
 
 // argoPointOK returns where Argo CD applies o inside its Application; ok is false for
 // hooks that do not run during a sync (Skip, PostDelete, Helm test and delete hooks).
-func argoPointOK(o *Object) (SyncPoint, bool) {
+func argoPointOK(o *manifest.Object) (SyncPoint, bool) {
 	if o == nil {
 		return SyncPoint{Phase: PhaseSync}, true
 	}
@@ -84,7 +85,7 @@ func argoPointOK(o *Object) (SyncPoint, bool) {
 	// gitops-engine: the sync-wave annotation when it is an integer, else the Helm hook
 	// weight, else 0.
 	if w, ok := o.Annotations[annotationSyncWave]; ok {
-		if IsOpaque(w) {
+		if manifest.IsOpaque(w) {
 			p.WaveOpaque = true
 			return p, true
 		}
@@ -148,7 +149,7 @@ func helmHookPhase(h string) (Phase, bool) {
 }
 
 // point returns where unit u applies o; ok is false when it does not apply it in a sync.
-func (b *builder) point(o *Object, u *Unit) (SyncPoint, bool) {
+func (b *builder) point(o *manifest.Object, u *Unit) (SyncPoint, bool) {
 	if u.IsFlux() {
 		return fluxPoint(o.Ref.Kind, o.Ref.APIVersion), true
 	}
@@ -346,7 +347,7 @@ func fluxAfter(a, b Placement, ca, cb []level) (bool, string) {
 func waitsDown(cb []level, j int, b Placement) (*Unit, string) {
 	for k := j; k < len(cb); k++ {
 		u := cb[k].unit
-		var obj *Object
+		var obj *manifest.Object
 		if cb[k].item != nil {
 			obj = cb[k].item.Object
 		} else {
@@ -373,7 +374,7 @@ func waitsDown(cb []level, j int, b Placement) (*Unit, string) {
 }
 
 // healthChecked reports whether Kustomization u's healthChecks name o.
-func healthChecked(u *Unit, o *Object) bool {
+func healthChecked(u *Unit, o *manifest.Object) bool {
 	for _, hc := range u.HealthChecks {
 		if hc.Kind != o.Ref.Kind || hc.Name != o.Ref.Name {
 			continue

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -180,7 +181,7 @@ func istioRepoPathKind(p string) (ComponentKind, bool) {
 }
 
 // addRemote records a component a unit installs from a remote source.
-func (b *builder) addRemote(u *Unit, k ComponentKind, obj *Object, via string, pos Position) {
+func (b *builder) addRemote(u *Unit, k ComponentKind, obj *manifest.Object, via string, pos manifest.Position) {
 	at := b.pointFor(u, crdKindFor(k), "")
 	c := &Component{Kind: k, Object: obj, Via: via, Pos: pos, Placement: Placement{Unit: u, At: at}}
 	if k == GatewayAPICRDs || k == IstioBase {
@@ -299,7 +300,7 @@ func (b *builder) resolveApplication(u *Unit) {
 
 // specPos returns the position of the node at path in u's spec (the Application, or the
 // ApplicationSet template it was rendered from, whose nodes keep the template's positions).
-func (b *builder) specPos(u *Unit, path []string) Position {
+func (b *builder) specPos(u *Unit, path []string) manifest.Position {
 	return u.Object.Pos(templatePath(u, path)...)
 }
 
@@ -635,7 +636,7 @@ func (b *builder) resolveKustomization(u *Unit) {
 	u.Wait = boolAt(spec, "wait")
 	u.HealthChecks = nil
 	for _, hc := range seqAt(spec, "healthChecks") {
-		ref := ObjectRef{APIVersion: scalarAt(hc, "apiVersion"), Kind: scalarAt(hc, "kind"),
+		ref := manifest.ObjectRef{APIVersion: scalarAt(hc, "apiVersion"), Kind: scalarAt(hc, "kind"),
 			Name: scalarAt(hc, "name"), Namespace: scalarAt(hc, "namespace")}
 		u.HealthChecks = append(u.HealthChecks, ref)
 	}
@@ -644,7 +645,7 @@ func (b *builder) resolveKustomization(u *Unit) {
 	p := scalarAt(spec, "path")
 	kind, ns, name := fluxSourceRef(spec, u.Namespace, "sourceRef")
 	var url string
-	var src *Object
+	var src *manifest.Object
 	switch kind {
 	case "GitRepository", "OCIRepository", "Bucket":
 		src = b.find("source.toolkit.fluxcd.io/"+kind, ns, name)
@@ -683,7 +684,7 @@ func unitFile(u *Unit) string {
 	return u.Object.File.Path
 }
 
-func nodeAtObj(o *Object) *yaml.Node {
+func nodeAtObj(o *manifest.Object) *yaml.Node {
 	if o == nil || o.Node == nil {
 		return nil
 	}
@@ -830,7 +831,7 @@ func (b *builder) fluxValues(u *Unit, spec *yaml.Node) (map[string]any, bool) {
 // configData returns the data of a ConfigMap or Secret of the tree (Secret data decoded,
 // stringData merged); ok is false when it is not in the tree or is SOPS-encrypted.
 func (b *builder) configData(kind, ns, name string) (map[string]string, bool) {
-	var o *Object
+	var o *manifest.Object
 	switch kind {
 	case "ConfigMap":
 		o = b.find(gkConfigMap, ns, name)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -206,7 +207,7 @@ func envsubst(s string, vars map[string]string, complete bool) string {
 
 // rederive recomputes what the loader derived from an object's node after the node was
 // replaced: its reference, labels, annotations and typed form.
-func rederive(o *Object) {
+func rederive(o *manifest.Object) {
 	n := o.Node
 	o.Ref.Name = n.GetName()
 	o.Ref.Namespace = n.GetNamespace()

@@ -7,17 +7,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/google/go-cmp/cmp"
 )
 
 // mtModel writes files (slash-separated path → content) into a fresh repository and returns
 // the model and inventory of a lint run over it.
-func mtModel(t *testing.T, files map[string]string) (*Model, *Inventory) {
+func mtModel(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) {
 	t.Helper()
 	return mtModelWith(t, files, nil)
 }
 
-func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *Inventory) {
+func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *manifest.Inventory) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -37,7 +38,7 @@ func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *I
 }
 
 // mtObj returns the object of kind named name.
-func mtObj(t *testing.T, inv *Inventory, kind, name string) *Object {
+func mtObj(t *testing.T, inv *manifest.Inventory, kind, name string) *manifest.Object {
 	t.Helper()
 	for _, o := range inv.Objects {
 		if o.Ref.Kind == kind && o.Ref.Name == name {
@@ -49,7 +50,7 @@ func mtObj(t *testing.T, inv *Inventory, kind, name string) *Object {
 }
 
 // mtWhere returns the placements of an object as strings.
-func mtWhere(m *Model, o *Object) []string {
+func mtWhere(m *Model, o *manifest.Object) []string {
 	var out []string
 	for _, p := range m.Placements(o) {
 		out = append(out, p.String())

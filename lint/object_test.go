@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 func TestObjectPosSpansTheValue(t *testing.T) {
@@ -33,15 +34,15 @@ spec:
 	file := o.File.Path
 	for _, tc := range []struct {
 		name string
-		got  lint.Position
-		want lint.Position
+		got  manifest.Position
+		want manifest.Position
 	}{
-		{"a double-quoted scalar spans its quotes", o.Pos("spec", "hosts", "0"), lint.Position{File: file, Line: 9, Column: 7, EndLine: 9, EndColumn: 25}},
-		{"a plain scalar spans its text", o.Pos("spec", "hosts", "1"), lint.Position{File: file, Line: 10, Column: 7, EndLine: 10, EndColumn: 25}},
-		{"a key spans its text", o.KeyPos("spec", "resolution"), lint.Position{File: file, Line: 15, Column: 3, EndLine: 15, EndColumn: 13}},
-		{"a flow value spans its quotes", o.Pos("metadata", "labels", "team"), lint.Position{File: file, Line: 6, Column: 18, EndLine: 6, EndColumn: 28}},
-		{"a single-quoted key spans its quotes", o.KeyPos("metadata", "labels", "app"), lint.Position{File: file, Line: 6, Column: 30, EndLine: 6, EndColumn: 35}},
-		{"a map has no end", o.Pos("spec", "ports", "0"), lint.Position{File: file, Line: 12, Column: 7}},
+		{"a double-quoted scalar spans its quotes", o.Pos("spec", "hosts", "0"), manifest.Position{File: file, Line: 9, Column: 7, EndLine: 9, EndColumn: 25}},
+		{"a plain scalar spans its text", o.Pos("spec", "hosts", "1"), manifest.Position{File: file, Line: 10, Column: 7, EndLine: 10, EndColumn: 25}},
+		{"a key spans its text", o.KeyPos("spec", "resolution"), manifest.Position{File: file, Line: 15, Column: 3, EndLine: 15, EndColumn: 13}},
+		{"a flow value spans its quotes", o.Pos("metadata", "labels", "team"), manifest.Position{File: file, Line: 6, Column: 18, EndLine: 6, EndColumn: 28}},
+		{"a single-quoted key spans its quotes", o.KeyPos("metadata", "labels", "app"), manifest.Position{File: file, Line: 6, Column: 30, EndLine: 6, EndColumn: 35}},
+		{"a map has no end", o.Pos("spec", "ports", "0"), manifest.Position{File: file, Line: 12, Column: 7}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, tc.got); diff != "" {

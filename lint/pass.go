@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"sync"
 )
 
@@ -11,7 +12,7 @@ type Pass struct {
 	Rule *Rule
 	// Inventory holds the objects the GitOps model renders (each unit's view of what it
 	// applies), indexed by kind, name and namespace.
-	Inventory *Inventory
+	Inventory *manifest.Inventory
 	// Model is the GitOps model of the tree: units, order, charts, mesh components and
 	// enrollments.
 	Model *Model
@@ -29,7 +30,7 @@ type Pass struct {
 type Base struct {
 	// Revision is the git revision as the user wrote it (Options.Base).
 	Revision  string
-	Inventory *Inventory
+	Inventory *manifest.Inventory
 	Model     *Model
 }
 
@@ -54,7 +55,7 @@ func newRunState(loadFindings []Finding) *runState {
 
 // NewPass returns a pass for rule over inv and its model that hands each finding to report.
 // The engine makes passes; tests of a single rule may too.
-func NewPass(rule *Rule, inv *Inventory, model *Model, cfg *Config, report func(Finding)) *Pass {
+func NewPass(rule *Rule, inv *manifest.Inventory, model *Model, cfg *Config, report func(Finding)) *Pass {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
@@ -72,7 +73,7 @@ func (p *Pass) Report(f Finding) {
 
 // Reportf reports a finding about o at the node that path names (map keys and list indices;
 // see Object.Pos).
-func (p *Pass) Reportf(o *Object, path []string, format string, args ...any) {
+func (p *Pass) Reportf(o *manifest.Object, path []string, format string, args ...any) {
 	p.Report(Finding{Message: fmt.Sprintf(format, args...), Pos: o.Pos(path...), Object: o.Ref})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 func TestRunReadsPlaceholdersThatBreakYAMLAsOpaque(t *testing.T) {
@@ -24,7 +25,7 @@ func TestRunReadsPlaceholdersThatBreakYAMLAsOpaque(t *testing.T) {
 	}, brief(dir, res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	var ns, se *lint.Object
+	var ns, se *manifest.Object
 	for _, o := range res.Inventory.Objects {
 		switch o.Ref.Kind {
 		case "Namespace":
@@ -33,13 +34,13 @@ func TestRunReadsPlaceholdersThatBreakYAMLAsOpaque(t *testing.T) {
 			se = o
 		}
 	}
-	if ns == nil || ns.Ref.Name != "{{ .app_namespace }}" || !lint.IsOpaque(ns.Ref.Name) || ns.Labels["team"] != "{{ .team }}" {
+	if ns == nil || ns.Ref.Name != "{{ .app_namespace }}" || !manifest.IsOpaque(ns.Ref.Name) || ns.Labels["team"] != "{{ .team }}" {
 		t.Errorf("the templated Namespace was not read with opaque values: %+v", ns)
 	}
 	if se == nil || se.Typed == nil {
 		t.Fatalf("the ServiceEntry with a Flux variable in a flow list was not decoded: %+v", se)
 	}
-	if n := se.Lookup("spec", "hosts", "0"); n == nil || !lint.IsOpaque(n.Value) || n.Line != 7 || n.Column != 11 {
+	if n := se.Lookup("spec", "hosts", "0"); n == nil || !manifest.IsOpaque(n.Value) || n.Line != 7 || n.Column != 11 {
 		t.Errorf("host node = %+v, want an opaque value at 7:11", n)
 	}
 	if !strings.Contains(string(se.File.Data), "${CLUSTER_DOMAIN}") {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"github.com/ambientkit/ambientkit/manifest"
 	"regexp"
 	"strings"
 )
@@ -18,9 +19,9 @@ const ignoreDirective = "ambientlint:ignore"
 // ambientlint.io/ignore annotation.
 type Directive struct {
 	// Pos is where the directive is written: the comment's '#', or the annotation's value.
-	Pos Position
+	Pos manifest.Position
 	// Object is the annotated object; nil for a comment.
-	Object *Object
+	Object *manifest.Object
 	// Rules lists the rules the directive names, as written (IDs or names).
 	Rules []string
 	// Reason is the text after "--", trimmed; "" when the directive gives none.
@@ -59,7 +60,7 @@ func parseDirective(text string) (rules []string, reason string) {
 // file line by line, telling comments from text the way YAML does: a '#' at the start of a
 // line or after a blank, outside a quoted string and outside the content of a block scalar
 // (| or >), starts a comment.
-func commentDirectives(f *File) []Directive {
+func commentDirectives(f *manifest.File) []Directive {
 	data := f.Data
 	if !bytes.Contains(data, []byte(ignoreDirective)) {
 		return nil
@@ -99,7 +100,7 @@ func commentDirectives(f *File) []Directive {
 		}
 		rules, reason := parseDirective(string(rest))
 		out = append(out, Directive{
-			Pos:   Position{File: f.Path, Line: line, Column: hash + 1},
+			Pos:   manifest.Position{File: f.Path, Line: line, Column: hash + 1},
 			Rules: rules, Reason: reason, Above: len(bytes.TrimSpace(code)) == 0,
 		})
 	}
@@ -175,11 +176,11 @@ func commentAt(l []byte) int {
 // suppressor applies the directives of a run to its findings and records their use.
 type suppressor struct {
 	sups    []Suppression
-	byLine  map[lineKey][]int   // comment directives by the lines they cover
-	byObj   map[ObjectRef][]int // annotation directives by the object they annotate
-	ids     map[string]string   // rule ID or name → ID, for the catalogue
-	ran     map[string]bool     // IDs of the rules that ran
-	matched []map[string]bool   // per directive, the IDs that suppressed a finding
+	byLine  map[lineKey][]int            // comment directives by the lines they cover
+	byObj   map[manifest.ObjectRef][]int // annotation directives by the object they annotate
+	ids     map[string]string            // rule ID or name → ID, for the catalogue
+	ran     map[string]bool              // IDs of the rules that ran
+	matched []map[string]bool            // per directive, the IDs that suppressed a finding
 }
 
 type lineKey struct {
@@ -188,7 +189,7 @@ type lineKey struct {
 }
 
 func newSuppressor(dirs []Directive, catalogue []*Rule, ran map[string]bool) *suppressor {
-	s := &suppressor{byLine: map[lineKey][]int{}, byObj: map[ObjectRef][]int{},
+	s := &suppressor{byLine: map[lineKey][]int{}, byObj: map[manifest.ObjectRef][]int{},
 		ids: map[string]string{}, ran: ran}
 	for _, r := range catalogue {
 		s.ids[strings.ToUpper(r.ID)] = r.ID
@@ -243,7 +244,7 @@ func (s *suppressor) suppressed(f Finding) bool {
 		}
 	}
 	try(s.byLine[lineKey{f.Pos.File, f.Pos.Line}])
-	if f.Object != (ObjectRef{}) {
+	if f.Object != (manifest.ObjectRef{}) {
 		try(s.byObj[f.Object])
 	}
 	return hit

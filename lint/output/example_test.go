@@ -6,6 +6,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 func ExampleWrite() {
@@ -13,7 +14,7 @@ func ExampleWrite() {
 	res := &lint.Result{Files: 1, Objects: 1, Findings: []lint.Finding{{
 		Rule: rule.ID, Name: rule.Name, Severity: lint.Error,
 		Message: `ServiceEntry vendor has wildcard host "*.vendor.example"`,
-		Pos:     lint.Position{File: "apps/api/serviceentry.yaml", Line: 8, Column: 7},
+		Pos:     manifest.Position{File: "apps/api/serviceentry.yaml", Line: 8, Column: 7},
 	}}}
 	for _, format := range []string{"text", "github"} {
 		if err := output.Write(os.Stdout, format, res, []*lint.Rule{rule}, output.Options{}); err != nil {

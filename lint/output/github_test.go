@@ -8,6 +8,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 func TestGitHub(t *testing.T) {
@@ -23,7 +24,7 @@ func TestGitHub(t *testing.T) {
 
 func TestGitHubPathsAreRelativeToTheRoot(t *testing.T) {
 	res := &lint.Result{Findings: []lint.Finding{{Rule: "AMB301", Name: "wildcard-egress", Severity: lint.Error,
-		Message: "m", Pos: lint.Position{File: "se.yaml", Line: 1, Column: 1}}}}
+		Message: "m", Pos: manifest.Position{File: "se.yaml", Line: 1, Column: 1}}}}
 	got := write(t, "github", res, output.Options{Root: "/repo", WorkDir: "/repo/apps/api"})
 	want := "::error file=apps/api/se.yaml,line=1,col=1,title=AMB301 wildcard-egress::m\n"
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -76,8 +77,8 @@ func TestGitHubCannotBeInjected(t *testing.T) {
 	evil := "host \"x\"\r\n::error file=.github/workflows/ci.yml,line=1::injected%0A::add-mask::secret, a:b"
 	res := &lint.Result{Findings: []lint.Finding{{
 		Rule: "AMB301", Name: "wildcard-egress", Severity: lint.Warning, Message: evil,
-		Pos:     lint.Position{File: "apps/a,b:c%d.yaml", Line: 3, Column: 7},
-		Related: []lint.Related{{Position: lint.Position{File: "x.yaml", Line: 1, Column: 1}, Message: "\n::stop-commands::x"}},
+		Pos:     manifest.Position{File: "apps/a,b:c%d.yaml", Line: 3, Column: 7},
+		Related: []lint.Related{{Position: manifest.Position{File: "x.yaml", Line: 1, Column: 1}, Message: "\n::stop-commands::x"}},
 	}}}
 	got := parseCommands(t, write(t, "github", res, output.Options{}))
 	want := []command{{

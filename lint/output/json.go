@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // JSONVersion is the version of the JSON format. It changes only when a field changes
@@ -19,18 +20,18 @@ type jsonReport struct {
 }
 
 type jsonFinding struct {
-	Rule      string          `json:"rule"`
-	Name      string          `json:"name"`
-	Severity  string          `json:"severity"`
-	Message   string          `json:"message"`
-	File      string          `json:"file"`
-	Line      int             `json:"line"`
-	Column    int             `json:"column"`
-	EndLine   int             `json:"endLine"`
-	EndColumn int             `json:"endColumn"`
-	Object    *lint.ObjectRef `json:"object,omitempty"`
-	Related   []jsonRelated   `json:"related"`
-	Fixes     []jsonFix       `json:"fixes"`
+	Rule      string              `json:"rule"`
+	Name      string              `json:"name"`
+	Severity  string              `json:"severity"`
+	Message   string              `json:"message"`
+	File      string              `json:"file"`
+	Line      int                 `json:"line"`
+	Column    int                 `json:"column"`
+	EndLine   int                 `json:"endLine"`
+	EndColumn int                 `json:"endColumn"`
+	Object    *manifest.ObjectRef `json:"object,omitempty"`
+	Related   []jsonRelated       `json:"related"`
+	Fixes     []jsonFix           `json:"fixes"`
 }
 
 type jsonRelated struct {
@@ -71,7 +72,7 @@ func writeJSON(w io.Writer, res *lint.Result) error {
 			Related: make([]jsonRelated, 0, len(f.Related)),
 			Fixes:   make([]jsonFix, 0, len(f.Fixes)),
 		}
-		if f.Object != (lint.ObjectRef{}) {
+		if f.Object != (manifest.ObjectRef{}) {
 			obj := f.Object
 			jf.Object = &obj
 		}

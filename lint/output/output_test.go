@@ -10,6 +10,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // catalogue is a small rule catalogue for output tests.
@@ -29,26 +30,26 @@ var seData = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\
 // sampleResult has a finding of each severity, with related locations, a fix, non-ASCII text
 // before a column, and a path with a space.
 func sampleResult() *lint.Result {
-	files := []*lint.File{
+	files := []*manifest.File{
 		{Path: "apps/api/service entry.yaml", Data: []byte(seData)},
 		{Path: "apps/bad.yaml", Data: []byte("a: [\n")},
 	}
 	findings := []lint.Finding{
 		{Rule: "AMB001", Name: "invalid-yaml", Severity: lint.Error, Message: "not valid YAML: did not find expected node content",
-			Pos: lint.Position{File: "apps/bad.yaml", Line: 2, Column: 1}},
+			Pos: manifest.Position{File: "apps/bad.yaml", Line: 2, Column: 1}},
 		{Rule: "AMB002", Name: "unknown-istio-key", Severity: lint.Info, Message: `unknown Istio label key "istio.io/x"`,
-			Pos:    lint.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 20, EndLine: 4, EndColumn: 27},
-			Object: lint.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "example-api", Name: "vendor"}},
+			Pos:    manifest.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 20, EndLine: 4, EndColumn: 27},
+			Object: manifest.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "example-api", Name: "vendor"}},
 		{Rule: "AMB301", Name: "wildcard-egress", Severity: lint.Warning, Message: `wildcard host "*.vendor.example"`,
-			Pos:     lint.Position{File: "apps/api/service entry.yaml", Line: 8, Column: 5, EndLine: 8, EndColumn: 23},
-			Object:  lint.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "example-api", Name: "vendor"},
-			Related: []lint.Related{{Position: lint.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 9}, Message: "the ServiceEntry"}},
+			Pos:     manifest.Position{File: "apps/api/service entry.yaml", Line: 8, Column: 5, EndLine: 8, EndColumn: 23},
+			Object:  manifest.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "example-api", Name: "vendor"},
+			Related: []lint.Related{{Position: manifest.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 9}, Message: "the ServiceEntry"}},
 			Fixes: []lint.Fix{{Message: "name the host", Edits: []lint.TextEdit{
 				{File: "apps/api/service entry.yaml", Line: 8, Column: 5, EndLine: 8, EndColumn: 23, NewText: `"api.vendor.example"`},
 				{File: "apps/api/service entry.yaml", Line: 9, Column: 1, NewText: "# inserted\n"},
 			}}}},
 	}
-	return &lint.Result{Findings: findings, Files: 2, Objects: 1, Inventory: lint.NewInventory(files, nil, nil), Root: "/repo"}
+	return &lint.Result{Findings: findings, Files: 2, Objects: 1, Inventory: manifest.NewInventory(files, nil, nil), Root: "/repo"}
 }
 
 func write(t *testing.T, format string, res *lint.Result, opts output.Options) string {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // SARIF 2.1.0 (OASIS), the subset this linter writes. Field names follow the specification.
@@ -176,7 +177,7 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 			sr.RuleIndex = &i
 		}
 		loc := sarifLocation{PhysicalLocation: physical(f.Pos, opts, cols)}
-		if f.Object != (lint.ObjectRef{}) {
+		if f.Object != (manifest.ObjectRef{}) {
 			loc.LogicalLocations = []sarifLogicalLocation{{
 				Name:               f.Object.Name,
 				FullyQualifiedName: objectFQN(f.Object),
@@ -221,7 +222,7 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 }
 
 // physical returns the SARIF physical location of p, nil when p names no file.
-func physical(p lint.Position, opts Options, cols *columnMapper) *sarifPhysical {
+func physical(p manifest.Position, opts Options, cols *columnMapper) *sarifPhysical {
 	if p.File == "" {
 		return nil
 	}
@@ -268,7 +269,7 @@ func artifactURI(file string, opts Options) string {
 
 // objectFQN names an object as apiVersion/Kind/namespace/name (namespace left out when
 // empty).
-func objectFQN(r lint.ObjectRef) string {
+func objectFQN(r manifest.ObjectRef) string {
 	parts := []string{}
 	for _, s := range []string{r.APIVersion, r.Kind, r.Namespace, r.Name} {
 		if s != "" {

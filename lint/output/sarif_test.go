@@ -10,6 +10,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // schemaFile is the official SARIF 2.1.0 schema (OASIS, errata 01), from
@@ -36,9 +37,9 @@ func TestSARIFIsValid(t *testing.T) {
 		{"a run with findings, related locations and fixes", sampleResult()},
 		{"a run without findings", &lint.Result{}},
 		{"a finding from stdin about no object", &lint.Result{Findings: []lint.Finding{{
-			Rule: "AMB001", Name: "invalid-yaml", Severity: lint.Error, Message: "bad", Pos: lint.Position{File: "-", Line: 1, Column: 1}}}}},
+			Rule: "AMB001", Name: "invalid-yaml", Severity: lint.Error, Message: "bad", Pos: manifest.Position{File: "-", Line: 1, Column: 1}}}}},
 		{"a finding of a rule outside the catalogue, at no line", &lint.Result{Findings: []lint.Finding{{
-			Rule: "AMB999", Name: "internal", Severity: lint.Error, Message: "too large", Pos: lint.Position{File: "big.yaml"}}}}},
+			Rule: "AMB999", Name: "internal", Severity: lint.Error, Message: "too large", Pos: manifest.Position{File: "big.yaml"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // AmbientProfileMissing is AMB107: istiod or istio-cni installed without the ambient profile
@@ -51,7 +52,7 @@ const (
 func chartAmbient(k lint.ComponentKind, values map[string]any, known bool) ambientState {
 	if v, ok := lint.ValueAt(values, "profile"); ok {
 		s := fmt.Sprint(v)
-		if lint.IsOpaque(s) {
+		if manifest.IsOpaque(s) {
 			return ambientUnknown
 		}
 		if strings.Contains(s, "ambient") {
@@ -68,7 +69,7 @@ func chartAmbient(k lint.ComponentKind, values map[string]any, known bool) ambie
 	for _, key := range keys {
 		if v, ok := lint.ValueAt(values, key); ok {
 			s := fmt.Sprint(v)
-			if lint.IsOpaque(s) {
+			if manifest.IsOpaque(s) {
 				return ambientUnknown
 			}
 			if strings.EqualFold(s, "true") {
@@ -89,8 +90,8 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 	}
 	first := m.Enrollments[0]
 	related := []lint.Related{{Position: first.Pos(), Message: first.What + " enrolls workloads in ambient mode"}}
-	seen := map[lint.Position]bool{}
-	report := func(pos lint.Position, o *lint.Object, format string, args ...any) {
+	seen := map[manifest.Position]bool{}
+	report := func(pos manifest.Position, o *manifest.Object, format string, args ...any) {
 		if seen[pos] {
 			return
 		}
@@ -121,12 +122,12 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 		switch {
 		case c.Kind == lint.Istiod && o.GK() == "apps/Deployment":
 			v, ok := ordContainerEnv(o, "PILOT_ENABLE_AMBIENT")
-			if ok && lint.IsOpaque(v) || strings.EqualFold(v, "true") {
+			if ok && manifest.IsOpaque(v) || strings.EqualFold(v, "true") {
 				continue
 			}
 			report(o.Pos("metadata", "name"), o, "istiod Deployment %s runs without PILOT_ENABLE_AMBIENT=true (the ambient profile)", o.Ref.Name)
 		case c.Kind == lint.IstioCNI && o.GK() == "apps/DaemonSet":
-			if v, ok := ordContainerEnv(o, "AMBIENT_ENABLED"); ok && (strings.EqualFold(v, "true") || lint.IsOpaque(v)) {
+			if v, ok := ordContainerEnv(o, "AMBIENT_ENABLED"); ok && (strings.EqualFold(v, "true") || manifest.IsOpaque(v)) {
 				continue
 			}
 			cm := p.Inventory.Get("/ConfigMap", o.Namespace, "istio-cni-config")
@@ -137,7 +138,7 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 			if n := cm.Lookup("data", "AMBIENT_ENABLED"); n != nil {
 				v = n.Value
 			}
-			if strings.EqualFold(v, "true") || lint.IsOpaque(v) {
+			if strings.EqualFold(v, "true") || manifest.IsOpaque(v) {
 				continue
 			}
 			report(cm.Pos("data", "AMBIENT_ENABLED"), cm, "istio-cni runs with AMBIENT_ENABLED %q in ConfigMap %s/istio-cni-config, not the ambient profile", v, cm.Namespace)
@@ -146,7 +147,7 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 			if n := o.Lookup("spec", "profile"); n != nil {
 				prof = n.Value
 			}
-			if strings.Contains(prof, "ambient") || lint.IsOpaque(prof) {
+			if strings.Contains(prof, "ambient") || manifest.IsOpaque(prof) {
 				continue
 			}
 			report(o.Pos("spec", "profile"), o, "%s %s is installed without profile: ambient", o.Ref.Kind, o.Ref.Name)
@@ -156,7 +157,7 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 }
 
 // ordContainerEnv returns the value of env var name in a container of o's pod template.
-func ordContainerEnv(o *lint.Object, name string) (string, bool) {
+func ordContainerEnv(o *manifest.Object, name string) (string, bool) {
 	cs := o.Lookup("spec", "template", "spec", "containers")
 	if cs == nil || cs.Kind != yaml.SequenceNode {
 		return "", false

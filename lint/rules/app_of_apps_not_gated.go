@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // AppOfAppsNotGated is AMB105: child Applications ordered by waves without the Application
@@ -69,9 +70,9 @@ const (
 
 // applicationHealthGate looks for the Application health check in the tree's Argo CD
 // configuration; pos is where the configuration without it is.
-func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, lint.Position) {
-	state, pos := gateAbsent, lint.Position{}
-	note := func(s gateState, at lint.Position) {
+func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, manifest.Position) {
+	state, pos := gateAbsent, manifest.Position{}
+	note := func(s gateState, at manifest.Position) {
 		if s > state {
 			state = s
 		}
@@ -217,7 +218,7 @@ func ordMeshComponent(m *lint.Model, u *lint.Unit) *lint.Component {
 }
 
 // ordWavePos points at an object's sync-wave annotation, or its name when it has none.
-func ordWavePos(o *lint.Object) lint.Position {
+func ordWavePos(o *manifest.Object) manifest.Position {
 	if o.Lookup("metadata", "annotations", "argocd.argoproj.io/sync-wave") != nil {
 		return o.Pos("metadata", "annotations", "argocd.argoproj.io/sync-wave")
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // DataplaneComponentMissing is AMB109: the tree enrolls workloads and installs part of the
@@ -68,7 +69,7 @@ func runDataplaneComponentMissing(p *lint.Pass) error {
 }
 
 // ordBefore orders positions by file, line and column.
-func ordBefore(a, b lint.Position) bool {
+func ordBefore(a, b manifest.Position) bool {
 	if a.File != b.File {
 		return a.File < b.File
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // DependencyCycle is AMB106: Flux dependsOn cycles, and dependsOn entries naming nothing in
@@ -43,7 +44,7 @@ func runDependencyCycle(p *lint.Pass) error {
 	}
 	for _, u := range flux {
 		for _, d := range u.DependsOn {
-			if d.Unit != nil || lint.IsOpaque(d.Ref.Name) || lint.IsOpaque(d.Ref.Namespace) {
+			if d.Unit != nil || manifest.IsOpaque(d.Ref.Name) || manifest.IsOpaque(d.Ref.Namespace) {
 				continue
 			}
 			p.Report(lint.Finding{
@@ -81,7 +82,7 @@ func runDependencyCycle(p *lint.Pass) error {
 func ordUnitName(u *lint.Unit) string { return u.Namespace + "/" + u.Name }
 
 // ordDependsPos points at u's dependsOn entry that names v.
-func ordDependsPos(u, v *lint.Unit) lint.Position {
+func ordDependsPos(u, v *lint.Unit) manifest.Position {
 	for _, d := range u.DependsOn {
 		if d.Unit == v {
 			return u.Object.Pos(append(slices.Clone(d.Path), "name")...)

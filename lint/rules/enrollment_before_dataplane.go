@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // EnrollmentBeforeDataplane is AMB101: workloads enrolled in ambient mode before the data
@@ -117,7 +118,7 @@ func ordList(names []string) string {
 }
 
 // ordObjectName names an object as messages do: "Kind namespace/name".
-func ordObjectName(o *lint.Object) string {
+func ordObjectName(o *manifest.Object) string {
 	if o.Namespace == "" {
 		return o.Ref.Kind + " " + o.Ref.Name
 	}

@@ -8,13 +8,14 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // replaceScalar returns an edit that replaces the single-line scalar n of o's file with
 // value, written in n's own quoting style. It returns false when the source text at n's
 // position is not what the node says (a multi-line or escaped scalar): no edit is better
 // than a wrong one.
-func replaceScalar(o *lint.Object, n *yaml.Node, value string) (lint.TextEdit, bool) {
+func replaceScalar(o *manifest.Object, n *yaml.Node, value string) (lint.TextEdit, bool) {
 	if o == nil || o.File == nil || n == nil || n.Kind != yaml.ScalarNode || n.Line < 1 || n.Column < 1 {
 		return lint.TextEdit{}, false
 	}

@@ -5,7 +5,7 @@ import (
 	gatewayv1beta1 "sigs.k8s.io/gateway-api/apis/v1beta1"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 const (
@@ -14,7 +14,7 @@ const (
 )
 
 // gateway returns o's Gateway as the v1 type, or nil.
-func gateway(o *lint.Object) *gatewayv1.Gateway {
+func gateway(o *manifest.Object) *gatewayv1.Gateway {
 	switch x := o.Typed.(type) {
 	case *gatewayv1.Gateway:
 		return x
@@ -25,7 +25,7 @@ func gateway(o *lint.Object) *gatewayv1.Gateway {
 }
 
 // gatewayClass returns o's GatewayClass as the v1 type, or nil.
-func gatewayClass(o *lint.Object) *gatewayv1.GatewayClass {
+func gatewayClass(o *manifest.Object) *gatewayv1.GatewayClass {
 	switch x := o.Typed.(type) {
 	case *gatewayv1.GatewayClass:
 		return x

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 const (
@@ -105,7 +106,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		for _, o := range inv.Kind(serviceEntryGK) {
 			se := serviceEntry(o)
 			if se == nil || len(se.Spec.ExportTo) == 0 || slices.Contains(se.Spec.ExportTo, "*") ||
-				slices.ContainsFunc(se.Spec.ExportTo, lint.IsOpaque) {
+				slices.ContainsFunc(se.Spec.ExportTo, manifest.IsOpaque) {
 				continue
 			}
 			p.Report(lint.Finding{
@@ -120,7 +121,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 }
 
 // sidecarSpec returns o's Sidecar spec (the same message in every version), or nil.
-func sidecarSpec(o *lint.Object) *networkingapi.Sidecar {
+func sidecarSpec(o *manifest.Object) *networkingapi.Sidecar {
 	switch x := o.Typed.(type) {
 	case *istionetworkingv1.Sidecar:
 		return &x.Spec
@@ -133,7 +134,7 @@ func sidecarSpec(o *lint.Object) *networkingapi.Sidecar {
 }
 
 // selectorPos is where a finding about o's reach points: its workloadSelector, else its name.
-func selectorPos(o *lint.Object) lint.Position {
+func selectorPos(o *manifest.Object) manifest.Position {
 	if o.Lookup("spec", "workloadSelector") != nil {
 		return o.KeyPos("spec", "workloadSelector")
 	}
@@ -143,7 +144,7 @@ func selectorPos(o *lint.Object) lint.Position {
 // ambientOnlyScope says, as a clause, that the sidecar configuration o (selecting sel)
 // reaches only ambient workloads; "" when it reaches a sidecar, when envoy is true and a
 // Gateway or chart of the tree runs an Envoy it reaches, or when the tree cannot tell.
-func ambientOnlyScope(p *lint.Pass, o *lint.Object, sel map[string]string, envoy bool) string {
+func ambientOnlyScope(p *lint.Pass, o *manifest.Object, sel map[string]string, envoy bool) string {
 	inv := p.Inventory
 	ns := o.Namespace
 	if ns == "" || isRootNamespace(p, ns) || selectsGatewayPods(sel) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // InvalidIstioValue is AMB003: a known Istio label with a value Istio does not accept.
@@ -35,7 +36,7 @@ fix rewrites it.`,
 func runInvalidIstioValue(p *lint.Pass) error {
 	for _, o := range p.Inventory.Objects {
 		for _, e := range objectMeta(p, o) {
-			if !e.Label || lint.IsOpaque(e.Value) {
+			if !e.Label || manifest.IsOpaque(e.Value) {
 				continue
 			}
 			err := ambient.ValidateValue(e.Key, e.Value)

@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/ambientkit/ambientkit/egress"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // InvalidServiceEntry is AMB302: a ServiceEntry that Istio's validation rejects.
@@ -37,7 +38,7 @@ func runInvalidServiceEntry(p *lint.Pass) error {
 			path := fieldPath(prob.Path)
 			// A value Flux or a template fills in later is not judged, whether the problem is
 			// about the value itself or about another (a resolution judged by its hosts).
-			if n := o.Lookup(path...); (n != nil && lint.IsOpaque(n.Value)) || lint.IsOpaque(prob.Judged) {
+			if n := o.Lookup(path...); (n != nil && manifest.IsOpaque(n.Value)) || manifest.IsOpaque(prob.Judged) {
 				continue
 			}
 			p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)

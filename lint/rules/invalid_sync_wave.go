@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // InvalidSyncWave is AMB108: a sync-wave annotation Argo CD does not read as a number.
@@ -36,7 +37,7 @@ func runInvalidSyncWave(p *lint.Pass) error {
 		}
 		for _, path := range paths {
 			n := o.Lookup(path...)
-			if n == nil || lint.IsOpaque(n.Value) {
+			if n == nil || manifest.IsOpaque(n.Value) {
 				continue
 			}
 			if _, err := strconv.Atoi(n.Value); err == nil {

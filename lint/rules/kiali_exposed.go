@@ -17,6 +17,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/internal/kiali"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 const (
@@ -83,9 +84,9 @@ func runKialiExposed(p *lint.Pass) error {
 
 // kialiExposure is one way the tree makes a Kiali reachable from outside the cluster.
 type kialiExposure struct {
-	Instance kiali.Backend // Kiali's Service
-	Obj      *lint.Object  // the object that exposes it
-	Pos      lint.Position
+	Instance kiali.Backend    // Kiali's Service
+	Obj      *manifest.Object // the object that exposes it
+	Pos      manifest.Position
 	Why      string // a clause
 	Fixes    []lint.Fix
 }
@@ -93,8 +94,8 @@ type kialiExposure struct {
 // kialiAnon is one place the tree sets auth.strategy: anonymous for a Kiali.
 type kialiAnon struct {
 	Instance kiali.Backend
-	Obj      *lint.Object
-	Pos      lint.Position
+	Obj      *manifest.Object
+	Pos      manifest.Position
 	What     string // where the setting is, e.g. "the Kiali CR istio-system/kiali"
 }
 
@@ -146,7 +147,7 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 		}
 	}
 
-	addConfig := func(cfg kiali.Config, defaultNS string, o *lint.Object, what string, pos func(path []string) (lint.Position, *yaml.Node)) {
+	addConfig := func(cfg kiali.Config, defaultNS string, o *manifest.Object, what string, pos func(path []string) (manifest.Position, *yaml.Node)) {
 		inst := kiali.Instance(cfg, defaultNS)
 		if _, ok := f.services[inst.Namespace]; !ok {
 			f.services[inst.Namespace] = inst.Name
@@ -159,7 +160,7 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 		for _, s := range kiali.ExposureSettings(cfg) {
 			at, node := pos(s.Path)
 			e := kialiExposure{Instance: inst, Obj: o, Pos: at, Why: fmt.Sprintf("%s (%s)", s.Why, what)}
-			if s.Field() == "deployment.service_type" && o != nil && node != nil && !lint.IsOpaque(s.Value) {
+			if s.Field() == "deployment.service_type" && o != nil && node != nil && !manifest.IsOpaque(s.Value) {
 				if edit, ok := replaceScalar(o, node, string(corev1.ServiceTypeClusterIP)); ok {
 					e.Fixes = []lint.Fix{{Message: "set deployment.service_type to ClusterIP", Edits: []lint.TextEdit{edit}}}
 				}
@@ -177,7 +178,7 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 		if !ok {
 			continue
 		}
-		addConfig(spec, o.Namespace, o, "Kiali CR "+nsName(o), func(path []string) (lint.Position, *yaml.Node) {
+		addConfig(spec, o.Namespace, o, "Kiali CR "+nsName(o), func(path []string) (manifest.Position, *yaml.Node) {
 			full := append([]string{"spec"}, path...)
 			return o.Pos(full...), o.Lookup(full...)
 		})
@@ -195,7 +196,7 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 		if ci.Object != nil {
 			what += " in " + objectName(ci.Object)
 		}
-		addConfig(cfg, ns, ci.Object, what, func(path []string) (lint.Position, *yaml.Node) {
+		addConfig(cfg, ns, ci.Object, what, func(path []string) (manifest.Position, *yaml.Node) {
 			if ci.Object != nil && ci.ValuesPath != nil {
 				full := append(append(slices.Clone(ci.ValuesPath), prefix...), path...)
 				if n := ci.Object.Lookup(full...); n != nil {
@@ -256,9 +257,9 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 }
 
 // objectRef returns o's reference, or the zero reference for no object.
-func objectRef(o *lint.Object) lint.ObjectRef {
+func objectRef(o *manifest.Object) manifest.ObjectRef {
 	if o == nil {
-		return lint.ObjectRef{}
+		return manifest.ObjectRef{}
 	}
 	return o.Ref
 }
@@ -266,7 +267,7 @@ func objectRef(o *lint.Object) lint.ObjectRef {
 // clusterIPFix returns the fix that sets Kiali's Service type back to ClusterIP, when nothing
 // else in the Service needs an external type (the API server rejects a ClusterIP Service with
 // node ports, load balancer fields or an external traffic policy).
-func clusterIPFix(o *lint.Object, svc *corev1.Service) (lint.Fix, bool) {
+func clusterIPFix(o *manifest.Object, svc *corev1.Service) (lint.Fix, bool) {
 	s := svc.Spec
 	if s.ExternalTrafficPolicy != "" || s.HealthCheckNodePort != 0 || s.LoadBalancerIP != "" ||
 		len(s.LoadBalancerSourceRanges) > 0 || s.LoadBalancerClass != nil || s.AllocateLoadBalancerNodePorts != nil {
@@ -288,14 +289,14 @@ func clusterIPFix(o *lint.Object, svc *corev1.Service) (lint.Fix, bool) {
 // object each comes from.
 type routeSet struct {
 	list    []kiali.Route
-	objects map[string]*lint.Object
+	objects map[string]*manifest.Object
 }
 
 func routeKey(r kiali.Route) string { return r.Kind + "\x00" + r.Namespace + "\x00" + r.Name }
 
 // kialiRoutes collects the routes of the tree, with every object in its effective namespace.
-func kialiRoutes(inv *lint.Inventory) routeSet {
-	rs := routeSet{objects: map[string]*lint.Object{}}
+func kialiRoutes(inv *manifest.Inventory) routeSet {
+	rs := routeSet{objects: map[string]*manifest.Object{}}
 	waypoints := map[string]bool{}
 	for _, o := range inv.Kind(gatewayGK) {
 		if isWaypoint(gateway(o)) {
@@ -303,7 +304,7 @@ func kialiRoutes(inv *lint.Inventory) routeSet {
 		}
 	}
 	internal := func(ns, name string) bool { return waypoints[ns+"/"+name] }
-	add := func(o *lint.Object, routes []kiali.Route) {
+	add := func(o *manifest.Object, routes []kiali.Route) {
 		for _, r := range routes {
 			rs.objects[routeKey(r)] = o
 		}
@@ -397,7 +398,7 @@ func nodeMap(n *yaml.Node) (map[string]any, bool) {
 
 // backendPos returns the position of the first name or host value in o's spec that names the
 // Service b (a host "name" or "name.namespace…"), else of o's name.
-func backendPos(o *lint.Object, b kiali.Backend) lint.Position {
+func backendPos(o *manifest.Object, b kiali.Backend) manifest.Position {
 	name := b.Name
 	var found *yaml.Node
 	var walk func(n *yaml.Node)
@@ -434,7 +435,7 @@ func backendPos(o *lint.Object, b kiali.Backend) lint.Position {
 // embeddedPos returns the position, in o's file, of the node at inner path within the YAML
 // document held by the block scalar at path (a ConfigMap's config.yaml); the block scalar's
 // own position when the text is not a block scalar or the node is missing.
-func embeddedPos(o *lint.Object, path []string, doc *yaml.RNode, inner ...string) lint.Position {
+func embeddedPos(o *manifest.Object, path []string, doc *yaml.RNode, inner ...string) manifest.Position {
 	outer := o.Lookup(path...)
 	pos := o.Pos(path...)
 	if outer == nil || o.File == nil || (outer.Style != yaml.LiteralStyle && outer.Style != yaml.FoldedStyle) {

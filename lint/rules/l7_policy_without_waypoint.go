@@ -13,6 +13,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 const authorizationPolicyGK = "security.istio.io/AuthorizationPolicy"
@@ -155,7 +156,7 @@ func runL7PolicyWithoutWaypoint(p *lint.Pass) error {
 
 // authorizationPolicySpec returns o's AuthorizationPolicy spec (the same message in v1 and
 // v1beta1), or nil when o was not decoded.
-func authorizationPolicySpec(o *lint.Object) *securityapi.AuthorizationPolicy {
+func authorizationPolicySpec(o *manifest.Object) *securityapi.AuthorizationPolicy {
 	switch x := o.Typed.(type) {
 	case *istiosecurityv1.AuthorizationPolicy:
 		return &x.Spec
@@ -211,7 +212,7 @@ func l7Attributes(spec *securityapi.AuthorizationPolicy) []l7Attr {
 
 // ztunnelScope says, as a clause, which ambient workloads ztunnel enforces the selector (or
 // namespace-wide) policy o for; "" when the tree shows it applies to none.
-func ztunnelScope(p *lint.Pass, o *lint.Object, sel map[string]string) string {
+func ztunnelScope(p *lint.Pass, o *manifest.Object, sel map[string]string) string {
 	inv := p.Inventory
 	ns := o.Namespace
 	if ns == "" || selectsGatewayPods(sel) {
@@ -255,7 +256,7 @@ func ztunnelScope(p *lint.Pass, o *lint.Object, sel map[string]string) string {
 // unservedTarget explains, as a clause, why no waypoint serves the targetRefs entry
 // group/kind/name of policy o; "" when one does, when the target is a Gateway or GatewayClass
 // (a proxy itself), or when the tree cannot tell.
-func unservedTarget(p *lint.Pass, o *lint.Object, group, kind, name string) string {
+func unservedTarget(p *lint.Pass, o *manifest.Object, group, kind, name string) string {
 	inv := p.Inventory
 	var gk string
 	switch {
@@ -299,13 +300,13 @@ func servesAmbient(p *lint.Pass, ns string) bool {
 
 // waypointHint suggests the targetRefs entry to use: the waypoint namespace ns binds, when
 // its Namespace names one.
-func waypointHint(inv *lint.Inventory, ns string) string {
+func waypointHint(inv *manifest.Inventory, ns string) string {
 	l, ok := namespaceLabels(inv, ns)
 	if !ok {
 		return " (kind Service, or kind Gateway naming the waypoint)"
 	}
 	wp := l[ambient.LabelUseWaypoint]
-	if wp == "" || wp == ambient.UseWaypointNone || lint.IsOpaque(wp) {
+	if wp == "" || wp == ambient.UseWaypointNone || manifest.IsOpaque(wp) {
 		return " (kind Service, or kind Gateway naming the waypoint), after binding a waypoint to the namespace"
 	}
 	if other, ok := l[ambient.LabelUseWaypointNamespace]; ok && other != ns {
@@ -315,7 +316,7 @@ func waypointHint(inv *lint.Inventory, ns string) string {
 }
 
 // nsName names o as namespace/name.
-func nsName(o *lint.Object) string {
+func nsName(o *manifest.Object) string {
 	if o.Namespace == "" {
 		return o.Ref.Name
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
 
@@ -54,7 +55,7 @@ func runMalformedWaypoint(p *lint.Pass) error {
 			if !malformedCodes[pr.Code] {
 				continue
 			}
-			if (pr.Code == waypoint.CodeReservedName || pr.Code == waypoint.CodeInvalidName) && lint.IsOpaque(gw.Name) {
+			if (pr.Code == waypoint.CodeReservedName || pr.Code == waypoint.CodeInvalidName) && manifest.IsOpaque(gw.Name) {
 				continue
 			}
 			if pr.Code == waypoint.CodeHBONEListener && opaqueListener(o) {
@@ -83,14 +84,14 @@ func runMalformedWaypoint(p *lint.Pass) error {
 
 // opaqueListener reports whether a listener's port or protocol of o is a value filled in
 // later, so that a missing HBONE listener may yet appear.
-func opaqueListener(o *lint.Object) bool {
+func opaqueListener(o *manifest.Object) bool {
 	ls := o.Lookup("spec", "listeners")
 	if ls == nil {
 		return false
 	}
 	for i := range ls.Content {
 		for _, k := range []string{"port", "protocol"} {
-			if n := o.Lookup("spec", "listeners", fmt.Sprint(i), k); n != nil && lint.IsOpaque(n.Value) {
+			if n := o.Lookup("spec", "listeners", fmt.Sprint(i), k); n != nil && manifest.IsOpaque(n.Value) {
 				return true
 			}
 		}

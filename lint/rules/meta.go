@@ -4,6 +4,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // metaEntry is one label or annotation of an object or of a pod template inside it.
@@ -32,9 +33,9 @@ var metaBases = [][]string{
 }
 
 // metaTable is every object's metaEntries, built once per run.
-var metaTable = &lint.Fact[map[*lint.Object][]metaEntry]{Name: "labels and annotations",
-	Compute: func(p *lint.Pass) map[*lint.Object][]metaEntry {
-		t := make(map[*lint.Object][]metaEntry, len(p.Inventory.Objects))
+var metaTable = &lint.Fact[map[*manifest.Object][]metaEntry]{Name: "labels and annotations",
+	Compute: func(p *lint.Pass) map[*manifest.Object][]metaEntry {
+		t := make(map[*manifest.Object][]metaEntry, len(p.Inventory.Objects))
 		for _, o := range p.Inventory.Objects {
 			t[o] = metaEntries(o)
 		}
@@ -43,7 +44,7 @@ var metaTable = &lint.Fact[map[*lint.Object][]metaEntry]{Name: "labels and annot
 
 // objectMeta returns metaEntries(o) from a table built once per run: four rules read every
 // object's labels and annotations.
-func objectMeta(p *lint.Pass, o *lint.Object) []metaEntry {
+func objectMeta(p *lint.Pass, o *manifest.Object) []metaEntry {
 	table := metaTable.Of(p)
 	if es, ok := table[o]; ok {
 		return es
@@ -53,7 +54,7 @@ func objectMeta(p *lint.Pass, o *lint.Object) []metaEntry {
 
 // metaEntries returns every label and annotation of o and of its pod template, in document
 // order, reading the nodes (so positions and values that typed decoding rejected are kept).
-func metaEntries(o *lint.Object) []metaEntry {
+func metaEntries(o *manifest.Object) []metaEntry {
 	var out []metaEntry
 	for i, base := range metaBases {
 		m := o.Lookup(base...)
@@ -74,7 +75,7 @@ func metaEntries(o *lint.Object) []metaEntry {
 }
 
 // keyNode returns the key node of the map entry at path.
-func keyNode(o *lint.Object, path []string) *yaml.Node {
+func keyNode(o *manifest.Object, path []string) *yaml.Node {
 	if len(path) == 0 {
 		return nil
 	}

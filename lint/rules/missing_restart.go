@@ -10,6 +10,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // MissingRestart is AMB201: a namespace moves from sidecar injection to ambient mode in the
@@ -77,7 +78,7 @@ func runMissingRestart(p *lint.Pass) error {
 		rev = "the base revision"
 	}
 	nowNS, thenNS := map[string]nsMeta{}, map[string]nsMeta{}
-	meta := func(cache map[string]nsMeta, from *lint.Inventory, ns string) nsMeta {
+	meta := func(cache map[string]nsMeta, from *manifest.Inventory, ns string) nsMeta {
 		m, ok := cache[ns]
 		if !ok {
 			m = namespaceMeta(from, ns)
@@ -143,12 +144,12 @@ func runMissingRestart(p *lint.Pass) error {
 // (or the labels) for a related location, and obj is nil when the tree says nothing.
 type nsMeta struct {
 	labels map[string]string
-	obj    *lint.Object
+	obj    *manifest.Object
 	path   []string
 }
 
 // namespaceMeta finds the labels of namespace ns in inv.
-func namespaceMeta(inv *lint.Inventory, ns string) nsMeta {
+func namespaceMeta(inv *manifest.Inventory, ns string) nsMeta {
 	if o := inv.Namespace(ns); o != nil {
 		return nsMeta{o.Labels, o, labelPath([]string{"metadata", "labels"}, o.Labels)}
 	}
@@ -183,7 +184,7 @@ func labelPath(base []string, labels map[string]string) []string {
 
 // createsNamespace reports whether an Application's syncOptions include
 // CreateNamespace=true.
-func createsNamespace(app *lint.Object) bool {
+func createsNamespace(app *manifest.Object) bool {
 	opts := app.Lookup("spec", "syncPolicy", "syncOptions")
 	if opts == nil || opts.Kind != yaml.SequenceNode {
 		return false

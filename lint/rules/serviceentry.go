@@ -8,7 +8,7 @@ import (
 	networkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	networkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 const serviceEntryGK = "networking.istio.io/ServiceEntry"
@@ -16,7 +16,7 @@ const serviceEntryGK = "networking.istio.io/ServiceEntry"
 // serviceEntry returns o's ServiceEntry as the v1 type, whatever version the manifest used
 // (the spec is the same message in every version), or nil when o was not decoded (an opaque
 // value stood where a typed one belongs).
-func serviceEntry(o *lint.Object) *networkingv1.ServiceEntry {
+func serviceEntry(o *manifest.Object) *networkingv1.ServiceEntry {
 	switch x := o.Typed.(type) {
 	case *networkingv1.ServiceEntry:
 		return x

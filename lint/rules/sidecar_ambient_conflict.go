@@ -8,6 +8,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // SidecarAmbientConflict is AMB202: a namespace or pod template asks for ambient mode and for
@@ -142,7 +143,7 @@ func labelList(keys []string) string {
 // block-style "key: value" with a one-line scalar value and nothing else on its line but a
 // comment), line ending included. It returns false when the entry is not laid out that way:
 // no edit is better than a wrong one.
-func deleteEntryLine(o *lint.Object, path []string) (lint.TextEdit, bool) {
+func deleteEntryLine(o *manifest.Object, path []string) (lint.TextEdit, bool) {
 	k, v := keyNode(o, path), o.Lookup(path...)
 	parent := o.Lookup(path[:len(path)-1]...)
 	if o.File == nil || k == nil || v == nil || parent == nil || parent.Style&yaml.FlowStyle != 0 ||

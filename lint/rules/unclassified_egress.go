@@ -15,6 +15,7 @@ import (
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/egress"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // UnclassifiedEgress is AMB303: a meshed workload calls an external host that no
@@ -60,10 +61,10 @@ func runUnclassifiedEgress(p *lint.Pass) error {
 		services[o.Ref.Name+"."+o.Namespace] = true
 	}
 	external := func(host string) bool {
-		return host != "" && !lint.IsOpaque(host) && isExternalHost(host) &&
+		return host != "" && !manifest.IsOpaque(host) && isExternalHost(host) &&
 			!services[strings.ToLower(host)] && !covered.Covers(host)
 	}
-	report := func(o *lint.Object, path []string, lineOffset int, where, raw string) {
+	report := func(o *manifest.Object, path []string, lineOffset int, where, raw string) {
 		host := urlHost(raw)
 		if !external(host) {
 			return
@@ -87,7 +88,7 @@ func runUnclassifiedEgress(p *lint.Pass) error {
 		for field, cs := range map[string][]corev1.Container{"containers": w.Meta.Spec.Containers, "initContainers": w.Meta.Spec.InitContainers} {
 			for ci, c := range cs {
 				for ei, env := range c.Env {
-					if lint.IsOpaque(env.Value) {
+					if manifest.IsOpaque(env.Value) {
 						continue
 					}
 					for _, u := range urlPattern.FindAllString(env.Value, -1) {
@@ -114,7 +115,7 @@ func runUnclassifiedEgress(p *lint.Pass) error {
 			node := o.Lookup("data", key)
 			block := node != nil && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 			for i, line := range strings.Split(val, "\n") {
-				if lint.IsOpaque(line) {
+				if manifest.IsOpaque(line) {
 					continue
 				}
 				for _, u := range urlPattern.FindAllString(line, -1) {

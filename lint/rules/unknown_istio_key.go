@@ -5,6 +5,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // UnknownIstioKey is AMB002: a label or annotation key in Istio's domains that Istio does not
@@ -34,7 +35,7 @@ move it out of Istio's domains.`,
 func runUnknownIstioKey(p *lint.Pass) error {
 	for _, o := range p.Inventory.Objects {
 		for _, e := range objectMeta(p, o) {
-			if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || lint.IsOpaque(e.Key) {
+			if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || manifest.IsOpaque(e.Key) {
 				continue
 			}
 			kind := "annotation"

@@ -12,6 +12,7 @@ import (
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/textdist"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
 
@@ -24,7 +25,7 @@ const (
 // binding is one istio.io/use-waypoint label, written on a Namespace, Service, ServiceEntry,
 // WorkloadEntry, Pod or pod template, that names a waypoint (not "none").
 type binding struct {
-	Obj *lint.Object
+	Obj *manifest.Object
 	// Kind is the kind of object the label binds, as waypoint.ServesKind takes it: Namespace,
 	// Service, ServiceEntry, or Pod for a pod template.
 	Kind string
@@ -45,11 +46,11 @@ type binding struct {
 	// At is where a build sets the label (a kustomize or Flux label transformer) when Obj
 	// does not hold it (Path and Node are then nil), and NSAt the same for
 	// istio.io/use-waypoint-namespace.
-	At, NSAt *lint.Position
+	At, NSAt *manifest.Position
 }
 
 // Pos returns where the istio.io/use-waypoint label is set.
-func (b binding) Pos() lint.Position {
+func (b binding) Pos() manifest.Position {
 	if b.At != nil {
 		return *b.At
 	}
@@ -58,7 +59,7 @@ func (b binding) Pos() lint.Position {
 
 // NamespacePos returns where istio.io/use-waypoint-namespace is set (or, without it, the
 // istio.io/use-waypoint label).
-func (b binding) NamespacePos() lint.Position {
+func (b binding) NamespacePos() manifest.Position {
 	switch {
 	case !b.CrossNamespace:
 		return b.Pos()
@@ -85,7 +86,7 @@ func collectBindings(p *lint.Pass) []binding {
 	inv := p.Inventory
 	var out []binding
 	model := p.Model
-	add := func(o *lint.Object, kind, what, ns string, template bool) {
+	add := func(o *manifest.Object, kind, what, ns string, template bool) {
 		var wp, wpNS *metaEntry
 		for _, e := range objectMeta(p, o) {
 			if !e.Label || e.Template != template {
@@ -98,10 +99,10 @@ func collectBindings(p *lint.Pass) []binding {
 				wpNS = &e
 			}
 		}
-		var at, nsAt *lint.Position
+		var at, nsAt *manifest.Position
 		if !template {
 			// A label a build sets (kustomize, Flux commonMetadata) overrides the written one.
-			set := func(e **metaEntry, key string) *lint.Position {
+			set := func(e **metaEntry, key string) *manifest.Position {
 				pos, ok := model.LabelSetAt(o, key)
 				if !ok {
 					return nil
@@ -111,7 +112,7 @@ func collectBindings(p *lint.Pass) []binding {
 			}
 			at, nsAt = set(&wp, ambient.LabelUseWaypoint), set(&wpNS, ambient.LabelUseWaypointNamespace)
 		}
-		if wp == nil || wp.Value == ambient.UseWaypointNone || wp.Value == "" || lint.IsOpaque(wp.Value) {
+		if wp == nil || wp.Value == ambient.UseWaypointNone || wp.Value == "" || manifest.IsOpaque(wp.Value) {
 			return
 		}
 		b := binding{Obj: o, Kind: kind, What: what, Namespace: ns, Name: wp.Value,
@@ -120,7 +121,7 @@ func collectBindings(p *lint.Pass) []binding {
 			b.Path, b.Node = wp.Path(), wp.Node
 		}
 		if wpNS != nil {
-			if lint.IsOpaque(wpNS.Value) {
+			if manifest.IsOpaque(wpNS.Value) {
 				return
 			}
 			b.WaypointNamespace, b.CrossNamespace = wpNS.Value, true
@@ -152,7 +153,7 @@ func collectBindings(p *lint.Pass) []binding {
 }
 
 // objectName names o in messages as Kind namespace/name (Kind name without a namespace).
-func objectName(o *lint.Object) string {
+func objectName(o *manifest.Object) string {
 	if o.Namespace == "" {
 		return o.Ref.Kind + " " + o.Ref.Name
 	}
@@ -161,14 +162,14 @@ func objectName(o *lint.Object) string {
 
 // waypointGateway returns the Gateway namespace/name of the tree that a binding reaches, or
 // nil. Istio looks the waypoint up among all Gateways, whatever their class.
-func waypointGateway(inv *lint.Inventory, namespace, name string) *lint.Object {
+func waypointGateway(inv *manifest.Inventory, namespace, name string) *manifest.Object {
 	return inv.Get(gatewayGK, namespace, name)
 }
 
 // trafficType returns the traffic the waypoint Gateway o serves (see waypoint.TrafficType),
 // reading its GatewayClass from the tree when the tree defines it, and where the value comes
 // from, for messages.
-func trafficType(inv *lint.Inventory, o *lint.Object) (tt, source string) {
+func trafficType(inv *manifest.Inventory, o *manifest.Object) (tt, source string) {
 	gw := gateway(o)
 	if gw == nil {
 		return "", ""
@@ -198,7 +199,7 @@ func hasLabel(m map[string]string, key string) bool {
 
 // waypointNames returns the names of the Gateways in namespace ns that are meant as
 // waypoints (class istio-waypoint, or labelled istio.io/waypoint-for), sorted.
-func waypointNames(inv *lint.Inventory, ns string) []string {
+func waypointNames(inv *manifest.Inventory, ns string) []string {
 	var out []string
 	for _, o := range inv.Kind(gatewayGK) {
 		if o.Namespace != ns {
@@ -280,7 +281,7 @@ func treeEnrolls(p *lint.Pass) bool {
 
 // selected returns the workloads of namespace ns whose pod labels match sel (every workload
 // of ns for a nil sel).
-func selected(inv *lint.Inventory, ns string, sel map[string]string) []workload {
+func selected(inv *manifest.Inventory, ns string, sel map[string]string) []workload {
 	var out []workload
 	s := labels.SelectorFromSet(sel)
 	for _, w := range workloads(inv) {
@@ -307,13 +308,13 @@ func selectsGatewayPods(sel map[string]string) bool {
 // istio.io/use-waypoint label, else its Namespace's, as istiod resolves it. bound is false
 // when neither names a waypoint (or o opts out with "none"); known is false when the tree
 // cannot tell (o has no label and its Namespace is not in the tree, or a value is opaque).
-func servingWaypoint(inv *lint.Inventory, o *lint.Object) (ref string, bound, known bool) {
+func servingWaypoint(inv *manifest.Inventory, o *manifest.Object) (ref string, bound, known bool) {
 	look := func(l map[string]string, ns string) (string, bool, bool, bool) {
 		v, ok := l[ambient.LabelUseWaypoint]
 		if !ok {
 			return "", false, true, false
 		}
-		if lint.IsOpaque(v) || lint.IsOpaque(l[ambient.LabelUseWaypointNamespace]) {
+		if manifest.IsOpaque(v) || manifest.IsOpaque(l[ambient.LabelUseWaypointNamespace]) {
 			return "", false, false, true
 		}
 		if v == ambient.UseWaypointNone {
@@ -337,12 +338,12 @@ func servingWaypoint(inv *lint.Inventory, o *lint.Object) (ref string, bound, kn
 
 // servesServices reports whether the waypoint namespace/name (as servingWaypoint returns it)
 // takes service traffic: true when the tree does not define it, since AMB203 reports that.
-func servesServices(inv *lint.Inventory, ref string) bool {
+func servesServices(inv *manifest.Inventory, ref string) bool {
 	ns, name, _ := strings.Cut(ref, "/")
 	o := waypointGateway(inv, ns, name)
 	if o == nil {
 		return true
 	}
 	tt, _ := trafficType(inv, o)
-	return lint.IsOpaque(tt) || waypoint.ServesKind(tt, "Service")
+	return manifest.IsOpaque(tt) || waypoint.ServesKind(tt, "Service")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
 
@@ -101,7 +102,7 @@ func judgeableWithoutLabels(gw *gatewayv1.Gateway) bool {
 // judged against the labels.
 func opaqueLabels(l map[string]string) bool {
 	for _, v := range l {
-		if lint.IsOpaque(v) {
+		if manifest.IsOpaque(v) {
 			return true
 		}
 	}
@@ -121,7 +122,7 @@ func opaqueSelector(gw *gatewayv1.Gateway) bool {
 		return true
 	}
 	for _, e := range sel.MatchExpressions {
-		if lint.IsOpaque(e.Key) || slices.ContainsFunc(e.Values, lint.IsOpaque) {
+		if manifest.IsOpaque(e.Key) || slices.ContainsFunc(e.Values, manifest.IsOpaque) {
 			return true
 		}
 	}
@@ -139,7 +140,7 @@ func hboneListenerIndex(gw *gatewayv1.Gateway) int {
 }
 
 // hboneListenerPos returns the position of gw's HBONE listener in o, or of its listeners.
-func hboneListenerPos(o *lint.Object, gw *gatewayv1.Gateway) lint.Position {
+func hboneListenerPos(o *manifest.Object, gw *gatewayv1.Gateway) manifest.Position {
 	if i := hboneListenerIndex(gw); i >= 0 {
 		return o.Pos("spec", "listeners", fmt.Sprint(i))
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
 
@@ -43,7 +44,7 @@ func runWaypointTrafficMismatch(p *lint.Pass) error {
 			continue
 		}
 		tt, source := trafficType(inv, gwObj)
-		if gateway(gwObj) == nil || lint.IsOpaque(tt) || waypoint.ServesKind(tt, b.Kind) {
+		if gateway(gwObj) == nil || manifest.IsOpaque(tt) || waypoint.ServesKind(tt, b.Kind) {
 			continue
 		}
 		needs := "service traffic (service or all)"

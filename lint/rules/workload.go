@@ -6,7 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // workloadKinds are the kinds whose pods rules reason about, as "group/Kind".
@@ -18,13 +18,13 @@ var workloadKinds = []string{
 // workload is an object that runs pods: its pod metadata and spec, and the node path of the
 // pod template (empty for a Pod).
 type workload struct {
-	Obj  *lint.Object
+	Obj  *manifest.Object
 	Meta *corev1.PodTemplateSpec // ObjectMeta and Spec of the pods
 	Path []string                // path of the template below the object ("spec","template")
 }
 
 // workloads returns the typed workloads of the inventory, in input order.
-func workloads(inv *lint.Inventory) []workload {
+func workloads(inv *manifest.Inventory) []workload {
 	var out []workload
 	for _, gk := range workloadKinds {
 		for _, o := range inv.Kind(gk) {
@@ -36,7 +36,7 @@ func workloads(inv *lint.Inventory) []workload {
 	return out
 }
 
-func asWorkload(o *lint.Object) (workload, bool) {
+func asWorkload(o *manifest.Object) (workload, bool) {
 	tmpl := []string{"spec", "template"}
 	switch x := o.Typed.(type) {
 	case *appsv1.Deployment:
@@ -59,7 +59,7 @@ func asWorkload(o *lint.Object) (workload, bool) {
 
 // namespaceLabels returns the labels of the Namespace object called name and whether the
 // tree defines it.
-func namespaceLabels(inv *lint.Inventory, name string) (map[string]string, bool) {
+func namespaceLabels(inv *manifest.Inventory, name string) (map[string]string, bool) {
 	ns := inv.Namespace(name)
 	if ns == nil {
 		return nil, false
@@ -68,7 +68,7 @@ func namespaceLabels(inv *lint.Inventory, name string) (map[string]string, bool)
 }
 
 // mode resolves the effective data plane mode of w's pods from the tree.
-func (w workload) mode(inv *lint.Inventory) ambient.Resolution {
+func (w workload) mode(inv *manifest.Inventory) ambient.Resolution {
 	nsLabels, _ := namespaceLabels(inv, w.Obj.Namespace)
 	return ambient.EffectiveMode(nsLabels, ambient.TemplatePod(w.Obj.Namespace, w.Meta))
 }

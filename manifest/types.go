@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"fmt"
@@ -76,4 +76,3 @@ func (r ObjectRef) String() string {
 	}
 	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
-

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"strconv"
@@ -14,7 +14,7 @@ func (o *Object) Lookup(path ...string) *yaml.Node {
 	if o == nil || o.Node == nil {
 		return nil
 	}
-	n, _ := walk(o.Node.YNode(), path)
+	n, _ := Walk(o.Node.YNode(), path)
 	if len(path) > 0 && n == nil {
 		return nil
 	}
@@ -95,9 +95,9 @@ func scalarWidth(n *yaml.Node) int {
 	return 0
 }
 
-// walk follows path from n; it returns the node found (nil if the path breaks) and the
+// Walk follows path (map keys and decimal list indices) from n; it returns the node found (nil if the path breaks) and the
 // deepest node reached.
-func walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
+func Walk(n *yaml.Node, path []string) (found, deepest *yaml.Node) {
 	found, deepest, _ = walkKey(n, path)
 	return found, deepest
 }

@@ -1,10 +1,10 @@
-package lint_test
+package manifest_test
 
 import (
 	"fmt"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 func TestIsOpaque(t *testing.T) {
@@ -29,7 +29,7 @@ func TestIsOpaque(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%q is opaque: %v", tt.in, tt.want), func(t *testing.T) {
-			if got := lint.IsOpaque(tt.in); got != tt.want {
+			if got := manifest.IsOpaque(tt.in); got != tt.want {
 				t.Errorf("IsOpaque(%q) = %v, want %v", tt.in, got, tt.want)
 			}
 		})
@@ -38,7 +38,7 @@ func TestIsOpaque(t *testing.T) {
 
 func ExampleIsOpaque() {
 	for _, host := range []string{"api.${SECRET_DOMAIN}", "api.example.com"} {
-		if lint.IsOpaque(host) {
+		if manifest.IsOpaque(host) {
 			fmt.Println(host, "is filled in later: not judged")
 			continue
 		}

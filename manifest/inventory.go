@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 // Inventory is every file and object of one run, indexed once and shared by all rules. Rules
 // must not modify it.
