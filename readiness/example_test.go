@@ -1,15 +1,11 @@
 package readiness_test
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/ambientkit/ambientkit/readiness"
 )
@@ -46,52 +42,4 @@ func ExampleEnrollment() {
 	// Output:
 	// NotReady - 1 pods still carry a sidecar: restart statefulset/cart
 	// kubectl -n shop rollout restart statefulset/cart
-}
-
-// Wait for the mesh to be ready, printing progress, for at most five minutes.
-func ExampleProbe_Wait() {
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
-		clientcmd.NewDefaultClientConfigLoadingRules(), nil).ClientConfig()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	probe, err := readiness.New(cfg, readiness.Options{Namespaces: []string{"shop"}})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	report, err := probe.Wait(ctx, func(r readiness.Report) { fmt.Println(r.Progress()) })
-	if err != nil {
-		fmt.Println("not ready:", err)
-	}
-	for _, c := range report.Checks {
-		fmt.Printf("%-20s %-8s %s\n", c.Name, c.Status, c.Reason)
-	}
-}
-
-// A program that already holds a dynamic client can share it with the probe; without a REST
-// client the probe skips its reachability check and reports an unreachable cluster as
-// Unknown checks.
-func ExampleNewForClients() {
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
-		clientcmd.NewDefaultClientConfigLoadingRules(), nil).ClientConfig()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	client, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	probe := readiness.NewForClients(readiness.Clients{Dynamic: client}, readiness.Options{})
-	report, err := probe.Check(context.Background())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(report.Progress())
 }

@@ -141,6 +141,13 @@ func kindRank(name string) int {
 	return len(checkOrder)
 }
 
+// NewReport returns the report of checks, sorting them in place by the order the mesh is
+// brought up in, then by name.
+func NewReport(checks []Check) Report {
+	sortChecks(checks)
+	return Report{Checks: checks}
+}
+
 func sortChecks(cs []Check) {
 	slices.SortStableFunc(cs, func(a, b Check) int {
 		return cmp.Or(cmp.Compare(kindRank(a.Name), kindRank(b.Name)), cmp.Compare(a.Name, b.Name))

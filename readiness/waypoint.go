@@ -92,8 +92,9 @@ func WaypointBindings(services []corev1.Service, entries []*istionetworking.Serv
 	return ready("%d/%d waypoint bindings accepted", bound, bound)
 }
 
-// hasWaypointBound reports whether any of the objects carries [ConditionWaypointBound].
-func hasWaypointBound(services []corev1.Service, entries []*istionetworking.ServiceEntry) bool {
+// HasWaypointBound reports whether any of the objects carries [ConditionWaypointBound], that
+// is whether [WaypointBindings] has a binding to judge.
+func HasWaypointBound(services []corev1.Service, entries []*istionetworking.ServiceEntry) bool {
 	for i := range services {
 		if findCondition(services[i].Status.Conditions, ConditionWaypointBound) != nil {
 			return true

@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"context"
@@ -18,6 +18,8 @@ import (
 	"k8s.io/client-go/rest"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	gatewayclient "sigs.k8s.io/gateway-api/pkg/client/clientset/versioned"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // kube creates objects in the test API server and writes their status through the status
@@ -152,7 +154,7 @@ func (k *kube) service(ns, name string, selector map[string]string, bound *bool)
 	if bound == nil {
 		return
 	}
-	c := metav1.Condition{Type: ConditionWaypointBound, Status: metav1.ConditionTrue, Reason: "WaypointAccepted",
+	c := metav1.Condition{Type: readiness.ConditionWaypointBound, Status: metav1.ConditionTrue, Reason: "WaypointAccepted",
 		Message: "Successfully attached to waypoint " + ns + "/waypoint", LastTransitionTime: metav1.Now()}
 	if !*bound {
 		c.Status, c.Reason, c.Message = metav1.ConditionFalse, "WaypointNotFound", "waypoint "+ns+"/missing not found"
@@ -175,7 +177,7 @@ func (k *kube) serviceEntryNotBound(ns, name string) {
 	}, metav1.CreateOptions{})
 	k.check(err)
 	se.Status.Conditions = []*istioapimeta.IstioCondition{{
-		Type: ConditionWaypointBound, Status: "False", Reason: "WaypointNotFound", Message: "waypoint " + ns + "/missing not found",
+		Type: readiness.ConditionWaypointBound, Status: "False", Reason: "WaypointNotFound", Message: "waypoint " + ns + "/missing not found",
 	}}
 	_, err = k.istio.NetworkingV1().ServiceEntries(ns).UpdateStatus(k.ctx, se, metav1.UpdateOptions{})
 	k.check(err)
@@ -234,15 +236,15 @@ func installMesh(t *testing.T, cfg *rest.Config) {
 }
 
 // meshChecks are the checks of the shared mesh, in report order.
-var meshChecks = []Check{
-	{Name: "gateway-api-crds", Result: Result{Status: Ready, Reason: "Gateway API CRDs v1.6.3 established"}},
-	{Name: "istio-crds", Result: Result{Status: Ready, Reason: "15 Istio CRDs established"}},
-	{Name: "istiod", Result: Result{Status: Ready, Reason: "Deployment istio-system/istiod 1/1 replicas available"}},
-	{Name: "istio-cni", Result: Result{Status: Ready, Reason: "3/3 nodes ready"}},
-	{Name: "ztunnel", Result: Result{Status: Ready, Reason: "3/3 nodes ready"}},
+var meshChecks = []readiness.Check{
+	{Name: "gateway-api-crds", Result: readiness.Result{Status: readiness.Ready, Reason: "Gateway API CRDs v1.6.3 established"}},
+	{Name: "istio-crds", Result: readiness.Result{Status: readiness.Ready, Reason: "15 Istio CRDs established"}},
+	{Name: "istiod", Result: readiness.Result{Status: readiness.Ready, Reason: "Deployment istio-system/istiod 1/1 replicas available"}},
+	{Name: "istio-cni", Result: readiness.Result{Status: readiness.Ready, Reason: "3/3 nodes ready"}},
+	{Name: "ztunnel", Result: readiness.Result{Status: readiness.Ready, Reason: "3/3 nodes ready"}},
 }
 
-var kialiCheck = Check{Name: "kiali", Result: Result{Status: Ready, Reason: "Kiali (istio-system/kiali) is not exposed outside the cluster"}}
+var kialiCheck = readiness.Check{Name: "kiali", Result: readiness.Result{Status: readiness.Ready, Reason: "Kiali (istio-system/kiali) is not exposed outside the cluster"}}
 
 var (
 	enabled   = map[string]string{"ambient.istio.io/redirection": "enabled"}

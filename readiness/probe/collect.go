@@ -1,7 +1,8 @@
-package readiness
+package probe
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	istionetworking "istio.io/client-go/pkg/apis/networking/v1"
@@ -15,22 +16,23 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/kiali"
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // collect runs every check, fetching objects through g. Which queries it makes depends on what
 // earlier ones found (the namespaces in scope, whether there are waypoints or a Kiali), so the
 // same code serves a one-off check and a wait on informers.
-func (p *Probe) collect(ctx context.Context, g getter) (Report, error) {
-	var checks []Check
-	add := func(name string, r Result) { checks = append(checks, Check{Name: name, Result: r}) }
+func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error) {
+	var checks []readiness.Check
+	add := func(name string, r readiness.Result) { checks = append(checks, readiness.Check{Name: name, Result: r}) }
 
 	// istiod first: its version decides which CRDs are required.
-	qIstiod := p.qDeployments(IstiodSelector)
+	qIstiod := p.qDeployments(readiness.IstiodSelector)
 	istiodObjs, istiodErr := g.get(ctx, qIstiod)
 	istiod := values[appsv1.Deployment](istiodObjs)
 	istioVersion := p.opts.IstioVersion
 	if istioVersion == "" {
-		istioVersion = IstioVersion(istiod)
+		istioVersion = readiness.IstioVersion(istiod)
 	}
 
 	qCRDs := p.qCRDs()
@@ -39,20 +41,20 @@ func (p *Probe) collect(ctx context.Context, g getter) (Report, error) {
 		add("istio-crds", errResult(err, qCRDs))
 	} else {
 		crds := values[apiextv1.CustomResourceDefinition](objs)
-		add("gateway-api-crds", GatewayAPICRDs(crds, istioVersion))
-		add("istio-crds", IstioCRDs(crds, istioVersion))
+		add("gateway-api-crds", readiness.GatewayAPICRDs(crds, istioVersion))
+		add("istio-crds", readiness.IstioCRDs(crds, istioVersion))
 	}
 	if istiodErr != nil {
 		add("istiod", errResult(istiodErr, qIstiod))
 	} else {
-		add("istiod", Istiod(istiod))
+		add("istiod", readiness.Istiod(istiod))
 	}
 	for _, c := range []struct {
 		name, selector string
-		eval           func([]appsv1.DaemonSet) Result
+		eval           func([]appsv1.DaemonSet) readiness.Result
 	}{
-		{"istio-cni", IstioCNISelector, IstioCNI},
-		{"ztunnel", ZtunnelSelector, Ztunnel},
+		{"istio-cni", readiness.IstioCNISelector, readiness.IstioCNI},
+		{"ztunnel", readiness.ZtunnelSelector, readiness.Ztunnel},
 	} {
 		q := p.qDaemonSets(c.selector)
 		if objs, err := g.get(ctx, q); err != nil {
@@ -62,7 +64,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (Report, error) {
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return Report{}, err
+		return readiness.Report{}, err
 	}
 
 	// Namespaces in scope.
@@ -85,15 +87,14 @@ func (p *Probe) collect(ctx context.Context, g getter) (Report, error) {
 		checks = append(checks, p.namespaceChecks(ctx, g, ns)...)
 	}
 	if err := ctx.Err(); err != nil {
-		return Report{}, err
+		return readiness.Report{}, err
 	}
 
 	add("kiali", p.kiali(ctx, g, gateways))
 	if err := ctx.Err(); err != nil {
-		return Report{}, err
+		return readiness.Report{}, err
 	}
-	sortChecks(checks)
-	return Report{Checks: checks}, nil
+	return readiness.NewReport(checks), nil
 }
 
 // namespaceInScope is a namespace whose enrollment is checked; ns is nil when it does not
@@ -105,16 +106,17 @@ type namespaceInScope struct {
 
 // namespaces returns the namespaces in scope: the enrolled ones, or the ones named in the
 // options. A failed lookup becomes a check of its own.
-func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, []Check) {
+func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, []readiness.Check) {
 	if len(p.opts.Namespaces) == 0 {
 		q := p.qNamespaces(enrolledSelector, "")
 		objs, err := g.get(ctx, q)
 		if err != nil {
-			return nil, []Check{{Name: "enrollment", Result: errResult(err, q)}}
+			return nil, []readiness.Check{{Name: "enrollment", Result: errResult(err, q)}}
 		}
 		nss := values[corev1.Namespace](objs)
 		if len(nss) == 0 {
-			return nil, []Check{{Name: "enrollment", Result: ready("no namespace labelled %s yet", enrolledSelector)}}
+			return nil, []readiness.Check{{Name: "enrollment", Result: readiness.Result{Status: readiness.Ready,
+				Reason: fmt.Sprintf("no namespace labelled %s yet", enrolledSelector)}}}
 		}
 		out := make([]namespaceInScope, len(nss))
 		for i := range nss {
@@ -126,12 +128,12 @@ func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, [
 	slices.Sort(names)
 	names = slices.Compact(names)
 	var out []namespaceInScope
-	var checks []Check
+	var checks []readiness.Check
 	for _, name := range names {
 		q := p.qNamespaces("", fields.OneTermEqualSelector("metadata.name", name).String())
 		objs, err := g.get(ctx, q)
 		if err != nil {
-			checks = append(checks, Check{Name: "enrollment " + name, Result: errResult(err, q)})
+			checks = append(checks, readiness.Check{Name: "enrollment " + name, Result: errResult(err, q)})
 			continue
 		}
 		in := namespaceInScope{name: name}
@@ -146,7 +148,7 @@ func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, [
 // waypoints checks the waypoint Gateways that serve the namespaces in scope: all of them
 // when the scope is every enrolled namespace, else those in, or named by the labels of, the
 // namespaces given.
-func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Gateway, namespaces []namespaceInScope) []Check {
+func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Gateway, namespaces []namespaceInScope) []readiness.Check {
 	wanted := func(gw *gatewayv1.Gateway) bool { return true }
 	if len(p.opts.Namespaces) > 0 {
 		keep := map[string]bool{}
@@ -176,15 +178,15 @@ func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Ga
 	}
 	q := p.qDeployments(gatewayDeploymentSelector)
 	objs, err := g.get(ctx, q)
-	var checks []Check
+	var checks []readiness.Check
 	deps := values[appsv1.Deployment](objs)
 	for _, gw := range waypoints {
 		name := "waypoint " + gw.Namespace + "/" + gw.Name
 		if err != nil {
-			checks = append(checks, Check{Name: name, Result: errResult(err, q)})
+			checks = append(checks, readiness.Check{Name: name, Result: errResult(err, q)})
 			continue
 		}
-		checks = append(checks, Check{Name: name, Result: Waypoint(gw, deps)})
+		checks = append(checks, readiness.Check{Name: name, Result: readiness.Waypoint(gw, deps)})
 	}
 	return checks
 }
@@ -192,57 +194,58 @@ func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Ga
 // namespaceChecks checks one namespace's enrollment and its waypoint bindings: a list of its
 // Pods, Services and ServiceEntries, and of its ReplicaSets only when a Pod that needs a
 // restart is owned by one.
-func (p *Probe) namespaceChecks(ctx context.Context, g getter, in namespaceInScope) []Check {
+func (p *Probe) namespaceChecks(ctx context.Context, g getter, in namespaceInScope) []readiness.Check {
 	name := "enrollment " + in.name
 	if in.ns == nil {
-		return []Check{{Name: name, Result: notReady("", "namespace %s not found", in.name)}}
+		return []readiness.Check{{Name: name, Result: readiness.Result{Status: readiness.NotReady,
+			Reason: fmt.Sprintf("namespace %s not found", in.name)}}}
 	}
-	checks := []Check{p.enrollment(ctx, g, in)}
+	checks := []readiness.Check{p.enrollment(ctx, g, in)}
 	bname := "waypoint-bindings " + in.name
 	qSvc := p.qServices(in.name, "", "")
 	svcs, err := g.get(ctx, qSvc)
 	if err != nil {
-		return append(checks, Check{Name: bname, Result: errResult(err, qSvc)})
+		return append(checks, readiness.Check{Name: bname, Result: errResult(err, qSvc)})
 	}
 	qSE := p.qServiceEntries(in.name)
 	ses, err := g.get(ctx, qSE)
 	if err != nil && !missingKind(err) {
-		return append(checks, Check{Name: bname, Result: errResult(err, qSE)})
+		return append(checks, readiness.Check{Name: bname, Result: errResult(err, qSE)})
 	}
 	svcList, seList := values[corev1.Service](svcs), pointers[istionetworking.ServiceEntry](ses)
-	if hasWaypointBound(svcList, seList) {
-		checks = append(checks, Check{Name: bname, Result: WaypointBindings(svcList, seList)})
+	if readiness.HasWaypointBound(svcList, seList) {
+		checks = append(checks, readiness.Check{Name: bname, Result: readiness.WaypointBindings(svcList, seList)})
 	}
 	return checks
 }
 
 // enrollment lists one namespace's Pods and, only when a Pod that needs a restart is owned by
 // a ReplicaSet, its ReplicaSets, to name the Deployment to restart.
-func (p *Probe) enrollment(ctx context.Context, g getter, in namespaceInScope) Check {
+func (p *Probe) enrollment(ctx context.Context, g getter, in namespaceInScope) readiness.Check {
 	name := "enrollment " + in.name
 	qPods := p.qPods(in.name)
 	objs, err := g.get(ctx, qPods)
 	if err != nil {
-		return Check{Name: name, Result: errResult(err, qPods)}
+		return readiness.Check{Name: name, Result: errResult(err, qPods)}
 	}
 	pods := values[corev1.Pod](objs)
-	st := Enrollment(in.ns, pods, nil)
-	if slices.ContainsFunc(st.Restarts, func(r Restart) bool { return r.Kind == "ReplicaSet" }) {
+	st := readiness.Enrollment(in.ns, pods, nil)
+	if slices.ContainsFunc(st.Restarts, func(r readiness.Restart) bool { return r.Kind == "ReplicaSet" }) {
 		qRS := p.qReplicaSets(in.name)
 		rs, err := g.get(ctx, qRS)
 		if err != nil {
-			return Check{Name: name, Result: errResult(err, qRS)}
+			return readiness.Check{Name: name, Result: errResult(err, qRS)}
 		}
-		st = Enrollment(in.ns, pods, values[appsv1.ReplicaSet](rs))
+		st = readiness.Enrollment(in.ns, pods, values[appsv1.ReplicaSet](rs))
 	}
-	return Check{Name: name, Result: st.Result, Restarts: st.Restarts}
+	return readiness.Check{Name: name, Result: st.Result, Restarts: st.Restarts}
 }
 
 // kiali finds Kiali's Services by name and by label and, when there is one, the objects that
 // could route to it.
-func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gateway) Result {
+func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gateway) readiness.Result {
 	seen := map[string]bool{}
-	var objs KialiObjects
+	var objs readiness.KialiObjects
 	qs := []query{p.qServices("", "", kialiNameField)}
 	for _, sel := range kialiSelectors {
 		qs = append(qs, p.qServices("", sel, ""))
@@ -260,7 +263,7 @@ func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gatewa
 		}
 	}
 	if !slices.ContainsFunc(objs.Services, func(s corev1.Service) bool { return kiali.IsService(&s) }) {
-		return Kiali(objs)
+		return readiness.Kiali(objs)
 	}
 	objs.Gateways = gateways
 	for _, q := range []struct {
@@ -284,5 +287,5 @@ func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gatewa
 		}
 		q.put(got)
 	}
-	return Kiali(objs)
+	return readiness.Kiali(objs)
 }

@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // fakeProbe returns a Probe that reads a fake dynamic client holding the objects of the
@@ -24,7 +26,7 @@ func fakeProbe(t *testing.T, opts Options, files []string, objs ...map[string]an
 	t.Helper()
 	var all []*unstructured.Unstructured
 	for _, name := range files {
-		file := filepath.Join("testdata", name)
+		file := filepath.Join("..", "testdata", name)
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -94,23 +96,23 @@ var fakeMesh = []string{
 
 // fakeMeshReport is the report of fakeMesh: what the evaluators' table tests say of the same
 // fixtures.
-var fakeMeshReport = Report{Checks: []Check{
-	{Name: "gateway-api-crds", Result: Result{Status: Ready, Reason: "Gateway API CRDs v1.6.3 established"}},
-	{Name: "istio-crds", Result: Result{Status: Ready, Reason: "15 Istio CRDs established"}},
-	{Name: "istiod", Result: Result{Status: Ready, Reason: "Deployment istio-system/istiod 2/2 replicas available"}},
-	{Name: "istio-cni", Result: Result{Status: Ready, Reason: "3/3 nodes ready"}},
-	{Name: "ztunnel", Result: Result{Status: Ready, Reason: "3/3 nodes ready"}},
-	{Name: "waypoint shop/waypoint", Result: Result{Status: Ready,
+var fakeMeshReport = readiness.Report{Checks: []readiness.Check{
+	{Name: "gateway-api-crds", Result: readiness.Result{Status: readiness.Ready, Reason: "Gateway API CRDs v1.6.3 established"}},
+	{Name: "istio-crds", Result: readiness.Result{Status: readiness.Ready, Reason: "15 Istio CRDs established"}},
+	{Name: "istiod", Result: readiness.Result{Status: readiness.Ready, Reason: "Deployment istio-system/istiod 2/2 replicas available"}},
+	{Name: "istio-cni", Result: readiness.Result{Status: readiness.Ready, Reason: "3/3 nodes ready"}},
+	{Name: "ztunnel", Result: readiness.Result{Status: readiness.Ready, Reason: "3/3 nodes ready"}},
+	{Name: "waypoint shop/waypoint", Result: readiness.Result{Status: readiness.Ready,
 		Reason: "programmed; Deployment shop/waypoint 1/1 replicas available"}},
-	{Name: "waypoint-bindings shop", Result: Result{Status: NotReady,
+	{Name: "waypoint-bindings shop", Result: readiness.Result{Status: readiness.NotReady,
 		Reason: "2/3 waypoint bindings failed: Service cart: WaypointNotFound: waypoint shop/missing not found; " +
 			"ServiceEntry api: WaypointNotFound: waypoint shop/missing not found",
 		Remediation: "check the istio.io/use-waypoint labels and that the waypoint exists and allows this namespace"}},
-	{Name: "enrollment shop", Result: Result{Status: NotReady,
+	{Name: "enrollment shop", Result: readiness.Result{Status: readiness.NotReady,
 		Reason: "5 pods still carry a sidecar: restart deployment/cart, pod/debug, replicaset/orphan, statefulset/web",
 		Remediation: "kubectl -n shop rollout restart deployment/cart; kubectl -n shop delete pod debug; " +
 			"kubectl -n shop delete pod orphan-x; kubectl -n shop rollout restart statefulset/web"},
-		Restarts: []Restart{
+		Restarts: []readiness.Restart{
 			{Namespace: "shop", Kind: "Deployment", Name: "cart", Pods: []string{"cart-5c9b-a", "cart-5c9b-b"},
 				Command: "kubectl -n shop rollout restart deployment/cart"},
 			{Namespace: "shop", Kind: "Pod", Name: "debug", Pods: []string{"debug"}, Command: "kubectl -n shop delete pod debug"},
@@ -119,7 +121,7 @@ var fakeMeshReport = Report{Checks: []Check{
 			{Namespace: "shop", Kind: "StatefulSet", Name: "web", Pods: []string{"web-0"},
 				Command: "kubectl -n shop rollout restart statefulset/web"},
 		}},
-	{Name: "kiali", Result: Result{Status: NotReady,
+	{Name: "kiali", Result: readiness.Result{Status: readiness.NotReady,
 		Reason: "Kiali is reachable from outside the cluster: Ingress istio-system/kiali via IngressClass nginx; " +
 			"VirtualService istio-system/kiali via Gateway istio-ingress/public",
 		Remediation: "make Kiali's Service ClusterIP and remove its routes; reach it with kubectl -n istio-system port-forward svc/kiali 20001"}},
@@ -144,7 +146,7 @@ func TestCheckThroughDynamicClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Result{Status: Unknown, Reason: `listing pods in namespace shop: decoding shop/bad: ` +
+		want := readiness.Result{Status: readiness.Unknown, Reason: `listing pods in namespace shop: decoding shop/bad: ` +
 			`unrecognized type: bool`}
 		if diff := cmp.Diff(want, find(got, "enrollment shop").Result); diff != "" {
 			t.Errorf("enrollment check mismatch (-want +got):\n%s", diff)

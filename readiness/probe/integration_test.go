@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 func newProbe(t *testing.T, cfg *rest.Config, opts Options) *Probe {
@@ -45,16 +47,16 @@ func TestCheckAgainstAPIServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Report{Checks: append(slices.Clone(meshChecks),
-		Check{Name: "waypoint shop/waypoint", Result: Result{Status: Ready,
+	want := readiness.Report{Checks: append(slices.Clone(meshChecks),
+		readiness.Check{Name: "waypoint shop/waypoint", Result: readiness.Result{Status: readiness.Ready,
 			Reason: "programmed; Deployment shop/waypoint 1/1 replicas available"}},
-		Check{Name: "waypoint-bindings shop", Result: Result{Status: NotReady,
+		readiness.Check{Name: "waypoint-bindings shop", Result: readiness.Result{Status: readiness.NotReady,
 			Reason:      "1/2 waypoint bindings failed: ServiceEntry payments: WaypointNotFound: waypoint shop/missing not found",
 			Remediation: "check the istio.io/use-waypoint labels and that the waypoint exists and allows this namespace"}},
-		Check{Name: "enrollment shop", Result: Result{Status: NotReady,
+		readiness.Check{Name: "enrollment shop", Result: readiness.Result{Status: readiness.NotReady,
 			Reason:      "1 pods still carry a sidecar: restart deployment/cart",
 			Remediation: "kubectl -n shop rollout restart deployment/cart"},
-			Restarts: []Restart{{Namespace: "shop", Kind: "Deployment", Name: "cart", Pods: []string{"cart-old-a"},
+			Restarts: []readiness.Restart{{Namespace: "shop", Kind: "Deployment", Name: "cart", Pods: []string{"cart-old-a"},
 				Command: "kubectl -n shop rollout restart deployment/cart"}}},
 		kialiCheck,
 	)}
@@ -70,7 +72,7 @@ func TestCheckAgainstAPIServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := find(got, "waypoint shop-2/waypoint")
-		want := Result{Status: NotReady, Remediation: "kubectl -n shop-2 describe gateway/waypoint",
+		want := readiness.Result{Status: readiness.NotReady, Remediation: "kubectl -n shop-2 describe gateway/waypoint",
 			Reason: "programmed, but no Deployment labelled gateway.networking.k8s.io/gateway-name=waypoint"}
 		if diff := cmp.Diff(want, c.Result); diff != "" {
 			t.Errorf("waypoint check mismatch (-want +got):\n%s", diff)
@@ -94,23 +96,23 @@ func TestCheckAgainstAPIServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Result{Status: NotReady, Reason: "namespace nowhere not found"}
+		want := readiness.Result{Status: readiness.NotReady, Reason: "namespace nowhere not found"}
 		if diff := cmp.Diff(want, find(got, "enrollment nowhere").Result); diff != "" {
 			t.Errorf("enrollment check mismatch (-want +got):\n%s", diff)
 		}
 	})
 }
 
-func find(r Report, name string) Check {
+func find(r readiness.Report, name string) readiness.Check {
 	for _, c := range r.Checks {
 		if c.Name == name {
 			return c
 		}
 	}
-	return Check{}
+	return readiness.Check{}
 }
 
-func names(r Report) []string {
+func names(r readiness.Report) []string {
 	var out []string
 	for _, c := range r.Checks {
 		out = append(out, c.Name)
@@ -149,7 +151,7 @@ func TestRequestsAreBoundedByNamespaces(t *testing.T) {
 	k.namespace("third", ambientNS)
 	k.pod("third", "only", "", enabled, false)
 
-	requests := func(opts Options) (int64, Report) {
+	requests := func(opts Options) (int64, readiness.Report) {
 		t.Helper()
 		counted, n := countingConfig(cfg)
 		r, err := newProbe(t, counted, opts).Check(t.Context())
@@ -203,9 +205,9 @@ func TestWait(t *testing.T) {
 		k.namespace("rollout", ambientNS)
 		pod := k.pod("rollout", "web-1", "", pending, false)
 		var mu sync.Mutex
-		var seen []Report
+		var seen []readiness.Report
 		first := make(chan struct{})
-		progress := func(r Report) {
+		progress := func(r readiness.Report) {
 			mu.Lock()
 			defer mu.Unlock()
 			seen = append(seen, r)
@@ -216,7 +218,7 @@ func TestWait(t *testing.T) {
 		ctx, cancel := waitTimeout(t)
 		defer cancel()
 		done := make(chan struct{})
-		var got Report
+		var got readiness.Report
 		var err error
 		go func() {
 			defer close(done)
@@ -261,7 +263,7 @@ func TestWait(t *testing.T) {
 		if elapsed := time.Since(start); elapsed > 10*time.Second {
 			t.Errorf("Wait() took %s past a 3s timeout", elapsed)
 		}
-		want := Result{Status: NotReady, Reason: "1/1 pods not captured: web-1",
+		want := readiness.Result{Status: readiness.NotReady, Reason: "1/1 pods not captured: web-1",
 			Remediation: "check istio-cni on the Pods' nodes: kubectl -n istio-system get pods -l k8s-app=istio-cni-node -o wide"}
 		if diff := cmp.Diff(want, find(got, "enrollment stuck").Result); diff != "" {
 			t.Errorf("last enrollment state mismatch (-want +got):\n%s", diff)
@@ -303,7 +305,7 @@ func TestMissingCRDIsNotReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Result{Status: NotReady, Remediation: GatewayAPIInstall,
+	want := readiness.Result{Status: readiness.NotReady, Remediation: readiness.GatewayAPIInstall,
 		Reason: "Gateway API CRD gatewayclasses.gateway.networking.k8s.io not installed"}
 	if diff := cmp.Diff(want, find(got, "gateway-api-crds").Result); diff != "" {
 		t.Errorf("gateway-api-crds mismatch (-want +got):\n%s", diff)
@@ -320,7 +322,7 @@ func restoreCRD(t *testing.T, ext apiextclient.Interface, orig *apiextv1.CustomR
 	}
 	established := func(ctx context.Context) (bool, error) {
 		got, err := ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
-		return err == nil && CRD(got).Status == Ready, nil
+		return err == nil && readiness.CRD(got).Status == readiness.Ready, nil
 	}
 	if err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, established); err != nil {
 		t.Errorf("restoring CRD %s: %v", crd.Name, err)
@@ -328,10 +330,10 @@ func restoreCRD(t *testing.T, ext apiextclient.Interface, orig *apiextv1.CustomR
 }
 
 // unknownReasons returns the reasons of the report's Unknown checks.
-func unknownReasons(r Report) []string {
+func unknownReasons(r readiness.Report) []string {
 	var out []string
 	for _, c := range r.Checks {
-		if c.Status == Unknown {
+		if c.Status == readiness.Unknown {
 			out = append(out, c.Name+": "+c.Reason)
 		}
 	}

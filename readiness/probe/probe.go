@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/kiali"
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // Options tune a [Probe].
@@ -25,8 +26,8 @@ type Options struct {
 	// every namespace labelled istio.io/dataplane-mode=ambient.
 	Namespaces []string
 	// IstioVersion overrides the Istio version the CRD checks hold the cluster to; by default
-	// it is read from the istiod Deployment (see [IstioVersion]), and the newest supported
-	// version is assumed when there is none.
+	// it is read from the istiod Deployment (see [readiness.IstioVersion]), and the newest
+	// supported version is assumed when there is none.
 	IstioVersion string
 	// PageSize is the number of objects per list request; 0 means 500.
 	PageSize int64
@@ -89,9 +90,9 @@ func NewForClients(c Clients, opts Options) *Probe {
 // scope, whatever the number of Pods. A query that fails (403, for instance) makes the checks
 // that need it Unknown; Check itself fails only when the API server cannot be reached or ctx
 // ends.
-func (p *Probe) Check(ctx context.Context) (Report, error) {
+func (p *Probe) Check(ctx context.Context) (readiness.Report, error) {
 	if err := p.ping(ctx); err != nil {
-		return Report{}, err
+		return readiness.Report{}, err
 	}
 	return p.collect(ctx, listGetter{pageSize: p.opts.PageSize})
 }

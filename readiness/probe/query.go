@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"cmp"
@@ -17,6 +17,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/pager"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // query is one list (and, when waiting, watch) the probe makes: a resource, a namespace (""
@@ -153,23 +155,23 @@ func pointers[T any](objs []runtime.Object) []*T {
 var forbiddenVerb = regexp.MustCompile(`cannot (\w+) resource`)
 
 // errResult turns a failed query into an Unknown result that names what is missing.
-func errResult(err error, q query) Result {
+func errResult(err error, q query) readiness.Result {
 	switch {
 	case errors.Is(err, errPending):
-		return Result{Status: Unknown, Reason: fmt.Sprintf("waiting for the first list of %s %s", q.resource(), q.scope())}
+		return readiness.Result{Status: readiness.Unknown, Reason: fmt.Sprintf("waiting for the first list of %s %s", q.resource(), q.scope())}
 	case apierrors.IsForbidden(err):
 		verb := "list"
 		if m := forbiddenVerb.FindStringSubmatch(err.Error()); m != nil {
 			verb = m[1]
 		}
-		return Result{
-			Status: Unknown,
+		return readiness.Result{
+			Status: readiness.Unknown,
 			Reason: fmt.Sprintf("forbidden: cannot %s %s %s", verb, q.resource(), q.scope()),
 			Remediation: fmt.Sprintf("grant %q on %s to the identity running the check (see examples/ready-hook)",
 				verb, q.resource()),
 		}
 	}
-	return Result{Status: Unknown, Reason: fmt.Sprintf("listing %s %s: %v", q.resource(), q.scope(), err)}
+	return readiness.Result{Status: readiness.Unknown, Reason: fmt.Sprintf("listing %s %s: %v", q.resource(), q.scope(), err)}
 }
 
 // missingKind reports whether err says the API server does not serve the resource at all

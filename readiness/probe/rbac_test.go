@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"bytes"
@@ -18,13 +18,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // exampleRBAC reads the ServiceAccount, ClusterRole and ClusterRoleBinding of the example
 // ready hook.
 func exampleRBAC(t *testing.T) (*corev1.ServiceAccount, *rbacv1.ClusterRole, *rbacv1.ClusterRoleBinding) {
 	t.Helper()
-	const file = "../examples/ready-hook/rbac.yaml"
+	const file = "../../examples/ready-hook/rbac.yaml"
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +161,7 @@ func TestExampleRBAC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got Report
+	var got readiness.Report
 	allowed := func(ctx context.Context) (bool, error) {
 		got, err = newProbe(t, asSA, opts).Check(ctx)
 		return err == nil && len(unknownReasons(got)) == 0, nil

@@ -1,4 +1,4 @@
-package readiness
+package probe
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/ambientkit/ambientkit/readiness"
 )
 
 // settleDelay batches the bursts of events a rollout produces into one evaluation.
@@ -28,9 +30,9 @@ const settleDelay = 50 * time.Millisecond
 // It returns the Ready report, or, when ctx ends first (a timeout, a cancellation), the last
 // report seen together with an error wrapping ctx.Err(). A query the identity may not make
 // stays Unknown in the report while Wait goes on waiting.
-func (p *Probe) Wait(ctx context.Context, progress func(Report)) (Report, error) {
+func (p *Probe) Wait(ctx context.Context, progress func(readiness.Report)) (readiness.Report, error) {
 	if err := p.ping(ctx); err != nil {
-		return Report{}, err
+		return readiness.Report{}, err
 	}
 	ictx, stop := context.WithCancel(ctx)
 	g := newInformerGetter(ictx, p.c.Dynamic)
@@ -38,7 +40,7 @@ func (p *Probe) Wait(ctx context.Context, progress func(Report)) (Report, error)
 		stop()
 		g.wait()
 	}()
-	var last Report
+	var last readiness.Report
 	for {
 		select {
 		case <-g.changed:
