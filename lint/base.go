@@ -267,13 +267,19 @@ func (g *gitRepo) load(ctx context.Context, tree, root string, opts Options) (*B
 
 	var results []fileResult
 	if len(basePaths) > 0 {
-		results, _, err = load(ctx, cfg, baseRoot, basePaths, nil, maxSize)
+		results, _, err = load(ctx, excludeFunc(cfg), baseRoot, basePaths, nil, maxSize)
 		if err != nil {
 			return nil, fmt.Errorf("base revision %s: %w", g.rev, err)
 		}
 	}
-	got := gather(results)
-	files, objects := got.files, got.objects
+	var files []*manifest.File
+	var objects []*manifest.Object
+	for _, r := range results {
+		if r.file != nil {
+			files = append(files, r.file)
+		}
+		objects = append(objects, r.objects...)
+	}
 	model, err := BuildModel(baseRoot, objects, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", g.rev, err)

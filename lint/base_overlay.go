@@ -86,7 +86,7 @@ func (g *gitRepo) overlay(ctx context.Context, tree, absRoot string, cfg *Config
 	}
 
 	var fetch []string // files to read as they were, sorted
-	w := &walker{cfg: cfg, root: absRoot}
+	w := &walker{exclude: excludeFunc(cfg), root: absRoot}
 	for rel, code := range st {
 		name := path.Base(rel)
 		if slices.Contains(kustomizationFiles, name) {

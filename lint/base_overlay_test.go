@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,12 +65,16 @@ func overlayAndLoad(t *testing.T, dir string, paths []string) (*Base, bool, *Bas
 		t.Fatal(err)
 	}
 	cfg, maxSize := runConfig(nil)
-	results, _, err := load(ctx, cfg, dir, paths, nil, maxSize)
+	results, _, err := load(ctx, excludeFunc(cfg), dir, paths, nil, maxSize)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws := snapshot(paths, results)
-	if _, err := BuildModel(dir, gather(results).objects, cfg); err != nil { // as Run does, before the base
+	var objs []*manifest.Object
+	for _, r := range results {
+		objs = append(objs, r.objects...)
+	}
+	if _, err := BuildModel(dir, objs, cfg); err != nil { // as Run does, before the base
 		t.Fatal(err)
 	}
 	inv, ok := g.overlay(ctx, tree, dir, cfg, maxSize, ws, st)

@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// InvalidYAMLID and InvalidYAMLName identify the loader's findings (rule AMB001).
+// InvalidYAMLID and InvalidYAMLName identify the loader's problems as findings (rule AMB001).
 const (
 	InvalidYAMLID   = "AMB001"
 	InvalidYAMLName = "invalid-yaml"
@@ -25,11 +25,10 @@ const maxExpandedNodes = 1_000_000
 
 // fileResult is what reading one file produced.
 type fileResult struct {
-	file       *manifest.File
-	objects    []*manifest.Object
-	findings   []Finding
-	directives []Directive
-	err        error // an error that stops the run (an unreadable explicit path)
+	file     *manifest.File
+	objects  []*manifest.Object
+	findings []Problem
+	err      error // an error that stops the run (an unreadable explicit path)
 }
 
 // decoder turns a file's bytes into objects. Each worker goroutine owns one, so its scratch
@@ -41,14 +40,20 @@ type decoder struct {
 	count int // nodes emitted into buf, bounded by maxExpandedNodes
 }
 
-// loadFinding returns an AMB001 finding.
-func loadFinding(pos manifest.Position, obj manifest.ObjectRef, format string, args ...any) Finding {
-	return Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
-		Message: fmt.Sprintf(format, args...), Pos: pos, Object: obj}
+// Problem is a file or object that could not be read, parsed or decoded. ambientlint
+// reports each as an AMB001 (invalid-yaml) finding.
+type Problem struct {
+	Pos     manifest.Position
+	Object  manifest.ObjectRef // the object, when the problem is about one
+	Message string
 }
 
-// parseFile parses every document of f and returns its objects, AMB001 findings and
-// suppression directives.
+// loadFinding returns a Problem.
+func loadFinding(pos manifest.Position, obj manifest.ObjectRef, format string, args ...any) Problem {
+	return Problem{Message: fmt.Sprintf(format, args...), Pos: pos, Object: obj}
+}
+
+// parseFile parses every document of f and returns its objects and problems.
 func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 	res := fileResult{file: f}
 	data := f.Data
@@ -57,9 +62,6 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 		res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: line, Column: col}, manifest.ObjectRef{},
 			"%s is a binary file (NUL byte at %d:%d), not %s", f.Path, line, col, lang))
 		return res
-	}
-	if lang != "JSON" {
-		res.directives = commentDirectives(f)
 	}
 	templated := bytes.Contains(data, []byte("{{"))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -85,7 +87,7 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 				for _, o := range retry.objects {
 					o.File = f
 				}
-				retry.file, retry.directives = f, res.directives
+				retry.file = f
 				return retry
 			}
 			line, col, msg := yamlErrorPos(err, data)
@@ -189,12 +191,6 @@ func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string,
 	}
 	if !clusterScoped[o.GK()] {
 		o.Namespace = o.Ref.Namespace
-	}
-	if v, ok := o.Annotations[IgnoreAnnotation]; ok {
-		rules, reason := parseDirective(v)
-		res.directives = append(res.directives, Directive{
-			Pos: o.Pos("metadata", "annotations", IgnoreAnnotation), Object: o, Rules: rules, Reason: reason,
-		})
 	}
 	res.objects = append(res.objects, o)
 	if newTyped := knownKinds[apiVersion+"/"+kind]; newTyped != nil && len(res.findings) == before {

@@ -37,7 +37,7 @@ func (e *complexKeyError) Unwrap() error { return errComplexKey }
 // decodeTyped decodes o into the Go type newTyped makes, by way of JSON (the Kubernetes and
 // Istio types define their JSON form). It returns an AMB001 finding when the object does not
 // decode, unless the failure is due to an opaque value (then Typed stays nil quietly).
-func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Finding {
+func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem {
 	root := o.Node.YNode()
 	d.buf, d.rec, d.count = d.buf[:0], false, 0
 	if err := d.appendJSON(root); err != nil {

@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	results, loadFindings, err := load(loadCtx, cfg, absRoot, paths, opts.Stdin, maxSize)
+	results, problems, err := load(loadCtx, excludeFunc(cfg), absRoot, paths, opts.Stdin, maxSize)
 	if err != nil {
 		return fail(err)
 	}
@@ -124,9 +124,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if base != nil {
 		base.provide(snapshot(paths, results))
 	}
-	got := gather(results)
-	files, objects, directives := got.files, got.objects, got.directives
-	loadFindings = append(loadFindings, got.findings...)
+	var files []*manifest.File
+	var objects []*manifest.Object
+	for _, r := range results {
+		if r.file != nil {
+			files = append(files, r.file)
+		}
+		objects = append(objects, r.objects...)
+		problems = append(problems, r.findings...)
+	}
+	loadFindings := make([]Finding, len(problems))
+	for i, p := range problems {
+		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
+			Message: p.Message, Pos: p.Pos, Object: p.Object}
+	}
+	directives := Directives(files, objects)
 
 	model, err := BuildModel(absRoot, objects, cfg)
 	if err != nil {
@@ -192,25 +204,12 @@ func runConfig(cfg *Config) (*Config, int64) {
 	return cfg, maxSize
 }
 
-// loaded is what a load produced, gathered across its files in input order.
-type loaded struct {
-	files      []*manifest.File
-	objects    []*manifest.Object
-	findings   []Finding
-	directives []Directive
-}
-
-func gather(results []fileResult) loaded {
-	var l loaded
-	for _, r := range results {
-		if r.file != nil {
-			l.files = append(l.files, r.file)
-		}
-		l.objects = append(l.objects, r.objects...)
-		l.findings = append(l.findings, r.findings...)
-		l.directives = append(l.directives, r.directives...)
+// excludeFunc returns the loader's view of cfg's exclude globs.
+func excludeFunc(cfg *Config) func(string) bool {
+	if len(cfg.Exclude) == 0 {
+		return nil
 	}
-	return l
+	return cfg.Excluded
 }
 
 // runRules runs rules in parallel, at most GOMAXPROCS at a time: they only read the

@@ -24,11 +24,11 @@ type job struct {
 // walker finds the files a run reads, and hands each to emit as soon as it is found, so that
 // reading and parsing overlap the walk.
 type walker struct {
-	cfg      *Config
-	root     string // absolute repository root, for exclude globs
+	exclude  func(rel string) bool // nil: nothing excluded
+	root     string                // absolute repository root, for exclude globs
 	emit     func(job)
 	seen     map[string]bool
-	findings []Finding // walk problems: unreadable directories and entries
+	findings []Problem // walk problems: unreadable directories and entries
 }
 
 // collect expands the PATH arguments into jobs. A path that does not exist is an error.
@@ -122,14 +122,14 @@ func (w *walker) dir(path, abs, real string, top bool) {
 
 // excluded reports whether the file or directory at abs matches an exclude glob.
 func (w *walker) excluded(abs string) bool {
-	if w.cfg == nil || len(w.cfg.Exclude) == 0 {
+	if w.exclude == nil {
 		return false
 	}
 	rel, err := filepath.Rel(w.root, abs)
 	if err != nil {
 		return false
 	}
-	return w.cfg.Excluded(filepath.ToSlash(rel))
+	return w.exclude(filepath.ToSlash(rel))
 }
 
 // isChart reports whether a directory's entries make it a Helm chart: a Chart.yaml beside a
@@ -176,14 +176,14 @@ func unwrapPath(err error) error {
 // load walks paths and reads and parses the files found in parallel (at most GOMAXPROCS at
 // a time, while the walk goes on), and returns the results in walk order, so the output does
 // not depend on scheduling. It also returns the walk's own problems.
-func load(ctx context.Context, cfg *Config, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Finding, error) {
+func load(ctx context.Context, exclude func(string) bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
 	type indexed struct {
 		i int
 		j job
 		r fileResult
 	}
 	jobs := make(chan indexed, 256)
-	w := &walker{cfg: cfg, root: root, seen: map[string]bool{}}
+	w := &walker{exclude: exclude, root: root, seen: map[string]bool{}}
 	n := 0
 	w.emit = func(j job) {
 		jobs <- indexed{i: n, j: j}
@@ -236,12 +236,12 @@ func (d *decoder) readAndParse(j job, stdin io.Reader, maxSize int64) fileResult
 	case err != nil && j.explicit:
 		return fileResult{err: fmt.Errorf("cannot read %s: %w", j.path, unwrapPath(err))}
 	case err != nil:
-		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{}, "cannot read %s: %v", j.path, unwrapPath(err))}}
+		return fileResult{findings: []Problem{loadFinding(at, manifest.ObjectRef{}, "cannot read %s: %v", j.path, unwrapPath(err))}}
 	case tooBig > maxSize:
-		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{},
+		return fileResult{findings: []Problem{loadFinding(at, manifest.ObjectRef{},
 			"%s is %s, over the %s limit (max-file-size): not read", j.path, sizeString(tooBig), sizeString(maxSize))}}
 	case tooBig < 0:
-		return fileResult{findings: []Finding{loadFinding(at, manifest.ObjectRef{},
+		return fileResult{findings: []Problem{loadFinding(at, manifest.ObjectRef{},
 			"%s is over the %s limit (max-file-size): not read", j.path, sizeString(maxSize))}}
 	}
 	data = trimBOM(data)
@@ -328,4 +328,45 @@ func sizeString(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// LoadOptions says how Load reads files.
+type LoadOptions struct {
+	// Root is the absolute repository root: Exclude sees paths relative to it.
+	Root string
+	// Exclude reports whether a file or directory, as a slash-separated path relative to
+	// Root, is left out; nil leaves nothing out.
+	Exclude func(rel string) bool
+	// MaxFileSize is the size in bytes above which a file is reported, not read.
+	MaxFileSize int64
+	// Stdin is read for the path "-"; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+// Loaded is what a load read: its files and objects in walk order, then document order, and
+// the problems met.
+type Loaded struct {
+	Files    []*manifest.File
+	Objects  []*manifest.Object
+	Problems []Problem
+}
+
+// Load walks paths (files, directories walked recursively, "-" for stdin) and reads and
+// parses the files found, in parallel while the walk goes on. A path that cannot be read is
+// an error; every other problem (a file that does not parse, an object that does not decode)
+// is a Problem.
+func Load(ctx context.Context, paths []string, opts LoadOptions) (*Loaded, error) {
+	results, problems, err := load(ctx, opts.Exclude, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	l := &Loaded{Problems: problems}
+	for _, r := range results {
+		if r.file != nil {
+			l.Files = append(l.Files, r.file)
+		}
+		l.Objects = append(l.Objects, r.objects...)
+		l.Problems = append(l.Problems, r.findings...)
+	}
+	return l, nil
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"github.com/ambientkit/ambientkit/manifest"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -265,4 +266,25 @@ func (s *suppressor) result() []Suppression {
 		}
 	}
 	return s.sups
+}
+
+// Directives returns the suppression directives of files (their ambientlint:ignore comments;
+// JSON files have none) and objects (their ambientlint.io/ignore annotations), in file and
+// line order, then object order.
+func Directives(files []*manifest.File, objects []*manifest.Object) []Directive {
+	var out []Directive
+	for _, f := range files {
+		if !strings.EqualFold(path.Ext(f.Path), ".json") {
+			out = append(out, commentDirectives(f)...)
+		}
+	}
+	for _, o := range objects {
+		if v, ok := o.Annotations[IgnoreAnnotation]; ok {
+			rules, reason := parseDirective(v)
+			out = append(out, Directive{
+				Pos: o.Pos("metadata", "annotations", IgnoreAnnotation), Object: o, Rules: rules, Reason: reason,
+			})
+		}
+	}
+	return out
 }
