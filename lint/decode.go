@@ -13,12 +13,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// InvalidYAMLID and InvalidYAMLName identify the loader's problems as findings (rule AMB001).
-const (
-	InvalidYAMLID   = "AMB001"
-	InvalidYAMLName = "invalid-yaml"
-)
-
 // maxExpandedNodes bounds the nodes a document may reach through aliases: past it the
 // document is an alias bomb ("billion laughs") and is reported instead of expanded.
 const maxExpandedNodes = 1_000_000

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/ambientkit/ambientkit/manifest"
+	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"io"
 	"os"
 	"path/filepath"
@@ -84,75 +85,58 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("repository root %s: %w", root, err)
 	}
 
-	// The base revision is read while the working tree loads: git and the file writes of
-	// the one overlap the parsing of the other. A base that cannot be resolved (no git
-	// repository, an unknown revision) is the error reported, whatever the load found, and
-	// stops the load.
-	var base *baseRun
-	loadCtx := ctx
+	// The base revision is opened while the working tree loads: git's listing overlaps the
+	// parsing. A base that cannot be resolved (no git repository, an unknown revision) is
+	// the error reported, whatever the load found.
+	var rev *gitrev.Revision
+	var changes map[string]byte
+	var revErr error
+	revDone := make(chan struct{})
 	if opts.Base != "" {
-		var cancel context.CancelFunc
-		loadCtx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		base = startBase(ctx, absRoot, opts, cfg)
 		go func() {
-			if base.open() != nil {
-				cancel()
+			defer close(revDone)
+			if rev, revErr = gitrev.Open(ctx, absRoot, opts.Base); revErr == nil {
+				changes, revErr = rev.Changes(ctx)
 			}
 		}()
-	}
-	fail := func(err error) (*Result, error) {
-		if base != nil {
-			base.provide(nil)
-			if berr := base.open(); berr != nil && ctx.Err() == nil {
-				err = berr
+		defer func() {
+			<-revDone
+			if rev != nil {
+				rev.Close()
 			}
-			base.wait()
-		}
-		return nil, err
+		}()
+	} else {
+		close(revDone)
 	}
 
-	results, problems, err := load(loadCtx, excludeFunc(cfg), absRoot, paths, opts.Stdin, maxSize)
+	loaded, err := Load(ctx, paths, LoadOptions{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
+	<-revDone
+	if revErr != nil {
+		return nil, revErr
+	}
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	if base != nil {
-		if err := base.open(); err != nil {
-			return fail(err)
-		}
-	}
-	if base != nil {
-		base.provide(snapshot(paths, results))
-	}
-	var files []*manifest.File
-	var objects []*manifest.Object
-	for _, r := range results {
-		if r.file != nil {
-			files = append(files, r.file)
-		}
-		objects = append(objects, r.objects...)
-		problems = append(problems, r.findings...)
-	}
-	loadFindings := make([]Finding, len(problems))
-	for i, p := range problems {
+	files, objects := loaded.Files, loaded.Objects
+	loadFindings := make([]Finding, len(loaded.Problems))
+	for i, p := range loaded.Problems {
 		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
 	directives := Directives(files, objects)
 
-	model, err := BuildModel(absRoot, objects, cfg)
+	model, err := BuildModel(os.DirFS(absRoot), absRoot, objects, cfg)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	inv := manifest.NewInventory(files, objects, model.Names)
 	SortFindings(loadFindings)
 	run := newRunState(loadFindings)
 	var baseTree *Base
-	if base != nil {
-		if err := base.wait(); err != nil {
+	if rev != nil {
+		if baseTree, err = loadBase(ctx, rev, changes, absRoot, paths, loaded, cfg, maxSize); err != nil {
 			return nil, err
 		}
-		baseTree = base.tree
 	}
 	mkPass := func(r *Rule, report func(Finding)) *Pass {
 		return &Pass{Rule: r, Inventory: inv, Model: model, Base: baseTree, Config: cfg, run: run, report: report}
@@ -185,8 +169,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	SortFindings(findings)
 	res := &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model, LoadFindings: loadFindings, Root: absRoot}
-	if base != nil && !opts.All {
-		res.Findings, res.Unchanged = changedOnly(findings, absRoot, base.changed)
+	if rev != nil && !opts.All {
+		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
 	}
 	return res, nil
 }

@@ -96,3 +96,9 @@ func SortFindings(fs []Finding) {
 		)
 	})
 }
+
+// InvalidYAMLID and InvalidYAMLName identify the findings that report the loader's problems (rule AMB001).
+const (
+	InvalidYAMLID   = "AMB001"
+	InvalidYAMLName = "invalid-yaml"
+)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -19,6 +20,7 @@ type job struct {
 	path     string // as reached from the arguments; "-" for stdin
 	lang     string // "YAML" or "JSON", for messages
 	explicit bool   // named on the command line: a read error stops the run
+	abs      string // absolute lexical path, "" for stdin
 }
 
 // walker finds the files a run reads, and hands each to emit as soon as it is found, so that
@@ -62,7 +64,7 @@ func (w *walker) collect(paths []string) error {
 			continue
 		}
 		w.seen[real] = true
-		w.emit(job{path: p, lang: langOf(p), explicit: true})
+		w.emit(job{path: p, lang: langOf(p), explicit: true, abs: abs})
 	}
 	return nil
 }
@@ -115,7 +117,7 @@ func (w *walker) dir(path, abs, real string, top bool) {
 				continue
 			}
 			w.seen[r] = true
-			w.emit(job{path: p, lang: langOf(name)})
+			w.emit(job{path: p, lang: langOf(name), abs: a})
 		}
 	}
 }
@@ -205,6 +207,11 @@ func load(ctx context.Context, exclude func(string) bool, root string, paths []s
 					continue // drain, so the walk can finish
 				}
 				x.r = d.readAndParse(x.j, stdin, maxSize)
+				if x.r.file != nil && x.j.abs != "" {
+					if rel, err := filepath.Rel(root, x.j.abs); err == nil && filepath.IsLocal(rel) {
+						x.r.file.Rel = filepath.ToSlash(rel)
+					}
+				}
 				done[k] = append(done[k], x)
 			}
 		})
@@ -369,4 +376,66 @@ func Load(ctx context.Context, paths []string, opts LoadOptions) (*Loaded, error
 		l.Problems = append(l.Problems, r.findings...)
 	}
 	return l, nil
+}
+
+// WalkFS returns the files of fsys that Load would read when walking dirs (slash-separated
+// directories of fsys; "." for all of it), in the same order: .yaml, .yml and .json regular
+// files, leaving out hidden directories below the walked ones, Helm chart directories, and
+// what exclude leaves out. A dir that does not exist is skipped.
+func WalkFS(fsys fs.FS, dirs []string, exclude func(rel string) bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(dir string, top bool)
+	walk = func(dir string, top bool) {
+		if seen[dir] || (!top && exclude != nil && exclude(dir)) {
+			return
+		}
+		seen[dir] = true
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return
+		}
+		chart := isChart(entries)
+		if chart && !top {
+			return // a Helm chart: its templates are not YAML
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if strings.HasPrefix(name, ".") {
+				continue
+			}
+			p := path.Join(dir, name)
+			switch {
+			case e.IsDir():
+				if top && chart && name == "templates" {
+					continue
+				}
+				walk(p, false)
+			case e.Type().IsRegular() && isManifestName(name):
+				if !seen[p] && (exclude == nil || !exclude(p)) {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	for _, d := range dirs {
+		if fi, err := fs.Stat(fsys, d); err == nil && !fi.IsDir() {
+			if !seen[d] && isManifestName(d) && (exclude == nil || !exclude(d)) {
+				seen[d] = true
+				out = append(out, d)
+			}
+			continue
+		}
+		walk(d, true)
+	}
+	return out
+}
+
+// Parse parses the documents of f (named like a .json file or not: JSON has no comments,
+// and its messages say JSON) into objects, and returns them with the problems met.
+func Parse(f *manifest.File) ([]*manifest.Object, []Problem) {
+	var d decoder
+	r := d.parseFile(f, langOf(f.Path))
+	return r.objects, r.findings
 }

@@ -3,9 +3,7 @@ package lint
 import (
 	"fmt"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -176,7 +174,7 @@ func (b *builder) gitGenerator(g *yaml.Node, goTmpl bool) []appSetParams {
 		}
 		var found []string
 		for _, pat := range include {
-			matches, _ := filepath.Glob(filepath.Join(b.root, filepath.FromSlash(pat)))
+			matches := b.glob(pat)
 			for _, mt := range matches {
 				if !b.stat(mt).dir {
 					continue
@@ -201,10 +199,10 @@ func (b *builder) gitGenerator(g *yaml.Node, goTmpl bool) []appSetParams {
 		if pat == "" {
 			continue
 		}
-		matches, _ := filepath.Glob(filepath.Join(b.root, filepath.FromSlash(pat)))
+		matches := b.glob(pat)
 		slices.Sort(matches)
 		for _, mt := range matches {
-			data, err := os.ReadFile(mt)
+			data, err := b.readFile(mt)
 			if err != nil {
 				continue
 			}

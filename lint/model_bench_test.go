@@ -66,7 +66,7 @@ func BenchmarkBuildModel(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := BuildModel(dir, objects, nil); err != nil {
+		if _, err := BuildModel(os.DirFS(dir), dir, objects, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,7 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -35,13 +37,13 @@ const (
 //
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
-func BuildModel(root string, objects []*manifest.Object, cfg *Config) (*Model, error) {
-	return buildModel(root, objects, cfg, nil)
+func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config) (*Model, error) {
+	return buildModel(fsys, root, objects, cfg, nil)
 }
 
 // buildModel is BuildModel over a file system that differs from the disk in files: a path
 // mapped to true exists as a regular file, one mapped to false does not (see overlay).
-func buildModel(root string, objects []*manifest.Object, cfg *Config, files map[string]bool) (*Model, error) {
+func buildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config, files map[string]bool) (*Model, error) {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
@@ -53,7 +55,7 @@ func buildModel(root string, objects []*manifest.Object, cfg *Config, files map[
 		return nil, fmt.Errorf("repository root %s: %w", root, err)
 	}
 	b := &builder{
-		cfg: cfg, root: absRoot, objects: objects,
+		cfg: cfg, root: absRoot, objects: objects, fsys: fsys,
 		abs:     map[*manifest.File]string{},
 		orig:    map[*manifest.Object]bool{},
 		written: map[*manifest.Object]*edited{},
@@ -94,6 +96,7 @@ func buildModel(root string, objects []*manifest.Object, cfg *Config, files map[
 type builder struct {
 	cfg     *Config
 	root    string
+	fsys    fs.FS // the tree below root
 	objects []*manifest.Object
 	gks     []string // objects[i].GK(), computed once
 	m       *Model
@@ -146,7 +149,10 @@ func (b *builder) index() {
 			continue
 		}
 		var a string
-		if o.File.Path != "-" && o.File.Path != "" {
+		switch {
+		case o.File.Rel != "":
+			a = filepath.Join(b.root, filepath.FromSlash(o.File.Rel))
+		case o.File.Path != "-" && o.File.Path != "" && o.File.Revision == "":
 			if p, err := filepath.Abs(o.File.Path); err == nil {
 				a = p
 			}
@@ -232,11 +238,46 @@ func (b *builder) stat(p string) fsEntry {
 		return e
 	}
 	var e fsEntry
-	if fi, err := os.Stat(p); err == nil {
-		e = fsEntry{exists: true, dir: fi.IsDir()}
+	if rel, ok := b.fsPath(p); ok {
+		if fi, err := fs.Stat(b.fsys, rel); err == nil {
+			e = fsEntry{exists: true, dir: fi.IsDir()}
+		}
 	}
 	b.fsCache[p] = e
 	return e
+}
+
+// fsPath returns the name of the absolute path p in the tree's file system; ok is false
+// outside the root.
+func (b *builder) fsPath(p string) (string, bool) {
+	if p == b.root {
+		return ".", true
+	}
+	rest, ok := strings.CutPrefix(p, b.root+string(filepath.Separator))
+	if !ok {
+		return "", false
+	}
+	return filepath.ToSlash(rest), true
+}
+
+// readFile reads the file at absolute path p from the tree's file system.
+func (b *builder) readFile(p string) ([]byte, error) {
+	rel, ok := b.fsPath(p)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return fs.ReadFile(b.fsys, rel)
+}
+
+// glob returns the absolute paths of the tree's files that match pattern, a slash-separated
+// path.Match pattern relative to the root.
+func (b *builder) glob(pattern string) []string {
+	matches, _ := fs.Glob(b.fsys, strings.TrimPrefix(path.Clean("/"+pattern), "/"))
+	out := make([]string, len(matches))
+	for i, m := range matches {
+		out[i] = filepath.Join(b.root, filepath.FromSlash(m))
+	}
+	return out
 }
 
 // inRoot resolves a slash-separated path relative to the root; ok is false when it leaves

@@ -3,7 +3,6 @@ package lint
 import (
 	"encoding/base64"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -46,7 +45,7 @@ func (b *builder) readYAML(p string) *yaml.RNode {
 		return n
 	}
 	var n *yaml.RNode
-	if data, err := os.ReadFile(p); err == nil {
+	if data, err := b.readFile(p); err == nil {
 		if rn, err := yaml.Parse(string(data)); err == nil {
 			n = rn
 		}
@@ -57,7 +56,7 @@ func (b *builder) readYAML(p string) *yaml.RNode {
 
 // readValuesFile reads a Helm values file of the tree.
 func (b *builder) readValuesFile(p string) (map[string]any, bool) {
-	data, err := os.ReadFile(p)
+	data, err := b.readFile(p)
 	if err != nil {
 		return nil, false
 	}

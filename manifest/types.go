@@ -13,6 +13,12 @@ type File struct {
 	Path string
 	// Data is the file's content as read (BOM removed; CRLF kept, since positions count it).
 	Data []byte
+	// Rel is the file's slash-separated path relative to the root of the tree it was read
+	// from, "" for stdin and files outside the root: the GitOps model resolves the paths of
+	// kustomizations, Applications and Flux sources through it.
+	Rel string
+	// Revision is the git revision the file was read from, "" for the working tree.
+	Revision string
 }
 
 // Object is one Kubernetes object of the input, with the position of every node kept.
