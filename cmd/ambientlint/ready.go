@@ -18,6 +18,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/ambientkit/ambientkit/readiness"
+	"github.com/ambientkit/ambientkit/readiness/probe"
 )
 
 const readyUsage = `Usage:
@@ -98,11 +99,11 @@ func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	klog.SetLogger(logr.Discard())
 	cfg.WarningHandler = rest.NoWarnings{}
 
-	probe, err := readiness.New(cfg, readiness.Options{Namespaces: o.namespaces})
+	p, err := probe.New(cfg, probe.Options{Namespaces: o.namespaces})
 	if err != nil {
 		return failure(stderr, err)
 	}
-	report, waitErr := check(ctx, probe, o.wait, stderr)
+	report, waitErr := check(ctx, p, o.wait, stderr)
 	if len(report.Checks) == 0 && waitErr != nil {
 		return failure(stderr, waitErr)
 	}
@@ -120,9 +121,9 @@ func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // check runs the probe once, or waits up to wait for readiness, drawing a progress line on
 // stderr when it is a terminal.
-func check(ctx context.Context, probe *readiness.Probe, wait time.Duration, stderr io.Writer) (readiness.Report, error) {
+func check(ctx context.Context, p *probe.Probe, wait time.Duration, stderr io.Writer) (readiness.Report, error) {
 	if wait == 0 {
-		return probe.Check(ctx)
+		return p.Check(ctx)
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
@@ -131,7 +132,7 @@ func check(ctx context.Context, probe *readiness.Probe, wait time.Duration, stde
 		progress = func(r readiness.Report) { fmt.Fprintf(stderr, "\r\033[K%s", r.Progress()) }
 		defer fmt.Fprint(stderr, "\r\033[K")
 	}
-	return probe.Wait(ctx, progress)
+	return p.Wait(ctx, progress)
 }
 
 // restConfig loads the client configuration the way kubectl does: the explicit file, else
