@@ -58,7 +58,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}
-	return &Base{Revision: rev.Name(), Inventory: manifest.NewInventory(files, objects, model.Names), Model: model}, nil
+	return &Base{Revision: rev.Name(), Inventory: manifest.NewInventory(files, model.Objects, model.Names), Model: model}, nil
 }
 
 // readRevisionFile reads and parses one file of rev; a file over maxSize is left out (the

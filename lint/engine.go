@@ -123,13 +123,22 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
-	directives := Directives(files, objects)
-
 	model, err := BuildModel(os.DirFS(absRoot), absRoot, objects, cfg)
 	if err != nil {
 		return nil, err
 	}
-	inv := manifest.NewInventory(files, objects, model.Names)
+	inv := manifest.NewInventory(files, model.Objects, model.Names)
+	// Directives are written in the loaded objects; findings are about the rendered ones.
+	directives := Directives(files, objects)
+	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
+	for _, o := range model.Objects {
+		rendered[o.Source] = o
+	}
+	for i, d := range directives {
+		if d.Object != nil {
+			directives[i].Object = rendered[d.Object]
+		}
+	}
 	SortFindings(loadFindings)
 	run := newRunState(loadFindings)
 	var baseTree *Base

@@ -43,6 +43,10 @@ import (
 type Model struct {
 	// Root is the absolute repository root that source paths resolve from.
 	Root string
+	// Objects are the objects as the cluster gets them, in input order: one for each loaded
+	// object, with the namespace, labels and annotations its build gives it and Flux's
+	// variables substituted. Each points back at the loaded object (Object.Source).
+	Objects []*manifest.Object
 	// Units lists every applier: Units[0] is the implicit Application, then Applications
 	// (those an ApplicationSet generates right after it), Kustomizations and HelmReleases in
 	// input order.

@@ -38,12 +38,6 @@ const (
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
 func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config) (*Model, error) {
-	return buildModel(fsys, root, objects, cfg, nil)
-}
-
-// buildModel is BuildModel over a file system that differs from the disk in files: a path
-// mapped to true exists as a regular file, one mapped to false does not (see overlay).
-func buildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config, files map[string]bool) (*Model, error) {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
@@ -54,16 +48,23 @@ func buildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config
 	if err != nil {
 		return nil, fmt.Errorf("repository root %s: %w", root, err)
 	}
+	// The model renders: every object it reads is a copy of one loaded (Object.Source), and
+	// what it derives (namespaces, labels a build adds, substituted variables) is set on the
+	// copies, never on the loaded objects.
+	rendered := make([]*manifest.Object, len(objects))
+	for i, o := range objects {
+		c := *o
+		c.Source = o
+		rendered[i] = &c
+	}
+	objects = rendered
 	b := &builder{
 		cfg: cfg, root: absRoot, objects: objects, fsys: fsys,
 		abs:     map[*manifest.File]string{},
 		orig:    map[*manifest.Object]bool{},
 		written: map[*manifest.Object]*edited{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
-		m: &Model{Root: absRoot, display: map[string]string{}, crds: map[string][]*manifest.Object{}},
-	}
-	for p, exists := range files {
-		b.fsCache[p] = fsEntry{exists: exists}
+		m: &Model{Root: absRoot, Objects: objects, display: map[string]string{}, crds: map[string][]*manifest.Object{}},
 	}
 	b.index()
 	for pass := 0; pass < 3; pass++ {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"github.com/ambientkit/ambientkit/internal/gittest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,4 +250,31 @@ func TestModelResolvesTheSeedLayout(t *testing.T) {
 			t.Errorf("plan (-want +got):\n%s", diff)
 		}
 	})
+}
+
+func TestModelRendersCopiesAndLeavesLoadedObjectsAlone(t *testing.T) {
+	dir := t.TempDir()
+	gittest.Write(t, dir, map[string]string{
+		"app/kustomization.yaml": "namespace: shop\ncommonLabels:\n  istio.io/dataplane-mode: ambient\nresources: [cm.yaml]\n",
+		"app/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+		"flux/app.yaml":          "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  path: ./app\n",
+	})
+	loaded, err := Load(context.Background(), []string{dir}, LoadOptions{Root: dir, MaxFileSize: DefaultMaxFileSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, got := loaded.Objects[0], m.Objects[0] // app/cm.yaml, walked first
+	if got.Source != src {
+		t.Fatalf("the rendered object does not point at the loaded one")
+	}
+	if src.Namespace != "" || src.Labels["istio.io/dataplane-mode"] != "" {
+		t.Errorf("the loaded object was changed: namespace %q, labels %v", src.Namespace, src.Labels)
+	}
+	if got.Namespace != "shop" || got.Labels["istio.io/dataplane-mode"] != "ambient" {
+		t.Errorf("the rendered object has namespace %q and labels %v, want shop and the kustomization's label", got.Namespace, got.Labels)
+	}
 }

@@ -40,6 +40,9 @@ type Object struct {
 	// Encrypted is true when the object's document is SOPS-encrypted (it has a top-level
 	// sops key): its values are ciphertext, and opaque.
 	Encrypted bool
+	// Source is the object as loaded when this one is what a GitOps build renders of it
+	// (its namespace, labels and variables resolved); nil for an object as loaded.
+	Source *Object
 	// Namespace is the object's effective namespace: as written, or as the GitOps model
 	// resolves it (kustomize's namespace, an Argo CD destination, a Flux targetNamespace);
 	// "" for cluster-scoped kinds.
