@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -71,7 +72,7 @@ func readRevisionFile(rev *gitrev.Revision, rel string, maxSize int64) (*manifes
 	if err != nil {
 		return nil, nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}
-	f := &manifest.File{Path: rev.Name() + ":" + rel, Data: trimBOM(data), Rel: rel, Revision: rev.Name()}
+	f := &manifest.File{Path: rev.Name() + ":" + rel, Data: bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), Rel: rel, Revision: rev.Name()}
 	objs, _ := Parse(f)
 	return f, objs, nil
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/ambientkit/ambientkit/manifest"
 	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
@@ -141,4 +142,21 @@ func NewTyped(apiVersion, kind string) any {
 		return f()
 	}
 	return nil
+}
+
+// Decode decodes o's node into the Go type of its kind, as Load does, and returns it: nil
+// for a kind that is not decoded, or a node that does not decode. The GitOps model calls it
+// for an object whose node it rendered anew (substituted variables).
+func Decode(o *manifest.Object) any {
+	newTyped := knownKinds[o.Ref.APIVersion+"/"+o.Ref.Kind]
+	if newTyped == nil {
+		return nil
+	}
+	c := *o
+	c.Typed = nil
+	var d decoder
+	if p := d.decodeTyped(&c, newTyped); p != nil {
+		return nil
+	}
+	return c.Typed
 }

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/ambientkit/ambientkit/manifest"
@@ -214,20 +213,5 @@ func rederive(o *manifest.Object) {
 	o.Labels = n.GetLabels()
 	o.Annotations = n.GetAnnotations()
 	// A known kind decodes again: an object whose ${VAR} kept it from decoding may now.
-	newTyped := knownKinds[o.Ref.APIVersion+"/"+o.Ref.Kind]
-	if newTyped == nil {
-		o.Typed = nil
-		return
-	}
-	data, err := n.MarshalJSON()
-	if err != nil {
-		o.Typed = nil
-		return
-	}
-	v := newTyped()
-	if err := json.Unmarshal(data, v); err != nil {
-		o.Typed = nil
-		return
-	}
-	o.Typed = v
+	o.Typed = Decode(o)
 }
