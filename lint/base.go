@@ -8,6 +8,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // A run with Options.Base lints a change: it also loads the tree as it was at a git revision
@@ -23,7 +24,7 @@ import (
 // loadBase loads the tree at rev below absRoot for the run's paths: the files that changed
 // since rev (changes) are read from git and named "REV:path"; the others are the working
 // tree's own, as loaded.
-func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *Loaded, cfg *Config, maxSize int64) (*Base, error) {
+func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *load.Loaded, cfg *Config, maxSize int64) (*Base, error) {
 	byRel := map[string]*manifest.File{}
 	for _, f := range working.Files {
 		if f.Rel != "" {
@@ -36,7 +37,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 	}
 	var files []*manifest.File
 	var objects []*manifest.Object
-	for _, rel := range WalkFS(rev, baseDirs(absRoot, paths), excludeFunc(cfg)) {
+	for _, rel := range load.WalkFS(rev, baseDirs(absRoot, paths), excludeFunc(cfg)) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -73,7 +74,7 @@ func readRevisionFile(rev *gitrev.Revision, rel string, maxSize int64) (*manifes
 		return nil, nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}
 	f := &manifest.File{Path: rev.Name() + ":" + rel, Data: bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), Rel: rel, Revision: rev.Name()}
-	objs, _ := Parse(f)
+	objs, _ := load.Parse(f)
 	return f, objs, nil
 }
 
@@ -123,7 +124,7 @@ func LoadBase(ctx context.Context, root, rev string, opts Options) (*Base, error
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	return loadBase(ctx, r, nil, absRoot, paths, &Loaded{}, cfg, maxSize)
+	return loadBase(ctx, r, nil, absRoot, paths, &load.Loaded{}, cfg, maxSize)
 }
 
 // ChangedFiles returns the files that differ between rev and the working tree, as paths

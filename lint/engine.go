@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
+	"github.com/ambientkit/ambientkit/manifest/load"
 	"io"
 	"os"
 	"path/filepath"
@@ -109,7 +110,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		close(revDone)
 	}
 
-	loaded, err := Load(ctx, paths, LoadOptions{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
+	loaded, err := load.Load(ctx, paths, load.LoadOptions{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
 	<-revDone
 	if revErr != nil {
 		return nil, revErr

@@ -11,6 +11,7 @@ import (
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/helmvalues"
 	"github.com/ambientkit/ambientkit/manifest"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // moreClusterScoped lists cluster-scoped kinds ("group/Kind") beyond the ones the loader
@@ -47,7 +48,7 @@ var moreClusterScoped = map[string]bool{
 
 // clusterScoped reports whether o's kind has no namespace.
 func (b *builder) clusterScoped(gk string) bool {
-	if IsClusterScoped(gk) || moreClusterScoped[gk] {
+	if load.IsClusterScoped(gk) || moreClusterScoped[gk] {
 		return true
 	}
 	for _, crd := range b.m.crds[gk] {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/manifest"
+	"github.com/ambientkit/ambientkit/manifest/load"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -213,5 +214,5 @@ func rederive(o *manifest.Object) {
 	o.Labels = n.GetLabels()
 	o.Annotations = n.GetAnnotations()
 	// A known kind decodes again: an object whose ${VAR} kept it from decoding may now.
-	o.Typed = Decode(o)
+	o.Typed = load.Decode(o)
 }

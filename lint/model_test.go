@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"github.com/ambientkit/ambientkit/internal/gittest"
+	"github.com/ambientkit/ambientkit/manifest/load"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,7 +260,7 @@ func TestModelRendersCopiesAndLeavesLoadedObjectsAlone(t *testing.T) {
 		"app/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
 		"flux/app.yaml":          "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  path: ./app\n",
 	})
-	loaded, err := Load(context.Background(), []string{dir}, LoadOptions{Root: dir, MaxFileSize: DefaultMaxFileSize})
+	loaded, err := load.Load(context.Background(), []string{dir}, load.LoadOptions{Root: dir, MaxFileSize: DefaultMaxFileSize})
 	if err != nil {
 		t.Fatal(err)
 	}
