@@ -56,7 +56,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 			objects = append(objects, objs...)
 		}
 	}
-	model, err := BuildModel(rev, absRoot, objects, cfg)
+	model, err := BuildModel(rev, absRoot, objects, ModelOptions{RepoURLs: cfg.ArgoCD.RepoURLs})
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}

@@ -110,7 +110,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		close(revDone)
 	}
 
-	loaded, err := load.Load(ctx, paths, load.LoadOptions{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
+	loaded, err := load.Load(ctx, paths, load.Options{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
 	<-revDone
 	if revErr != nil {
 		return nil, revErr
@@ -124,7 +124,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
-	model, err := BuildModel(os.DirFS(absRoot), absRoot, objects, cfg)
+	model, err := BuildModel(os.DirFS(absRoot), absRoot, objects, ModelOptions{RepoURLs: cfg.ArgoCD.RepoURLs})
 	if err != nil {
 		return nil, err
 	}

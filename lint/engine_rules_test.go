@@ -14,7 +14,7 @@ import (
 // catalogue, rules running in parallel: no rule may fail, and the findings must not depend
 // on scheduling. Run with -race, it checks that rules only read the shared inventory.
 func TestRunRunsTheCatalogueTogether(t *testing.T) {
-	opts := lint.Options{Paths: []string{"testdata"}, Root: "testdata", Rules: rules.All()}
+	opts := lint.Options{Paths: []string{"rules/testdata"}, Root: "rules/testdata", Rules: rules.All()}
 	first, err := lint.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

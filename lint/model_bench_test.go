@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"github.com/ambientkit/ambientkit/manifest/load"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,29 +59,17 @@ func mtLargeTree(tb testing.TB, apps, files, docs int) string {
 // BenchmarkBuildModel measures the model of a 10,000-object app-of-apps repository.
 func BenchmarkBuildModel(b *testing.B) {
 	dir := mtLargeTree(b, 50, 20, 10)
-	res, err := Run(context.Background(), Options{Paths: []string{dir}, Root: dir})
+	loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
 	if err != nil {
 		b.Fatal(err)
 	}
-	objects := res.Inventory.Objects
+	objects := loaded.Objects
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := BuildModel(os.DirFS(dir), dir, objects, nil); err != nil {
+		if _, err := BuildModel(os.DirFS(dir), dir, objects, ModelOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(len(objects)), "objects")
-}
-
-// BenchmarkRunWithModel measures a whole run (loading, model, no rules) over the
-// 10,000-object repository, for comparison with the lint engine's targets.
-func BenchmarkRunWithModel(b *testing.B) {
-	dir := mtLargeTree(b, 50, 20, 10)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Run(context.Background(), Options{Paths: []string{dir}, Root: dir}); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

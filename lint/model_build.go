@@ -27,6 +27,13 @@ const (
 	gkCRD            = "apiextensions.k8s.io/CustomResourceDefinition"
 )
 
+// ModelOptions says what BuildModel cannot tell from the tree.
+type ModelOptions struct {
+	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
+	// Application's source; empty means that every path of the tree is local.
+	RepoURLs []string
+}
+
 // BuildModel builds the GitOps model of objects (in file, then document order), resolving
 // source paths from root (the repository root). It sets each object's effective namespace
 // (Object.Namespace) and applies Flux postBuild substitution: an object a Kustomization with
@@ -37,10 +44,7 @@ const (
 //
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
-func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config) (*Model, error) {
-	if cfg == nil {
-		cfg = DefaultConfig()
-	}
+func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, opts ModelOptions) (*Model, error) {
 	if root == "" {
 		root = "."
 	}
@@ -59,7 +63,7 @@ func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config
 	}
 	objects = rendered
 	b := &builder{
-		cfg: cfg, root: absRoot, objects: objects, fsys: fsys,
+		opts: opts, root: absRoot, objects: objects, fsys: fsys,
 		abs:     map[*manifest.File]string{},
 		orig:    map[*manifest.Object]bool{},
 		written: map[*manifest.Object]*edited{},
@@ -95,7 +99,7 @@ func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, cfg *Config
 
 // builder holds the state of one BuildModel call.
 type builder struct {
-	cfg     *Config
+	opts    ModelOptions
 	root    string
 	fsys    fs.FS // the tree below root
 	objects []*manifest.Object

@@ -12,7 +12,7 @@ import (
 // mesh components each installs and the namespaces it enrolls: what `ambientlint order`
 // prints.
 func ExampleModel_Plan() {
-	tree := "testdata/enrollment-before-dataplane/argocd-child-waves"
+	tree := "rules/testdata/enrollment-before-dataplane/argocd-child-waves"
 	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{tree}, Root: tree})
 	if err != nil {
 		fmt.Println(err)
@@ -41,7 +41,7 @@ func ExampleModel_Plan() {
 // Whether an enrolled namespace is ordered after the data plane, and how each end is
 // ordered.
 func ExampleModel_Compare() {
-	tree := "testdata/enrollment-before-dataplane/argocd-child-waves"
+	tree := "rules/testdata/enrollment-before-dataplane/argocd-child-waves"
 	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{tree}, Root: tree})
 	if err != nil {
 		fmt.Println(err)

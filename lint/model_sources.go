@@ -101,9 +101,9 @@ func knownRemote(url string) bool {
 // exactly one of config argocd.repoURLs when that is set, else anything but a well-known
 // upstream repository.
 func (b *builder) isLocalRepo(url string) bool {
-	if len(b.cfg.ArgoCD.RepoURLs) > 0 {
+	if len(b.opts.RepoURLs) > 0 {
 		n := normalizeRepoURL(url)
-		for _, r := range b.cfg.ArgoCD.RepoURLs {
+		for _, r := range b.opts.RepoURLs {
 			if normalizeRepoURL(r) == n {
 				return true
 			}

@@ -210,9 +210,7 @@ metadata:
 		}
 	})
 	t.Run("argocd.repoURLs makes the repository match exact", func(t *testing.T) {
-		cfg := DefaultConfig()
-		cfg.ArgoCD.RepoURLs = []string{"https://github.com/Example/gitops"}
-		m, inv := mtModelWith(t, files, cfg)
+		m, inv := mtModelWith(t, files, ModelOptions{RepoURLs: []string{"https://github.com/Example/gitops"}})
 		got := mtWhere(m, mtObj(t, inv, "ConfigMap", "deep"))
 		want := []string{"wave 0 Application root > wave 2 Application deep > wave 0 ConfigMap"}
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -17,10 +17,10 @@ import (
 // the model and inventory of a lint run over it.
 func mtModel(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) {
 	t.Helper()
-	return mtModelWith(t, files, nil)
+	return mtModelWith(t, files, ModelOptions{})
 }
 
-func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *manifest.Inventory) {
+func mtModelWith(t *testing.T, files map[string]string, opts ModelOptions) (*Model, *manifest.Inventory) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -32,11 +32,15 @@ func mtModelWith(t *testing.T, files map[string]string, cfg *Config) (*Model, *m
 			t.Fatal(err)
 		}
 	}
-	res, err := Run(context.Background(), Options{Paths: []string{dir}, Root: dir, Config: cfg})
+	loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Model, res.Inventory
+	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, manifest.NewInventory(loaded.Files, m.Objects, m.Names)
 }
 
 // mtObj returns the object of kind named name.
@@ -260,11 +264,11 @@ func TestModelRendersCopiesAndLeavesLoadedObjectsAlone(t *testing.T) {
 		"app/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
 		"flux/app.yaml":          "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  path: ./app\n",
 	})
-	loaded, err := load.Load(context.Background(), []string{dir}, load.LoadOptions{Root: dir, MaxFileSize: DefaultMaxFileSize})
+	loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, nil)
+	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, ModelOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,5 +3,5 @@
 // generated, and a Run over the shared inventory.
 //
 // One rule lives in one file named after it (wildcard_egress.go defines WildcardEgress); its
-// testdata lives under lint/testdata/<rule-name>/ and is checked with lint/linttest.
+// testdata lives beside it, under lint/rules/testdata/<rule-name>/, and is checked with lint/linttest.
 package rules

@@ -18,7 +18,7 @@ import (
 // tree, named after the tree's directory.
 func runOrderTrees(t *testing.T, r *lint.Rule) {
 	t.Helper()
-	dir := filepath.Join("..", "testdata", r.Name)
+	dir := filepath.Join("testdata", r.Name)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestDataplaneComponentMissing(t *testing.T) { runOrderTrees(t, rules.Datapl
 // findings.
 func findingsOf(t *testing.T, r *lint.Rule, tree string) []lint.Finding {
 	t.Helper()
-	res := linttest.Run(t, filepath.Join("..", "testdata", r.Name, tree), r)
+	res := linttest.Run(t, filepath.Join("testdata", r.Name, tree), r)
 	if res == nil {
 		t.FailNow()
 	}

@@ -9,5 +9,5 @@ import (
 )
 
 func TestInvalidYAML(t *testing.T) {
-	linttest.Run(t, filepath.Join("..", "testdata", "invalid-yaml"), rules.InvalidYAML)
+	linttest.Run(t, filepath.Join("testdata", "invalid-yaml"), rules.InvalidYAML)
 }

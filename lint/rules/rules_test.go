@@ -9,7 +9,7 @@ import (
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
-func testdata(name string) string { return filepath.Join("..", "testdata", name) }
+func testdata(name string) string { return filepath.Join("testdata", name) }
 
 func TestUnknownIstioKey(t *testing.T) {
 	linttest.Run(t, testdata("unknown-istio-key"), rules.UnknownIstioKey)

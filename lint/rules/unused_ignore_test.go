@@ -9,5 +9,5 @@ import (
 )
 
 func TestUnusedIgnore(t *testing.T) {
-	linttest.Run(t, filepath.Join("..", "testdata", "unused-ignore"), rules.InvalidYAML, rules.UnusedIgnore)
+	linttest.Run(t, filepath.Join("testdata", "unused-ignore"), rules.InvalidYAML, rules.UnusedIgnore)
 }
