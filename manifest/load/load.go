@@ -337,8 +337,8 @@ func sizeString(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// LoadOptions says how Load reads files.
-type LoadOptions struct {
+// Options says how Load reads files.
+type Options struct {
 	// Root is the absolute repository root: Exclude sees paths relative to it.
 	Root string
 	// Exclude reports whether a file or directory, as a slash-separated path relative to
@@ -362,7 +362,7 @@ type Loaded struct {
 // parses the files found, in parallel while the walk goes on. A path that cannot be read is
 // an error; every other problem (a file that does not parse, an object that does not decode)
 // is a Problem.
-func Load(ctx context.Context, paths []string, opts LoadOptions) (*Loaded, error) {
+func Load(ctx context.Context, paths []string, opts Options) (*Loaded, error) {
 	results, problems, err := load(ctx, opts.Exclude, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
 	if err != nil {
 		return nil, err
