@@ -195,7 +195,7 @@ func renderMarkdown(w io.Writer, rep report) {
 	}
 	p("\n")
 
-	// Growth of the wall time between consecutive -objects trees.
+	// Growth of the wall and CPU time between consecutive -objects trees.
 	var growth []string
 	for i := 1; i < len(rep.Scaling); i++ {
 		a, b := rep.Scaling[i-1], rep.Scaling[i]
@@ -204,15 +204,15 @@ func renderMarkdown(w io.Writer, rep report) {
 		if !oka || !okb || !la.OK || !lb.OK {
 			continue
 		}
-		g := fmt.Sprintf("%s → %s objects (%s the objects): ambientlint %s", thousands(a), thousands(b),
-			ratio(float64(b), float64(a)), ratio(lb.Wall.Median, la.Wall.Median))
+		g := fmt.Sprintf("%s → %s objects (%s the objects): ambientlint wall %s, CPU %s", thousands(a), thousands(b),
+			ratio(float64(b), float64(a)), ratio(lb.Wall.Median, la.Wall.Median), ratio(lb.CPU.Median, la.CPU.Median))
 		if fa, fb := sums[key(a, "floor")], sums[key(b, "floor")]; fa.OK && fb.OK {
-			g += fmt.Sprintf(", floor %s", ratio(fb.Wall.Median, fa.Wall.Median))
+			g += fmt.Sprintf("; floor wall %s, CPU %s", ratio(fb.Wall.Median, fa.Wall.Median), ratio(fb.CPU.Median, fa.CPU.Median))
 		}
 		growth = append(growth, g)
 	}
 	if len(growth) > 0 {
-		p("Growth of the median wall time:\n\n")
+		p("Growth of the medians (on a loaded machine CPU time is the steadier figure):\n\n")
 		for _, g := range growth {
 			p("- %s\n", g)
 		}
