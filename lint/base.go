@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -56,7 +57,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 			objects = append(objects, objs...)
 		}
 	}
-	model, err := BuildModel(rev, absRoot, objects, ModelOptions{RepoURLs: cfg.ArgoCD.RepoURLs})
+	model, err := gitops.Build(rev, absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}

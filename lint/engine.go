@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -51,7 +52,7 @@ type Result struct {
 	// Inventory is the run's inventory: the objects as the GitOps model renders them.
 	Inventory *manifest.Inventory
 	// Model is the run's GitOps model.
-	Model *Model
+	Model *gitops.Model
 	// Root is the absolute repository root.
 	Root string
 	// LoadFindings are the problems the loader found (AMB001), before suppression and
@@ -124,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
-	model, err := BuildModel(os.DirFS(absRoot), absRoot, objects, ModelOptions{RepoURLs: cfg.ArgoCD.RepoURLs})
+	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})
 	if err != nil {
 		return nil, err
 	}

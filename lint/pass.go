@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/manifest"
 	"sync"
 )
@@ -15,7 +16,7 @@ type Pass struct {
 	Inventory *manifest.Inventory
 	// Model is the GitOps model of the tree: units, order, charts, mesh components and
 	// enrollments.
-	Model *Model
+	Model *gitops.Model
 	// Base is the tree at the git revision of a run with Options.Base, nil otherwise.
 	Base   *Base
 	Config *Config
@@ -31,7 +32,7 @@ type Base struct {
 	// Revision is the git revision as the user wrote it (Options.Base).
 	Revision  string
 	Inventory *manifest.Inventory
-	Model     *Model
+	Model     *gitops.Model
 }
 
 // runState is what the passes of one run share: the loader's problems, the suppressions
@@ -55,7 +56,7 @@ func newRunState(loadFindings []Finding) *runState {
 
 // NewPass returns a pass for rule over inv and its model that hands each finding to report.
 // The engine makes passes; tests of a single rule may too.
-func NewPass(rule *Rule, inv *manifest.Inventory, model *Model, cfg *Config, report func(Finding)) *Pass {
+func NewPass(rule *Rule, inv *manifest.Inventory, model *gitops.Model, cfg *Config, report func(Finding)) *Pass {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}

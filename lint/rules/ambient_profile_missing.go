@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -49,8 +50,8 @@ const (
 
 // chartAmbient says whether chart values select the ambient profile (or set what it sets)
 // for component k.
-func chartAmbient(k lint.ComponentKind, values map[string]any, known bool) ambientState {
-	if v, ok := lint.ValueAt(values, "profile"); ok {
+func chartAmbient(k gitops.ComponentKind, values map[string]any, known bool) ambientState {
+	if v, ok := gitops.ValueAt(values, "profile"); ok {
 		s := fmt.Sprint(v)
 		if manifest.IsOpaque(s) {
 			return ambientUnknown
@@ -61,13 +62,13 @@ func chartAmbient(k lint.ComponentKind, values map[string]any, known bool) ambie
 	}
 	var keys []string
 	switch k {
-	case lint.Istiod:
+	case gitops.Istiod:
 		keys = []string{"pilot.env.PILOT_ENABLE_AMBIENT", "env.PILOT_ENABLE_AMBIENT"}
-	case lint.IstioCNI:
+	case gitops.IstioCNI:
 		keys = []string{"ambient.enabled", "cni.ambient.enabled"}
 	}
 	for _, key := range keys {
-		if v, ok := lint.ValueAt(values, key); ok {
+		if v, ok := gitops.ValueAt(values, key); ok {
 			s := fmt.Sprint(v)
 			if manifest.IsOpaque(s) {
 				return ambientUnknown
@@ -104,8 +105,8 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 		p.Report(f)
 	}
 	for _, ci := range m.Charts {
-		k, ok := lint.ChartComponent(ci)
-		if !ok || (k != lint.Istiod && k != lint.IstioCNI) {
+		k, ok := gitops.ChartComponent(ci)
+		if !ok || (k != gitops.Istiod && k != gitops.IstioCNI) {
 			continue
 		}
 		if chartAmbient(k, ci.Values, ci.ValuesKnown) != ambientOff {
@@ -120,13 +121,13 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 			continue
 		}
 		switch {
-		case c.Kind == lint.Istiod && o.GK() == "apps/Deployment":
+		case c.Kind == gitops.Istiod && o.GK() == "apps/Deployment":
 			v, ok := ordContainerEnv(o, "PILOT_ENABLE_AMBIENT")
 			if ok && manifest.IsOpaque(v) || strings.EqualFold(v, "true") {
 				continue
 			}
 			report(o.Pos("metadata", "name"), o, "istiod Deployment %s runs without PILOT_ENABLE_AMBIENT=true (the ambient profile)", o.Ref.Name)
-		case c.Kind == lint.IstioCNI && o.GK() == "apps/DaemonSet":
+		case c.Kind == gitops.IstioCNI && o.GK() == "apps/DaemonSet":
 			if v, ok := ordContainerEnv(o, "AMBIENT_ENABLED"); ok && (strings.EqualFold(v, "true") || manifest.IsOpaque(v)) {
 				continue
 			}
@@ -142,7 +143,7 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 				continue
 			}
 			report(cm.Pos("data", "AMBIENT_ENABLED"), cm, "istio-cni runs with AMBIENT_ENABLED %q in ConfigMap %s/istio-cni-config, not the ambient profile", v, cm.Namespace)
-		case o.Group == "sailoperator.io" && (c.Kind == lint.Istiod || c.Kind == lint.IstioCNI):
+		case o.Group == "sailoperator.io" && (c.Kind == gitops.Istiod || c.Kind == gitops.IstioCNI):
 			prof := ""
 			if n := o.Lookup("spec", "profile"); n != nil {
 				prof = n.Value

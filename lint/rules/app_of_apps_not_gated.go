@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -70,7 +71,7 @@ const (
 
 // applicationHealthGate looks for the Application health check in the tree's Argo CD
 // configuration; pos is where the configuration without it is.
-func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, manifest.Position) {
+func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.Position) {
 	state, pos := gateAbsent, manifest.Position{}
 	note := func(s gateState, at manifest.Position) {
 		if s > state {
@@ -108,7 +109,7 @@ func applicationHealthGate(p *lint.Pass, m *lint.Model) (gateState, manifest.Pos
 			continue
 		}
 		data := map[string]string{}
-		if cm, ok := lint.ValueAt(ci.Values, "configs.cm"); ok {
+		if cm, ok := gitops.ValueAt(ci.Values, "configs.cm"); ok {
 			if mm, ok := cm.(map[string]any); ok {
 				for k, v := range mm {
 					data[k] = fmt.Sprint(v)
@@ -156,18 +157,18 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 		return nil
 	}
 	for _, parent := range m.Units {
-		if parent.Kind != lint.ImplicitUnit && parent.Kind != lint.ApplicationUnit {
+		if parent.Kind != gitops.ImplicitUnit && parent.Kind != gitops.ApplicationUnit {
 			continue
 		}
-		var kids []*lint.Unit
+		var kids []*gitops.Unit
 		for _, c := range parent.Children {
-			if c.Kind == lint.ApplicationUnit && c.Generator == "" && !c.At.WaveOpaque {
+			if c.Kind == gitops.ApplicationUnit && c.Generator == "" && !c.At.WaveOpaque {
 				kids = append(kids, c)
 			}
 		}
 		// The earliest child that installs a mesh component, and a later sibling.
-		var mesh *lint.Unit
-		var comp *lint.Component
+		var mesh *gitops.Unit
+		var comp *gitops.Component
 		for _, k := range kids {
 			if c := ordMeshComponent(m, k); c != nil && (mesh == nil || k.At.Compare(mesh.At) < 0) {
 				mesh, comp = k, c
@@ -176,7 +177,7 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 		if mesh == nil {
 			continue
 		}
-		var later *lint.Unit
+		var later *gitops.Unit
 		for _, k := range kids {
 			if k.At.Compare(mesh.At) > 0 {
 				later = k
@@ -208,7 +209,7 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 
 // ordMeshComponent returns a mesh component that Application u (or an Application below it)
 // installs, or nil.
-func ordMeshComponent(m *lint.Model, u *lint.Unit) *lint.Component {
+func ordMeshComponent(m *gitops.Model, u *gitops.Unit) *gitops.Component {
 	for _, c := range m.Components {
 		if c.Placement.Unit.Within(u) {
 			return c

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 )
 
@@ -34,7 +35,7 @@ ztunnel's on istiod's.`,
 
 func runControlPlaneOrder(p *lint.Pass) error {
 	m := p.Model
-	check := func(later, earlier lint.ComponentKind) {
+	check := func(later, earlier gitops.ComponentKind) {
 		before := m.ComponentsOf(earlier)
 		for _, c := range m.ComponentsOf(later) {
 			if sameChart(c, before) {
@@ -56,13 +57,13 @@ func runControlPlaneOrder(p *lint.Pass) error {
 			p.Report(fd)
 		}
 	}
-	check(lint.Istiod, lint.IstioBase)
-	check(lint.Ztunnel, lint.Istiod)
+	check(gitops.Istiod, gitops.IstioBase)
+	check(gitops.Ztunnel, gitops.Istiod)
 	return nil
 }
 
 // sameChart reports whether one chart install installs c and one of others.
-func sameChart(c *lint.Component, others []*lint.Component) bool {
+func sameChart(c *gitops.Component, others []*gitops.Component) bool {
 	for _, o := range others {
 		if c.Chart != nil && o.Chart == c.Chart {
 			return true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -39,8 +40,8 @@ func runDataplaneComponentMissing(p *lint.Pass) error {
 		return nil
 	}
 	var have, missing []string
-	var first *lint.Component
-	for _, k := range []lint.ComponentKind{lint.Istiod, lint.IstioCNI, lint.Ztunnel} {
+	var first *gitops.Component
+	for _, k := range []gitops.ComponentKind{gitops.Istiod, gitops.IstioCNI, gitops.Ztunnel} {
 		cs := m.ComponentsOf(k)
 		if len(cs) == 0 {
 			missing = append(missing, k.String())

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -36,7 +37,7 @@ the name or namespace of an entry that names nothing, or define the missing obje
 
 func runDependencyCycle(p *lint.Pass) error {
 	m := p.Model
-	var flux []*lint.Unit
+	var flux []*gitops.Unit
 	for _, u := range m.Units {
 		if u.IsFlux() {
 			flux = append(flux, u)
@@ -79,10 +80,10 @@ func runDependencyCycle(p *lint.Pass) error {
 }
 
 // ordUnitName names a Flux unit in a cycle: namespace/name.
-func ordUnitName(u *lint.Unit) string { return u.Namespace + "/" + u.Name }
+func ordUnitName(u *gitops.Unit) string { return u.Namespace + "/" + u.Name }
 
 // ordDependsPos points at u's dependsOn entry that names v.
-func ordDependsPos(u, v *lint.Unit) manifest.Position {
+func ordDependsPos(u, v *gitops.Unit) manifest.Position {
 	for _, d := range u.DependsOn {
 		if d.Unit == v {
 			return u.Object.Pos(append(slices.Clone(d.Path), "name")...)
@@ -94,21 +95,21 @@ func ordDependsPos(u, v *lint.Unit) manifest.Position {
 // ordCycles returns the strongly connected components of the dependsOn graph that hold a
 // cycle (two members or more, or one that depends on itself), each in input order, the
 // components ordered by their first member (Tarjan's algorithm).
-func ordCycles(units []*lint.Unit) [][]*lint.Unit {
-	index := map[*lint.Unit]int{}
+func ordCycles(units []*gitops.Unit) [][]*gitops.Unit {
+	index := map[*gitops.Unit]int{}
 	for i, u := range units {
 		index[u] = i
 	}
 	var (
 		next    int
-		num     = map[*lint.Unit]int{}
-		low     = map[*lint.Unit]int{}
-		onStack = map[*lint.Unit]bool{}
-		stack   []*lint.Unit
-		out     [][]*lint.Unit
+		num     = map[*gitops.Unit]int{}
+		low     = map[*gitops.Unit]int{}
+		onStack = map[*gitops.Unit]bool{}
+		stack   []*gitops.Unit
+		out     [][]*gitops.Unit
 	)
-	var visit func(u *lint.Unit)
-	visit = func(u *lint.Unit) {
+	var visit func(u *gitops.Unit)
+	visit = func(u *gitops.Unit) {
 		next++
 		num[u], low[u] = next, next
 		stack = append(stack, u)
@@ -128,7 +129,7 @@ func ordCycles(units []*lint.Unit) [][]*lint.Unit {
 		if low[u] != num[u] {
 			return
 		}
-		var scc []*lint.Unit
+		var scc []*gitops.Unit
 		for {
 			w := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -143,7 +144,7 @@ func ordCycles(units []*lint.Unit) [][]*lint.Unit {
 			self = self || d.Unit == u
 		}
 		if len(scc) > 1 || self {
-			slices.SortFunc(scc, func(a, b *lint.Unit) int { return index[a] - index[b] })
+			slices.SortFunc(scc, func(a, b *gitops.Unit) int { return index[a] - index[b] })
 			out = append(out, scc)
 		}
 	}
@@ -152,20 +153,20 @@ func ordCycles(units []*lint.Unit) [][]*lint.Unit {
 			visit(u)
 		}
 	}
-	slices.SortFunc(out, func(a, b []*lint.Unit) int { return index[a[0]] - index[b[0]] })
+	slices.SortFunc(out, func(a, b []*gitops.Unit) int { return index[a[0]] - index[b[0]] })
 	return out
 }
 
 // ordCyclePath returns a shortest cycle through the first member of a strongly connected
 // component, starting at it.
-func ordCyclePath(scc []*lint.Unit) []*lint.Unit {
-	in := map[*lint.Unit]bool{}
+func ordCyclePath(scc []*gitops.Unit) []*gitops.Unit {
+	in := map[*gitops.Unit]bool{}
 	for _, u := range scc {
 		in[u] = true
 	}
 	start := scc[0]
-	prev := map[*lint.Unit]*lint.Unit{}
-	queue := []*lint.Unit{start}
+	prev := map[*gitops.Unit]*gitops.Unit{}
+	queue := []*gitops.Unit{start}
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
@@ -175,7 +176,7 @@ func ordCyclePath(scc []*lint.Unit) []*lint.Unit {
 				continue
 			}
 			if v == start {
-				path := []*lint.Unit{u}
+				path := []*gitops.Unit{u}
 				for x := u; x != start; {
 					x = prev[x]
 					path = append(path, x)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -55,7 +56,7 @@ func runEnrollmentBeforeDataplane(p *lint.Pass) error {
 	m := p.Model
 	for _, e := range m.Enrollments {
 		for _, pl := range e.Placements {
-			fails := ordUnmet(m, pl, m.ComponentsOf(lint.IstioCNI), m.ComponentsOf(lint.Ztunnel), m.ComponentsOf(lint.Istiod))
+			fails := ordUnmet(m, pl, m.ComponentsOf(gitops.IstioCNI), m.ComponentsOf(gitops.Ztunnel), m.ComponentsOf(gitops.Istiod))
 			if len(fails) == 0 {
 				continue
 			}
@@ -78,14 +79,14 @@ func runEnrollmentBeforeDataplane(p *lint.Pass) error {
 // ordFail is one unmet ordering requirement: the component instance and how the two ends
 // are ordered.
 type ordFail struct {
-	comp *lint.Component
-	rel  lint.Relation
+	comp *gitops.Component
+	rel  gitops.Relation
 }
 
 // ordUnmet checks that pl is ordered after the nearest instance of each group of
 // components, and returns the groups for which it is not (an undecidable order is no
 // failure).
-func ordUnmet(m *lint.Model, pl lint.Placement, groups ...[]*lint.Component) []ordFail {
+func ordUnmet(m *gitops.Model, pl gitops.Placement, groups ...[]*gitops.Component) []ordFail {
 	var out []ordFail
 	for _, g := range groups {
 		c, r, ok := m.Nearest(pl, g)

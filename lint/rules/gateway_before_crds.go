@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 )
 
@@ -36,14 +37,14 @@ there.`,
 }
 
 func runGatewayBeforeCRDs(p *lint.Pass) error {
-	return ordCRDRule(p, lint.GatewayAPICRDs, func(group string) bool {
+	return ordCRDRule(p, gitops.GatewayAPICRDs, func(group string) bool {
 		return group == "gateway.networking.k8s.io" || group == "gateway.networking.x-k8s.io"
 	})
 }
 
 // ordCRDRule reports every object of an API group that is not ordered after the CRDs of
 // component k: the CRD of its own kind when the tree holds it, else the component.
-func ordCRDRule(p *lint.Pass, k lint.ComponentKind, inGroup func(string) bool) error {
+func ordCRDRule(p *lint.Pass, k gitops.ComponentKind, inGroup func(string) bool) error {
 	m := p.Model
 	all := m.ComponentsOf(k)
 	if len(all) == 0 {

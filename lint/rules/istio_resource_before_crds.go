@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 )
 
@@ -30,7 +31,7 @@ that installs ` + "`base`" + `, with ` + "`wait: true`" + ` there.`,
 }
 
 func runIstioResourceBeforeCRDs(p *lint.Pass) error {
-	return ordCRDRule(p, lint.IstioBase, func(group string) bool {
+	return ordCRDRule(p, gitops.IstioBase, func(group string) bool {
 		return group == "istio.io" || strings.HasSuffix(group, ".istio.io")
 	})
 }

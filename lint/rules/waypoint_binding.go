@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/internal/textdist"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
@@ -239,7 +240,7 @@ func holdsNamespace(p *lint.Pass, ns string) bool {
 		return false
 	}
 	m := p.Model
-	rendered := map[*lint.Unit]bool{} // units that render a chart the model knows of
+	rendered := map[*gitops.Unit]bool{} // units that render a chart the model knows of
 	for _, c := range m.Charts {
 		if c.Namespace == ns {
 			return false
@@ -247,7 +248,7 @@ func holdsNamespace(p *lint.Pass, ns string) bool {
 		rendered[c.Placement.Unit] = true
 	}
 	for _, u := range m.Units {
-		if (u.Kind == lint.ApplicationUnit || u.Kind == lint.KustomizationUnit) &&
+		if (u.Kind == gitops.ApplicationUnit || u.Kind == gitops.KustomizationUnit) &&
 			u.TargetNamespace == ns && len(u.Paths) == 0 && !rendered[u] {
 			return false
 		}

@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"strings"
@@ -8,10 +8,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// mtFluxTree is a Flux repository: flux-system applies clusters/prod, whose infra
+// fluxTree is a Flux repository: flux-system applies clusters/prod, whose infra
 // Kustomization installs ztunnel with a HelmRelease and whose apps Kustomization depends on
 // infra. infraSpec and releaseSpec are added to those specs.
-func mtFluxTree(infraSpec, releaseSpec string) map[string]string {
+func fluxTree(infraSpec, releaseSpec string) map[string]string {
 	return map[string]string{
 		"clusters/prod/flux-system/gotk-sync.yaml": `
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -74,7 +74,7 @@ spec:
       version: 1.28.0
       sourceRef: {kind: HelmRepository, name: istio, namespace: flux-system}
 ` + releaseSpec,
-		"apps/ns.yaml": mtNamespace("example-api", "0"),
+		"apps/ns.yaml": namespaceDoc("example-api", "0"),
 	}
 }
 
@@ -100,8 +100,8 @@ func TestModelOrdersFluxDependencies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, inv := mtModel(t, mtFluxTree(tt.infra, tt.release))
-			got := mtRelation(t, m, inv, "Namespace", "example-api", Ztunnel)
+			m, inv := build(t, fluxTree(tt.infra, tt.release))
+			got := relation(t, m, inv, "Namespace", "example-api", Ztunnel)
 			want := Relation{After: tt.after, A: "in Kustomization flux-system/apps", B: tt.wantB}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("relation (-want +got):\n%s", diff)
@@ -109,7 +109,7 @@ func TestModelOrdersFluxDependencies(t *testing.T) {
 		})
 	}
 	t.Run("units know their parents and dependencies", func(t *testing.T) {
-		m, _ := mtModel(t, mtFluxTree("  wait: true\n", ""))
+		m, _ := build(t, fluxTree("  wait: true\n", ""))
 		var got []string
 		for _, s := range m.Plan() {
 			line := strings.Repeat("  ", s.Level) + s.Unit.String()
@@ -130,10 +130,10 @@ func TestModelOrdersFluxDependencies(t *testing.T) {
 		}
 	})
 	t.Run("without any dependency the description says so", func(t *testing.T) {
-		tree := mtFluxTree("  wait: true\n", "")
+		tree := fluxTree("  wait: true\n", "")
 		tree["clusters/prod/apps.yaml"] = strings.Replace(tree["clusters/prod/apps.yaml"], "  dependsOn:\n    - name: infra\n", "", 1)
-		m, inv := mtModel(t, tree)
-		got := mtRelation(t, m, inv, "Namespace", "example-api", Ztunnel)
+		m, inv := build(t, tree)
+		got := relation(t, m, inv, "Namespace", "example-api", Ztunnel)
 		want := Relation{A: "in Kustomization flux-system/apps",
 			B: "in HelmRelease istio-system/ztunnel (no dependency of Kustomization flux-system/apps applies it)"}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -143,7 +143,7 @@ func TestModelOrdersFluxDependencies(t *testing.T) {
 }
 
 func TestModelResolvesNamespaces(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"apps/app.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -210,7 +210,7 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+" "+tt.name+" is in namespace "+tt.want, func(t *testing.T) {
-			o := mtObj(t, inv, tt.kind, tt.name)
+			o := objectNamed(t, inv, tt.kind, tt.name)
 			if o.Namespace != tt.want {
 				t.Errorf("namespace = %q, want %q", o.Namespace, tt.want)
 			}
@@ -222,7 +222,7 @@ spec:
 }
 
 func TestModelSubstitutesFluxVariables(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"clusters/prod/sync.yaml": `
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -285,7 +285,7 @@ metadata:
     owner: ${owner:=platform}
 `,
 	})
-	ns := mtObj(t, inv, "Namespace", "payments")
+	ns := objectNamed(t, inv, "Namespace", "payments")
 	want := map[string]string{"istio.io/dataplane-mode": "ambient", "owner": "platform", "region": "${region}"}
 	if diff := cmp.Diff(want, ns.Labels); diff != "" {
 		t.Errorf("substituted labels (-want +got):\n%s", diff)
@@ -296,7 +296,7 @@ metadata:
 	if len(m.Enrollments) != 1 || m.Enrollments[0].Object != ns {
 		t.Errorf("enrollments = %v, want the substituted Namespace", m.Enrollments)
 	}
-	if got := mtObj(t, inv, "Namespace", "opaque").Labels["owner"]; got != "${owner:=platform}" {
+	if got := objectNamed(t, inv, "Namespace", "opaque").Labels["owner"]; got != "${owner:=platform}" {
 		t.Errorf("with variables outside the tree, owner = %q, want it left opaque", got)
 	}
 }
@@ -337,7 +337,7 @@ func TestModelResolvesDependenciesInTheirOwnCluster(t *testing.T) {
 	// cluster's infra, as Flux resolves dependsOn in the cluster the Kustomization lives in.
 	tree := map[string]string{}
 	for _, c := range []string{"prod", "staging"} {
-		for name, data := range mtFluxTree("  wait: true\n", "") {
+		for name, data := range fluxTree("  wait: true\n", "") {
 			name = strings.Replace(name, "clusters/prod/", "clusters/"+c+"/", 1)
 			data = strings.ReplaceAll(data, "./clusters/prod", "./clusters/"+c)
 			data = strings.ReplaceAll(data, "./infrastructure", "./infrastructure/"+c)
@@ -349,7 +349,7 @@ func TestModelResolvesDependenciesInTheirOwnCluster(t *testing.T) {
 			tree[name] = data
 		}
 	}
-	m, _ := mtModel(t, tree)
+	m, _ := build(t, tree)
 	var got []string
 	for _, u := range m.Units {
 		for _, d := range u.DependsOn {
@@ -364,7 +364,7 @@ func TestModelResolvesDependenciesInTheirOwnCluster(t *testing.T) {
 
 func TestModelRenamesNamespacesAsKustomizeDoes(t *testing.T) {
 	const nsApp = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n  labels: {istio.io/dataplane-mode: ambient}\n"
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"apps/prod.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -421,7 +421,7 @@ spec:
 	t.Run("each Namespace object has the names the cluster gets", func(t *testing.T) {
 		got := map[string][]string{}
 		for _, name := range []string{"app", "kept", "tenant"} {
-			o := mtObj(t, inv, "Namespace", name)
+			o := objectNamed(t, inv, "Namespace", name)
 			got[name] = append([]string{m.Name(o)}, m.Names(o)...)
 		}
 		want := map[string][]string{
@@ -465,7 +465,7 @@ spec:
 		}
 	})
 	t.Run("a renamed Namespace syncs before the objects in its new namespace", func(t *testing.T) {
-		ns, deploy := m.Placements(mtObj(t, inv, "Namespace", "app")), m.Placements(mtObj(t, inv, "Deployment", "web"))
+		ns, deploy := m.Placements(objectNamed(t, inv, "Namespace", "app")), m.Placements(objectNamed(t, inv, "Deployment", "web"))
 		if len(ns) != 2 || len(deploy) != 2 {
 			t.Fatalf("placements: Namespace %v, Deployment %v; want two each", ns, deploy)
 		}
@@ -481,7 +481,7 @@ spec:
 // The Flux Operator's FluxInstance syncs spec.sync.path through a Kustomization it names
 // after its namespace: what that path holds is applied by Flux, not by hand.
 func TestModelFluxInstance(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"clusters/prod/flux-system/instance.yaml": `
 apiVersion: fluxcd.controlplane.io/v1
 kind: FluxInstance
@@ -508,7 +508,7 @@ spec:
 		"other/ns.yaml":         "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n",
 	})
 	unitOf := func(kind, name string) string {
-		ps := m.Placements(mtObj(t, inv, kind, name))
+		ps := m.Placements(objectNamed(t, inv, kind, name))
 		if len(ps) == 0 {
 			return "none"
 		}

@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // Labels and annotations that builds add: kustomize transformers (own, a Component's, an
 // enclosing build's), Argo CD's kustomize options, Flux's commonMetadata.
 func TestModelAddsBuildMetadata(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"argocd/shop.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -61,7 +61,7 @@ spec:
 		"unused/ns.yaml":            "apiVersion: v1\nkind: Namespace\nmetadata: {name: unused}\n",
 	})
 	meta := func(kind, name string) string {
-		o := mtObj(t, inv, kind, name)
+		o := objectNamed(t, inv, kind, name)
 		wave := "-"
 		if ps := m.Placements(o); len(ps) > 0 {
 			wave = fmt.Sprint(ps[0].At.Wave)
@@ -99,10 +99,10 @@ spec:
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("enrollments (-want +got):\n%s", diff)
 	}
-	if p, ok := m.LabelSetAt(mtObj(t, inv, "Namespace", "shop"), "env"); !ok || p.Line != 10 {
+	if p, ok := m.LabelSetAt(objectNamed(t, inv, "Namespace", "shop"), "env"); !ok || p.Line != 10 {
 		t.Errorf("LabelSetAt(shop, env) = %v, %v; want the Application's line 10", p, ok)
 	}
-	if _, ok := m.LabelSetAt(mtObj(t, inv, "Namespace", "tenant"), "team"); ok {
+	if _, ok := m.LabelSetAt(objectNamed(t, inv, "Namespace", "tenant"), "team"); ok {
 		t.Errorf("LabelSetAt(tenant, team): the label is written in the object")
 	}
 }
@@ -160,7 +160,7 @@ spec:
 			[]string{"istio-system", "other"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m, _ := mtModel(t, tt.files)
+			m, _ := build(t, tt.files)
 			if diff := cmp.Diff(tt.want, m.RootNamespaces()); diff != "" {
 				t.Errorf("RootNamespaces (-want +got):\n%s", diff)
 			}

@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestModelReadsChartValues(t *testing.T) {
-	m, _ := mtModel(t, map[string]string{
+	m, _ := build(t, map[string]string{
 		"apps/istiod.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -182,13 +182,13 @@ metadata:
 `,
 	}
 	t.Run("without argocd.repoURLs every path of the tree is local", func(t *testing.T) {
-		m, inv := mtModel(t, files)
+		m, inv := build(t, files)
 		got := map[string][]string{}
 		for _, n := range []string{"top", "skip", "deep"} {
-			got[n] = mtWhere(m, mtObj(t, inv, "ConfigMap", n))
+			got[n] = placementsOf(m, objectNamed(t, inv, "ConfigMap", n))
 		}
 		for _, n := range []string{"pre", "helm-post", "skipped"} {
-			got[n] = mtWhere(m, mtObj(t, inv, "Job", n))
+			got[n] = placementsOf(m, objectNamed(t, inv, "Job", n))
 		}
 		want := map[string][]string{
 			"top": {"wave 0 Application root > wave 1 Application flat > wave 0 ConfigMap",
@@ -205,13 +205,13 @@ metadata:
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("placements (-want +got):\n%s", diff)
 		}
-		if u := m.UnitOf(mtObj(t, inv, "Application", "root")); u.Parent != m.Implicit() {
+		if u := m.UnitOf(objectNamed(t, inv, "Application", "root")); u.Parent != m.Implicit() {
 			t.Errorf("the self-managed root Application's parent = %v, want the implicit Application", u.Parent)
 		}
 	})
 	t.Run("argocd.repoURLs makes the repository match exact", func(t *testing.T) {
-		m, inv := mtModelWith(t, files, ModelOptions{RepoURLs: []string{"https://github.com/Example/gitops"}})
-		got := mtWhere(m, mtObj(t, inv, "ConfigMap", "deep"))
+		m, inv := buildWith(t, files, Options{RepoURLs: []string{"https://github.com/Example/gitops"}})
+		got := placementsOf(m, objectNamed(t, inv, "ConfigMap", "deep"))
 		want := []string{"wave 0 Application root > wave 2 Application deep > wave 0 ConfigMap"}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("placements of deep (-want +got):\n%s", diff)
@@ -220,7 +220,7 @@ metadata:
 }
 
 func TestModelFindsRenderedComponents(t *testing.T) {
-	m, _ := mtModel(t, map[string]string{
+	m, _ := build(t, map[string]string{
 		"istio/crds.yaml": `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -261,7 +261,7 @@ spec:
 		"ztunnel: wave 0 DaemonSet (DaemonSet istio-system/ztunnel)",
 		"ztunnel: wave 0 ZTunnel (ZTunnel default (Sail operator))",
 	}
-	if diff := cmp.Diff(want, mtComponents(m)); diff != "" {
+	if diff := cmp.Diff(want, componentsOf(m)); diff != "" {
 		t.Errorf("components (-want +got):\n%s", diff)
 	}
 	if got := m.CRDComponents("networking.istio.io/ServiceEntry"); len(got) != 1 {

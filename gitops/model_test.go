@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"context"
@@ -13,14 +13,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// mtModel writes files (slash-separated path → content) into a fresh repository and returns
+// build writes files (slash-separated path → content) into a fresh repository and returns
 // the model and inventory of a lint run over it.
-func mtModel(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) {
+func build(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) {
 	t.Helper()
-	return mtModelWith(t, files, ModelOptions{})
+	return buildWith(t, files, Options{})
 }
 
-func mtModelWith(t *testing.T, files map[string]string, opts ModelOptions) (*Model, *manifest.Inventory) {
+func buildWith(t *testing.T, files map[string]string, opts Options) (*Model, *manifest.Inventory) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -36,15 +36,15 @@ func mtModelWith(t *testing.T, files map[string]string, opts ModelOptions) (*Mod
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, opts)
+	m, err := Build(os.DirFS(dir), dir, loaded.Objects, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m, manifest.NewInventory(loaded.Files, m.Objects, m.Names)
 }
 
-// mtObj returns the object of kind named name.
-func mtObj(t *testing.T, inv *manifest.Inventory, kind, name string) *manifest.Object {
+// objectNamed returns the object of kind named name.
+func objectNamed(t *testing.T, inv *manifest.Inventory, kind, name string) *manifest.Object {
 	t.Helper()
 	for _, o := range inv.Objects {
 		if o.Ref.Kind == kind && o.Ref.Name == name {
@@ -55,8 +55,8 @@ func mtObj(t *testing.T, inv *manifest.Inventory, kind, name string) *manifest.O
 	return nil
 }
 
-// mtWhere returns the placements of an object as strings.
-func mtWhere(m *Model, o *manifest.Object) []string {
+// placementsOf returns the placements of an object as strings.
+func placementsOf(m *Model, o *manifest.Object) []string {
 	var out []string
 	for _, p := range m.Placements(o) {
 		out = append(out, p.String())
@@ -64,8 +64,8 @@ func mtWhere(m *Model, o *manifest.Object) []string {
 	return out
 }
 
-// mtComponents returns "kind: placement (via)" for every component instance.
-func mtComponents(m *Model) []string {
+// componentsOf returns "kind: placement (via)" for every component instance.
+func componentsOf(m *Model) []string {
 	var out []string
 	for _, c := range m.Components {
 		out = append(out, c.Kind.String()+": "+c.Placement.String()+" ("+c.Via+")")
@@ -73,8 +73,8 @@ func mtComponents(m *Model) []string {
 	return out
 }
 
-// mtArgoApp is an Application of the repository at path with a sync wave, or of a chart.
-func mtArgoApp(name, wave, source string) string {
+// argoApp is an Application of the repository at path with a sync wave, or of a chart.
+func argoApp(name, wave, source string) string {
 	return `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -92,8 +92,8 @@ spec:
 ` + source
 }
 
-// mtChartSource is an Argo CD source for an Istio chart.
-func mtChartSource(chart, values string) string {
+// chartSource is an Argo CD source for an Istio chart.
+func chartSource(chart, values string) string {
 	s := `    repoURL: https://istio-release.storage.googleapis.com/charts
     chart: ` + chart + `
     targetRevision: 1.28.0
@@ -104,9 +104,9 @@ func mtChartSource(chart, values string) string {
 	return s
 }
 
-// mtSeedTree is the seed post's app-of-apps layout: waves -40 Gateway API CRDs, -30 base, -20
+// seedTree is the seed post's app-of-apps layout: waves -40 Gateway API CRDs, -30 base, -20
 // istiod, -10 cni, -5 ztunnel, 10 the applications.
-func mtSeedTree() map[string]string {
+func seedTree() map[string]string {
 	local := func(path string) string {
 		return "    repoURL: https://github.com/example/gitops.git\n    path: " + path + "\n    targetRevision: main\n"
 	}
@@ -125,12 +125,12 @@ spec:
     repoURL: https://github.com/example/gitops.git
     path: apps
 `,
-		"apps/gateway-api-crds.yaml": mtArgoApp("gateway-api-crds", "-40", local("platform/gateway-api")),
-		"apps/istio-base.yaml":       mtArgoApp("istio-base", "-30", mtChartSource("base", "")),
-		"apps/istiod.yaml":           mtArgoApp("istiod", "-20", mtChartSource("istiod", "profile: ambient")),
-		"apps/istio-cni.yaml":        mtArgoApp("istio-cni", "-10", mtChartSource("cni", "profile: ambient")),
-		"apps/ztunnel.yaml":          mtArgoApp("ztunnel", "-5", mtChartSource("ztunnel", "")),
-		"apps/example-api.yaml":      mtArgoApp("example-api", "10", local("workloads/example-api")),
+		"apps/gateway-api-crds.yaml": argoApp("gateway-api-crds", "-40", local("platform/gateway-api")),
+		"apps/istio-base.yaml":       argoApp("istio-base", "-30", chartSource("base", "")),
+		"apps/istiod.yaml":           argoApp("istiod", "-20", chartSource("istiod", "profile: ambient")),
+		"apps/istio-cni.yaml":        argoApp("istio-cni", "-10", chartSource("cni", "profile: ambient")),
+		"apps/ztunnel.yaml":          argoApp("ztunnel", "-5", chartSource("ztunnel", "")),
+		"apps/example-api.yaml":      argoApp("example-api", "10", local("workloads/example-api")),
 		"platform/gateway-api/kustomization.yaml": `
 resources:
   - https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.0/standard-install.yaml
@@ -177,12 +177,12 @@ spec:
 }
 
 func TestModelResolvesTheSeedLayout(t *testing.T) {
-	m, inv := mtModel(t, mtSeedTree())
+	m, inv := build(t, seedTree())
 
 	t.Run("every object has its position in the app-of-apps", func(t *testing.T) {
 		got := map[string][]string{}
 		for _, o := range inv.Objects {
-			got[o.Ref.Kind+" "+o.Ref.Name] = mtWhere(m, o)
+			got[o.Ref.Kind+" "+o.Ref.Name] = placementsOf(m, o)
 		}
 		want := map[string][]string{
 			"Application root":             {"wave 0 Application"},
@@ -209,7 +209,7 @@ func TestModelResolvesTheSeedLayout(t *testing.T) {
 			"ztunnel: wave 0 Application root > wave -5 Application ztunnel > wave 0 DaemonSet (chart ztunnel 1.28.0 from https://istio-release.storage.googleapis.com/charts)",
 			"Gateway API CRDs: wave 0 Application root > wave -40 Application gateway-api-crds > wave 0 CustomResourceDefinition (kustomize resource https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.0/standard-install.yaml)",
 		}
-		if diff := cmp.Diff(want, mtComponents(m)); diff != "" {
+		if diff := cmp.Diff(want, componentsOf(m)); diff != "" {
 			t.Errorf("components (-want +got):\n%s", diff)
 		}
 	})
@@ -233,10 +233,10 @@ func TestModelResolvesTheSeedLayout(t *testing.T) {
 	})
 
 	t.Run("objects without a namespace get the destination namespace", func(t *testing.T) {
-		if got := mtObj(t, inv, "Deployment", "example-api").Namespace; got != "api" {
+		if got := objectNamed(t, inv, "Deployment", "example-api").Namespace; got != "api" {
 			t.Errorf("Deployment namespace = %q, want the destination namespace %q", got, "api")
 		}
-		if got := mtObj(t, inv, "Namespace", "example-api").Namespace; got != "" {
+		if got := objectNamed(t, inv, "Namespace", "example-api").Namespace; got != "" {
 			t.Errorf("Namespace namespace = %q, want none", got)
 		}
 	})
@@ -268,7 +268,7 @@ func TestModelRendersCopiesAndLeavesLoadedObjectsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := BuildModel(os.DirFS(dir), dir, loaded.Objects, ModelOptions{})
+	m, err := Build(os.DirFS(dir), dir, loaded.Objects, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,24 +1,26 @@
-package lint_test
+package gitops_test
 
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // The resolved sync order of the seed post's app-of-apps, one line per Application, with the
 // mesh components each installs and the namespaces it enrolls: what `ambientlint order`
 // prints.
 func ExampleModel_Plan() {
-	tree := "rules/testdata/enrollment-before-dataplane/argocd-child-waves"
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{tree}, Root: tree})
+	tree := "../lint/rules/testdata/enrollment-before-dataplane/argocd-child-waves"
+	m, err := model(tree)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m := res.Model
 	for _, s := range m.Plan()[1:] {
 		line := fmt.Sprintf("%swave %d %s", strings.Repeat("  ", s.Level-1), s.Unit.At.Wave, s.Unit)
 		for _, c := range s.Components {
@@ -41,14 +43,13 @@ func ExampleModel_Plan() {
 // Whether an enrolled namespace is ordered after the data plane, and how each end is
 // ordered.
 func ExampleModel_Compare() {
-	tree := "rules/testdata/enrollment-before-dataplane/argocd-child-waves"
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{tree}, Root: tree})
+	tree := "../lint/rules/testdata/enrollment-before-dataplane/argocd-child-waves"
+	m, err := model(tree)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m := res.Model
-	ztunnel := m.ComponentsOf(lint.Ztunnel)[0]
+	ztunnel := m.ComponentsOf(gitops.Ztunnel)[0]
 	for _, e := range m.Enrollments {
 		r := m.Compare(e.Placements[0], ztunnel.Placement)
 		fmt.Printf("%s: after ztunnel %v: %s, ztunnel %s\n", e.What, r.After, r.A, r.B)
@@ -57,4 +58,17 @@ func ExampleModel_Compare() {
 	// Namespace example-api: after ztunnel true: at wave 10 (Application example-api), ztunnel at wave -5 (Application ztunnel)
 	// the pod template of Deployment example-worker/worker: after ztunnel false: at wave -15 (Application example-worker), ztunnel at wave -5 (Application ztunnel)
 	// Namespace example-worker: after ztunnel false: at wave -15 (Application example-worker), ztunnel at wave -5 (Application ztunnel)
+}
+
+// model loads the manifests of the repository at root and builds its model.
+func model(root string) (*gitops.Model, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := load.Load(context.Background(), []string{abs}, load.Options{Root: abs, MaxFileSize: 16 << 20})
+	if err != nil {
+		return nil, err
+	}
+	return gitops.Build(os.DirFS(abs), abs, loaded.Objects, gitops.Options{})
 }

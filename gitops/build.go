@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"fmt"
@@ -27,14 +27,14 @@ const (
 	gkCRD            = "apiextensions.k8s.io/CustomResourceDefinition"
 )
 
-// ModelOptions says what BuildModel cannot tell from the tree.
-type ModelOptions struct {
+// Options says what Build cannot tell from the tree.
+type Options struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
 	// Application's source; empty means that every path of the tree is local.
 	RepoURLs []string
 }
 
-// BuildModel builds the GitOps model of objects (in file, then document order), resolving
+// Build builds the GitOps model of objects (in file, then document order), resolving
 // source paths from root (the repository root). It sets each object's effective namespace
 // (Object.Namespace) and applies Flux postBuild substitution: an object a Kustomization with
 // postBuild variables applies gets a substituted copy of its node as Object.Node (positions
@@ -44,7 +44,7 @@ type ModelOptions struct {
 //
 // It must run before the inventory is indexed, since it changes namespaces and names. The
 // only errors are an unusable root; everything the tree gets wrong is left to the rules.
-func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, opts ModelOptions) (*Model, error) {
+func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*Model, error) {
 	if root == "" {
 		root = "."
 	}
@@ -97,9 +97,9 @@ func BuildModel(fsys fs.FS, root string, objects []*manifest.Object, opts ModelO
 	return b.m, nil
 }
 
-// builder holds the state of one BuildModel call.
+// builder holds the state of one Build call.
 type builder struct {
-	opts    ModelOptions
+	opts    Options
 	root    string
 	fsys    fs.FS // the tree below root
 	objects []*manifest.Object

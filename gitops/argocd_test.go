@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// mtRelation compares the placement of object (kind, name) with component k's nearest
+// relation compares the placement of object (kind, name) with component k's nearest
 // instance.
-func mtRelation(t *testing.T, m *Model, inv *manifest.Inventory, kind, name string, k ComponentKind) Relation {
+func relation(t *testing.T, m *Model, inv *manifest.Inventory, kind, name string, k ComponentKind) Relation {
 	t.Helper()
-	ps := m.Placements(mtObj(t, inv, kind, name))
+	ps := m.Placements(objectNamed(t, inv, kind, name))
 	if len(ps) == 0 {
 		t.Fatalf("%s %s is not placed", kind, name)
 	}
@@ -23,7 +23,7 @@ func mtRelation(t *testing.T, m *Model, inv *manifest.Inventory, kind, name stri
 	return r
 }
 
-const mtMeshApp = `
+const meshApp = `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -35,7 +35,7 @@ spec:
     path: mesh
 `
 
-func mtNamespace(name, wave string) string {
+func namespaceDoc(name, wave string) string {
 	return fmt.Sprintf(`
 apiVersion: v1
 kind: Namespace
@@ -48,7 +48,7 @@ metadata:
 `, name, wave)
 }
 
-func mtDaemonSet(name, wave string) string {
+func daemonSetDoc(name, wave string) string {
 	return fmt.Sprintf(`
 apiVersion: apps/v1
 kind: DaemonSet
@@ -64,13 +64,13 @@ spec:
 }
 
 func TestModelOrdersInsideOneApplication(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
-		"bootstrap/mesh.yaml":  mtMeshApp,
-		"mesh/ztunnel.yaml":    mtDaemonSet("ztunnel", "-5"),
-		"mesh/early.yaml":      mtNamespace("early", "-10"),
-		"mesh/same.yaml":       mtNamespace("same", "-5"),
-		"mesh/late.yaml":       mtNamespace("late", "1"),
-		"mesh/unresolved.yaml": mtNamespace("unresolved", "${WAVE}"),
+	m, inv := build(t, map[string]string{
+		"bootstrap/mesh.yaml":  meshApp,
+		"mesh/ztunnel.yaml":    daemonSetDoc("ztunnel", "-5"),
+		"mesh/early.yaml":      namespaceDoc("early", "-10"),
+		"mesh/same.yaml":       namespaceDoc("same", "-5"),
+		"mesh/late.yaml":       namespaceDoc("late", "1"),
+		"mesh/unresolved.yaml": namespaceDoc("unresolved", "${WAVE}"),
 		"mesh/gw-crd.yaml": `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -112,7 +112,7 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mtRelation(t, m, inv, tt.kind, tt.obj, tt.comp)
+			got := relation(t, m, inv, tt.kind, tt.obj, tt.comp)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("relation (-want +got):\n%s", diff)
 			}
@@ -121,7 +121,7 @@ spec:
 }
 
 func TestModelExpandsApplicationSets(t *testing.T) {
-	m, inv := mtModel(t, map[string]string{
+	m, inv := build(t, map[string]string{
 		"apps/appset.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
@@ -178,14 +178,14 @@ spec:
           valuesObject:
             profile: ambient
 `,
-		"workloads/api/ns.yaml":     mtNamespace("api", "0"),
-		"workloads/worker/ns.yaml":  mtNamespace("worker", "0"),
-		"workloads/skipped/ns.yaml": mtNamespace("skipped", "0"),
+		"workloads/api/ns.yaml":     namespaceDoc("api", "0"),
+		"workloads/worker/ns.yaml":  namespaceDoc("worker", "0"),
+		"workloads/skipped/ns.yaml": namespaceDoc("skipped", "0"),
 	})
 	t.Run("git directories become Applications at the ApplicationSet's point", func(t *testing.T) {
 		got := map[string][]string{}
 		for _, name := range []string{"api", "worker", "skipped"} {
-			got[name] = mtWhere(m, mtObj(t, inv, "Namespace", name))
+			got[name] = placementsOf(m, objectNamed(t, inv, "Namespace", name))
 		}
 		want := map[string][]string{
 			"api":     {"wave 10 Application api of ApplicationSet workloads > wave 0 Namespace"},
@@ -201,7 +201,7 @@ spec:
 			"ztunnel: wave 0 Application ztunnel of ApplicationSet platform > wave 0 DaemonSet (chart ztunnel 1.28.0 from oci://gcr.io/istio-release/charts)",
 			"istio-cni: wave 0 Application istio-cni of ApplicationSet platform > wave 0 DaemonSet (chart cni 1.28.0 from oci://gcr.io/istio-release/charts)",
 		}
-		if diff := cmp.Diff(want, mtComponents(m)); diff != "" {
+		if diff := cmp.Diff(want, componentsOf(m)); diff != "" {
 			t.Errorf("components (-want +got):\n%s", diff)
 		}
 	})

@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"cmp"
@@ -13,7 +13,7 @@ import (
 // Model is the GitOps model of a repository: for every object, which Argo CD Application or
 // Flux Kustomization/HelmRelease applies it and when, the Helm charts the tree installs, the
 // ambient mesh components it installs, and the workloads it enrolls in ambient mode. The
-// engine builds it once after loading (BuildModel) and attaches it to the inventory
+// engine builds it once after loading (Build) and attaches it to the inventory
 // (Model.Attach); rules read it with ModelOf.
 //
 // Ordering follows what the GitOps tools do, and RULES.md "The ordering model":

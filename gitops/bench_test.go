@@ -1,4 +1,4 @@
-package lint
+package gitops
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// mtLargeTree writes an app-of-apps repository of apps Applications, each applying a
+// largeTree writes an app-of-apps repository of apps Applications, each applying a
 // directory of files files of docs objects (Namespaces, Deployments, Services, ConfigMaps),
 // plus the seed post's mesh Applications, and returns its root.
-func mtLargeTree(tb testing.TB, apps, files, docs int) string {
+func largeTree(tb testing.TB, apps, files, docs int) string {
 	tb.Helper()
 	dir := tb.TempDir()
 	write := func(name, data string) {
@@ -25,7 +25,7 @@ func mtLargeTree(tb testing.TB, apps, files, docs int) string {
 			tb.Fatal(err)
 		}
 	}
-	tree := mtSeedTree()
+	tree := seedTree()
 	for name, data := range tree {
 		if strings.HasPrefix(name, "apps/") || strings.HasPrefix(name, "bootstrap/") || strings.HasPrefix(name, "platform/") {
 			write(name, strings.TrimLeft(data, "\n"))
@@ -33,7 +33,7 @@ func mtLargeTree(tb testing.TB, apps, files, docs int) string {
 	}
 	for a := range apps {
 		name := fmt.Sprintf("team-%03d", a)
-		write("apps/"+name+".yaml", strings.TrimLeft(mtArgoApp(name, "10",
+		write("apps/"+name+".yaml", strings.TrimLeft(argoApp(name, "10",
 			"    repoURL: https://github.com/example/gitops.git\n    path: teams/"+name+"\n"), "\n"))
 		for f := range files {
 			var sb strings.Builder
@@ -58,7 +58,7 @@ func mtLargeTree(tb testing.TB, apps, files, docs int) string {
 
 // BenchmarkBuildModel measures the model of a 10,000-object app-of-apps repository.
 func BenchmarkBuildModel(b *testing.B) {
-	dir := mtLargeTree(b, 50, 20, 10)
+	dir := largeTree(b, 50, 20, 10)
 	loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
 	if err != nil {
 		b.Fatal(err)
@@ -67,7 +67,7 @@ func BenchmarkBuildModel(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := BuildModel(os.DirFS(dir), dir, objects, ModelOptions{}); err != nil {
+		if _, err := Build(os.DirFS(dir), dir, objects, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
