@@ -45,12 +45,6 @@ type ArgoCDConfig struct {
 // DefaultMaxFileSize is the default Config.MaxFileSize.
 const DefaultMaxFileSize = 16 << 20
 
-// Values of Config.Restarts.
-const (
-	RestartsChanged = "changed"
-	RestartsAlways  = "always"
-)
-
 // DefaultConfig returns the configuration used when no file is found: every rule at its
 // default severity, nothing excluded, the default size limit.
 func DefaultConfig() *Config {
@@ -59,6 +53,11 @@ func DefaultConfig() *Config {
 		MaxFileSize: DefaultMaxFileSize,
 		Restarts:    RestartsChanged,
 	}
+}
+
+// Settings returns the values of c that rules read.
+func (c *Config) Settings() Settings {
+	return Settings{AllowWildcards: c.Egress.AllowWildcards, Restarts: c.Restarts}
 }
 
 // SeverityOf returns r's effective severity under c: the override for its ID, else its

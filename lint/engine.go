@@ -150,7 +150,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	mkPass := func(r *Rule, report func(Finding)) *Pass {
-		return &Pass{Rule: r, Inventory: inv, Model: model, Base: baseTree, Config: cfg, run: run, report: report}
+		return &Pass{Rule: r, Inventory: inv, Model: model, Base: baseTree, Settings: cfg.Settings(), run: run, report: report}
 	}
 
 	ran := map[string]bool{}

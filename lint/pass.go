@@ -18,8 +18,9 @@ type Pass struct {
 	// enrollments.
 	Model *gitops.Model
 	// Base is the tree at the git revision of a run with Options.Base, nil otherwise.
-	Base   *Base
-	Config *Config
+	Base *Base
+	// Settings are the configuration values rules read.
+	Settings Settings
 
 	run    *runState
 	report func(Finding)
@@ -56,12 +57,26 @@ func newRunState(loadFindings []Finding) *runState {
 
 // NewPass returns a pass for rule over inv and its model that hands each finding to report.
 // The engine makes passes; tests of a single rule may too.
-func NewPass(rule *Rule, inv *manifest.Inventory, model *gitops.Model, cfg *Config, report func(Finding)) *Pass {
-	if cfg == nil {
-		cfg = DefaultConfig()
-	}
-	return &Pass{Rule: rule, Inventory: inv, Model: model, Config: cfg, report: report, run: newRunState(nil)}
+func NewPass(rule *Rule, inv *manifest.Inventory, model *gitops.Model, settings Settings, report func(Finding)) *Pass {
+	return &Pass{Rule: rule, Inventory: inv, Model: model, Settings: settings, report: report, run: newRunState(nil)}
 }
+
+// Settings are the configuration values that rules read (see package lint/config for the
+// file they come from).
+type Settings struct {
+	// AllowWildcards lists wildcard ServiceEntry hosts that AMB301 accepts.
+	AllowWildcards []string
+	// Restarts says when AMB201 asks for a pod-template change: RestartsChanged (also for
+	// "") only for workloads whose namespace moves from sidecars to ambient in the change
+	// under review, RestartsAlways for every workload of a newly enrolled namespace.
+	Restarts string
+}
+
+// Values of Settings.Restarts.
+const (
+	RestartsChanged = "changed"
+	RestartsAlways  = "always"
+)
 
 // Report records f, filling in the rule's ID, name and default severity.
 func (p *Pass) Report(f Finding) {

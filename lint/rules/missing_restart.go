@@ -72,7 +72,7 @@ func runMissingRestart(p *lint.Pass) error {
 	if base == nil {
 		return nil // the rule compares two revisions
 	}
-	always := p.Config != nil && p.Config.Restarts == lint.RestartsAlways
+	always := p.Settings.Restarts == lint.RestartsAlways
 	rev := base.Revision
 	if rev == "" {
 		rev = "the base revision"

@@ -38,7 +38,7 @@ func runWildcardEgress(p *lint.Pass) error {
 		}
 		for _, i := range egress.Wildcards(se) {
 			host := se.Spec.Hosts[i]
-			if slices.Contains(p.Config.Egress.AllowWildcards, host) {
+			if slices.Contains(p.Settings.AllowWildcards, host) {
 				continue
 			}
 			p.Reportf(o, []string{"spec", "hosts", strconv.Itoa(i)},
