@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
 	"github.com/ambientkit/ambientkit/internal/golden"
@@ -57,7 +58,7 @@ func fxCopyTree(t *testing.T, src string) string {
 // fxLint lints dir and returns the findings and the content, as on disk, of every file read.
 func fxLint(t *testing.T, dir string) ([]lint.Finding, map[string][]byte) {
 	t.Helper()
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Root: dir, Rules: fxRules})
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir, Rules: fxRules})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ type Pass struct {
 	// Settings are the configuration values rules read.
 	Settings Settings
 
-	run    *runState
+	run    *Run
 	report func(Finding)
 }
 
@@ -36,9 +36,14 @@ type Base struct {
 	Model     *gitops.Model
 }
 
-// runState is what the passes of one run share: the loader's problems, the suppressions
-// (for Late rules), and the facts computed so far.
-type runState struct {
+// Run is what the passes of one run share: the inventory, model and base they read, the
+// loader's problems, the suppressions (for Late rules), and the facts computed so far. A
+// driver (package lint/engine, or a test of one rule) makes one Run and a Pass per rule.
+type Run struct {
+	inv          *manifest.Inventory
+	model        *gitops.Model
+	base         *Base
+	settings     Settings
 	loadFindings []Finding
 	suppressions []Suppression
 
@@ -51,15 +56,20 @@ type factEntry struct {
 	v    any
 }
 
-func newRunState(loadFindings []Finding) *runState {
-	return &runState{loadFindings: loadFindings, facts: map[any]*factEntry{}}
+// NewRun returns the shared state of a run over inv and its model; base is nil without a
+// base revision, and loadFindings are the loader's problems as AMB001 findings.
+func NewRun(inv *manifest.Inventory, model *gitops.Model, base *Base, settings Settings, loadFindings []Finding) *Run {
+	return &Run{inv: inv, model: model, base: base, settings: settings, loadFindings: loadFindings, facts: map[any]*factEntry{}}
 }
 
-// NewPass returns a pass for rule over inv and its model that hands each finding to report.
-// The engine makes passes; tests of a single rule may too.
-func NewPass(rule *Rule, inv *manifest.Inventory, model *gitops.Model, settings Settings, report func(Finding)) *Pass {
-	return &Pass{Rule: rule, Inventory: inv, Model: model, Settings: settings, report: report, run: newRunState(nil)}
+// Pass returns a pass of rule in the run that hands each finding to report.
+func (r *Run) Pass(rule *Rule, report func(Finding)) *Pass {
+	return &Pass{Rule: rule, Inventory: r.inv, Model: r.model, Base: r.base, Settings: r.settings, run: r, report: report}
 }
+
+// SetSuppressions records how the run's suppression directives were used, for the Late
+// rules that run after it.
+func (r *Run) SetSuppressions(s []Suppression) { r.suppressions = s }
 
 // Settings are the configuration values that rules read (see package lint/config for the
 // file they come from).

@@ -156,7 +156,7 @@ type lineKey struct {
 	line int
 }
 
-func newSuppressor(dirs []Directive, catalogue []*Rule, ran map[string]bool) *suppressor {
+func NewSuppressor(dirs []Directive, catalogue []*Rule, ran map[string]bool) *suppressor {
 	s := &suppressor{byLine: map[lineKey][]int{}, byObj: map[manifest.ObjectRef][]int{},
 		ids: map[string]string{}, ran: ran}
 	for _, r := range catalogue {
@@ -197,7 +197,7 @@ func (s *suppressor) ruleID(name string) string {
 }
 
 // suppressed reports whether a directive covers f, and records the use.
-func (s *suppressor) suppressed(f Finding) bool {
+func (s *suppressor) Suppressed(f Finding) bool {
 	hit := false
 	try := func(idx []int) {
 		for _, i := range idx {
@@ -219,7 +219,7 @@ func (s *suppressor) suppressed(f Finding) bool {
 }
 
 // result returns the suppressions with their unused rules filled in.
-func (s *suppressor) result() []Suppression {
+func (s *suppressor) Result() []Suppression {
 	for i := range s.sups {
 		sup := &s.sups[i]
 		if sup.Reason == "" {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -148,8 +149,8 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if o.base != "" {
 		memoryForTrees(2)
 	}
-	opts := lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root, Base: o.base, All: o.all}
-	res, err := lint.Run(ctx, opts)
+	opts := engine.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root, Base: o.base, All: o.all}
+	res, err := engine.Run(ctx, opts)
 	if err != nil {
 		return failure(stderr, err)
 	}
@@ -173,7 +174,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if len(fixed) > 0 {
 			fmt.Fprintf(stderr, "fixed %d %s\n", len(fixed), plural(len(fixed), "file", "files"))
 			// Report what the fixes left, as a second run would.
-			if res, err = lint.Run(ctx, opts); err != nil {
+			if res, err = engine.Run(ctx, opts); err != nil {
 				return failure(stderr, err)
 			}
 		}

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
@@ -59,7 +60,7 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return failure(stderr, err)
 	}
-	res, err := lint.Run(ctx, lint.Options{Paths: paths, Stdin: stdin, Config: cfg, Root: root})
+	res, err := engine.Run(ctx, engine.Options{Paths: paths, Stdin: stdin, Config: cfg, Root: root})
 	if err != nil {
 		return failure(stderr, err)
 	}
@@ -89,7 +90,7 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // orderStep is one step of the plan, with what the outputs print about it.
 type orderStep struct {
 	id     string // node ID in the graphs
-	plan   lint.PlanStep
+	plan   gitops.PlanStep
 	indent int      // nesting below the implicit Application
 	at     string   // "wave -10", "PreSync wave 0", "depth 1"
 	mesh   []string // components it installs, in the order a cluster needs them
@@ -106,12 +107,12 @@ type orderDep struct {
 
 // orderSteps turns the model's plan into steps. The implicit Application is a step only when
 // it installs or enrolls something itself.
-func orderSteps(m *lint.Model) []*orderStep {
+func orderSteps(m *gitops.Model) []*orderStep {
 	var steps []*orderStep
-	byUnit := map[*lint.Unit]*orderStep{}
+	byUnit := map[*gitops.Unit]*orderStep{}
 	for i, p := range m.Plan() {
 		s := &orderStep{id: fmt.Sprintf("u%d", i), plan: p, indent: max(p.Level-1, 0)}
-		var kinds []lint.ComponentKind
+		var kinds []gitops.ComponentKind
 		for _, c := range p.Components {
 			kinds = append(kinds, c.Kind)
 		}
@@ -126,7 +127,7 @@ func orderSteps(m *lint.Model) []*orderStep {
 		s.ns = slices.Compact(s.ns)
 		s.at = position(p.Unit)
 		byUnit[p.Unit] = s
-		if p.Unit.Kind == lint.ImplicitUnit && len(s.mesh) == 0 && len(s.ns) == 0 {
+		if p.Unit.Kind == gitops.ImplicitUnit && len(s.mesh) == 0 && len(s.ns) == 0 {
 			continue
 		}
 		steps = append(steps, s)
@@ -146,20 +147,20 @@ func orderSteps(m *lint.Model) []*orderStep {
 
 // position says where a unit syncs: its wave for an Argo CD Application, its dependency
 // depth for a Flux unit.
-func position(u *lint.Unit) string {
+func position(u *gitops.Unit) string {
 	switch {
-	case u.Kind == lint.ImplicitUnit:
+	case u.Kind == gitops.ImplicitUnit:
 		return "-"
 	case u.IsFlux():
 		return fmt.Sprintf("depth %d", u.Depth)
-	case u.At.Phase == lint.PhaseNamespace:
+	case u.At.Phase == gitops.PhaseNamespace:
 		return "CreateNamespace"
 	}
 	w := fmt.Sprintf("wave %d", u.At.Wave)
 	if u.At.WaveOpaque {
 		w = "wave ?"
 	}
-	if u.At.Phase != lint.PhaseSync {
+	if u.At.Phase != gitops.PhaseSync {
 		w = u.At.Phase.String() + " " + w
 	}
 	return w
@@ -167,7 +168,7 @@ func position(u *lint.Unit) string {
 
 // name is how a step names its unit.
 func (s *orderStep) name() string {
-	if s.plan.Unit.Kind == lint.ImplicitUnit {
+	if s.plan.Unit.Kind == gitops.ImplicitUnit {
 		return "outside any Application"
 	}
 	return s.plan.Unit.String()
@@ -226,14 +227,14 @@ type orderEdge struct {
 // (and its Flux children that depend on no sibling), each wave of Applications syncs before
 // the next, and a Flux dependency comes before its dependents.
 func orderEdges(steps []*orderStep) []orderEdge {
-	byUnit := map[*lint.Unit]*orderStep{}
+	byUnit := map[*gitops.Unit]*orderStep{}
 	for _, s := range steps {
 		byUnit[s.plan.Unit] = s
 	}
 	var edges []orderEdge
 	// Children in plan order, grouped by the point their parent applies them at.
-	kids := map[*lint.Unit][]*orderStep{}
-	var parents []*lint.Unit
+	kids := map[*gitops.Unit][]*orderStep{}
+	var parents []*gitops.Unit
 	for _, s := range steps {
 		p := s.plan.Unit.Parent
 		if p == nil {
@@ -246,11 +247,11 @@ func orderEdges(steps []*orderStep) []orderEdge {
 	}
 	for _, p := range parents {
 		from := byUnit[p]
-		if p.Kind == lint.ImplicitUnit {
+		if p.Kind == gitops.ImplicitUnit {
 			from = nil // the implicit Application applies nothing: it is what no tool applies
 		}
 		var prev, cur []*orderStep
-		var curAt *lint.SyncPoint
+		var curAt *gitops.SyncPoint
 		flush := func() {
 			for _, a := range prev {
 				for _, b := range cur {
@@ -307,7 +308,7 @@ func orderEdges(steps []*orderStep) []orderEdge {
 }
 
 // dependsOnSibling reports whether a Flux unit depends on another unit of the same parent.
-func dependsOnSibling(u *lint.Unit) bool {
+func dependsOnSibling(u *gitops.Unit) bool {
 	for _, d := range u.DependsOn {
 		if d.Unit != nil && d.Unit.Parent == u.Parent {
 			return true

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
@@ -17,7 +17,7 @@ func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
 			if err := GenerateTree(dir, n); err != nil {
 				t.Fatal(err)
 			}
-			res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Root: dir})
+			res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir})
 			if err != nil {
 				t.Fatal(err)
 			}

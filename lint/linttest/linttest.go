@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 // Run lints every file under dir with rules (and the default configuration), and reports
@@ -28,7 +29,7 @@ func Run(t testing.TB, dir string, rules ...*lint.Rule) *lint.Result {
 // RunWithConfig is Run with a configuration (nil means the defaults).
 func RunWithConfig(t testing.TB, dir string, cfg *lint.Config, rules ...*lint.Rule) *lint.Result {
 	t.Helper()
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Config: cfg, Rules: rules, Root: dir})
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Config: cfg, Rules: rules, Root: dir})
 	if err != nil {
 		t.Errorf("linting %s: %v", dir, err)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/linttest"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -18,7 +19,7 @@ func TestKialiAnonymous(t *testing.T) {
 // port-forward) gets AMB402 only.
 func TestKialiBlogSetupIsNotExposed(t *testing.T) {
 	p := filepath.Join(testdata("kiali-anonymous"), "blog.yaml")
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{p}, Root: testdata("kiali-anonymous"),
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{p}, Root: testdata("kiali-anonymous"),
 		Rules: []*lint.Rule{rules.KialiExposed, rules.KialiAnonymous}})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
 	"github.com/ambientkit/ambientkit/internal/gittest"
@@ -32,7 +33,7 @@ func TestMissingRestart(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := filepath.Join(testdata("missing-restart"), tt.dir)
 			repo := twoCommits(t, filepath.Join(src, "base"), filepath.Join(src, "head"))
-			res, err := lint.Run(context.Background(), lint.Options{Paths: []string{repo}, Root: repo,
+			res, err := engine.Run(context.Background(), engine.Options{Paths: []string{repo}, Root: repo,
 				Config: tt.cfg, Rules: []*lint.Rule{rules.MissingRestart}, Base: "HEAD~1"})
 			if err != nil {
 				t.Fatal(err)
@@ -48,7 +49,7 @@ func TestMissingRestart(t *testing.T) {
 
 	t.Run("without a base the rule is silent", func(t *testing.T) {
 		dir := filepath.Join(testdata("missing-restart"), "changed", "head")
-		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Root: dir,
+		res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir,
 			Rules: []*lint.Rule{rules.MissingRestart}})
 		if err != nil {
 			t.Fatal(err)
@@ -62,7 +63,7 @@ func TestMissingRestart(t *testing.T) {
 		src := filepath.Join(testdata("missing-restart"), "changed")
 		repo := twoCommits(t, filepath.Join(src, "base"), filepath.Join(src, "base"))
 		copyTree(t, filepath.Join(src, "head", "namespaces.yaml"), filepath.Join(repo, "namespaces.yaml"))
-		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{repo}, Root: repo,
+		res, err := engine.Run(context.Background(), engine.Options{Paths: []string{repo}, Root: repo,
 			Rules: []*lint.Rule{rules.MissingRestart}, Base: "HEAD"})
 		if err != nil {
 			t.Fatal(err)

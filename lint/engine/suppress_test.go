@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 // recordSuppressions is a late rule that keeps what Pass.Suppressions returns.
@@ -81,7 +82,7 @@ func TestSuppression(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{"a.yaml": tt.data})
 			var sups []lint.Suppression
-			res := run(t, lint.Options{Paths: []string{dir}, Root: dir, Config: tt.cfg,
+			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Config: tt.cfg,
 				Rules: []*lint.Rule{invalidYAML, flagBad, recordSuppressions(&sups)}})
 			var got []string
 			for _, f := range brief(dir, res.Findings) {
@@ -115,7 +116,7 @@ func TestLateRulesCannotBeSuppressed(t *testing.T) {
 			}
 			return nil
 		}}
-	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Root: dir, Rules: []*lint.Rule{late}})
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir, Rules: []*lint.Rule{late}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ data:
 `
 	dir := writeTree(t, map[string]string{"a.yaml": data})
 	var sups []lint.Suppression
-	run(t, lint.Options{Paths: []string{dir}, Root: dir, Rules: []*lint.Rule{flagBad, recordSuppressions(&sups)}})
+	run(t, engine.Options{Paths: []string{dir}, Root: dir, Rules: []*lint.Rule{flagBad, recordSuppressions(&sups)}})
 	var got []string
 	for _, s := range sups {
 		got = append(got, fmtInt(s.Pos.Line)+":"+fmtInt(s.Pos.Column)+" "+s.Reason)

@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
@@ -72,7 +73,7 @@ func TestChangedFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := lint.ChangedFiles(context.Background(), tt.root, tt.rev)
+			got, err := engine.ChangedFiles(context.Background(), tt.root, tt.rev)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +129,7 @@ func TestLoadBase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv, err := lint.LoadBase(context.Background(), tt.root, tt.rev, lint.Options{Paths: tt.paths})
+			inv, err := engine.LoadBase(context.Background(), tt.root, tt.rev, engine.Options{Paths: tt.paths})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,15 +155,15 @@ func TestLoadBaseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
-			_, err := lint.LoadBase(context.Background(), tt.root, tt.rev, lint.Options{Paths: []string{tt.root}})
+			_, err := engine.LoadBase(context.Background(), tt.root, tt.rev, engine.Options{Paths: []string{tt.root}})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("LoadBase error = %v, want %q…", err, tt.want)
 			}
-			_, err = lint.ChangedFiles(context.Background(), tt.root, tt.rev)
+			_, err = engine.ChangedFiles(context.Background(), tt.root, tt.rev)
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("ChangedFiles error = %v, want %q…", err, tt.want)
 			}
-			_, err = lint.Run(context.Background(), lint.Options{Paths: []string{tt.root}, Root: tt.root, Base: tt.rev})
+			_, err = engine.Run(context.Background(), engine.Options{Paths: []string{tt.root}, Root: tt.root, Base: tt.rev})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("Run error = %v, want %q…", err, tt.want)
 			}
@@ -174,14 +175,14 @@ func TestLoadBaseBeforeTheFirstCommit(t *testing.T) {
 	dir := t.TempDir()
 	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
 	gittest.Write(t, dir, map[string]string{"a.yaml": nsDoc("a")})
-	inv, err := lint.LoadBase(context.Background(), dir, "HEAD", lint.Options{Paths: []string{dir}})
+	inv, err := engine.LoadBase(context.Background(), dir, "HEAD", engine.Options{Paths: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(inv.Inventory.Objects) != 0 {
 		t.Errorf("base of an unborn HEAD has %d objects, want none", len(inv.Inventory.Objects))
 	}
-	changed, err := lint.ChangedFiles(context.Background(), dir, "HEAD")
+	changed, err := engine.ChangedFiles(context.Background(), dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestRunWithBase(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sawBase = nil
-			res := run(t, lint.Options{Paths: []string{dir}, Root: dir, Base: tt.base, All: tt.all,
+			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Base: tt.base, All: tt.all,
 				Rules: []*lint.Rule{related, probe}})
 			var got []string
 			for _, f := range res.Findings {
@@ -276,7 +277,7 @@ func TestRunWithBase(t *testing.T) {
 // A file read from stdin has no history: its findings are always reported.
 func TestRunWithBaseKeepsStdin(t *testing.T) {
 	dir := gitTree(t, map[string]string{"ns/a.yaml": nsDoc("a")})
-	res := run(t, lint.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("bad-stdin")), Root: dir, Base: "HEAD",
+	res := run(t, engine.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("bad-stdin")), Root: dir, Base: "HEAD",
 		Rules: []*lint.Rule{related}})
 	if len(res.Findings) != 1 || res.Findings[0].Pos.File != "-" {
 		t.Errorf("findings %+v, want one about stdin", res.Findings)
@@ -299,10 +300,10 @@ func BenchmarkRunWithBase(b *testing.B) {
 	}
 	for _, base := range []string{"", "HEAD"} {
 		b.Run("base="+base, func(b *testing.B) {
-			opts := lint.Options{Paths: []string{dir}, Root: dir, Rules: rules.All(), Base: base}
+			opts := engine.Options{Paths: []string{dir}, Root: dir, Rules: rules.All(), Base: base}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := lint.Run(context.Background(), opts); err != nil {
+				if _, err := engine.Run(context.Background(), opts); err != nil {
 					b.Fatal(err)
 				}
 			}

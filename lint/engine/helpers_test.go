@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 // invalidYAML reports the loader's findings, as the catalogue's AMB001 does.
@@ -55,12 +56,12 @@ func writeTree(t *testing.T, files map[string]string) string {
 }
 
 // run lints dir's paths with rules, failing the test on an error.
-func run(t *testing.T, opts lint.Options) *lint.Result {
+func run(t *testing.T, opts engine.Options) *lint.Result {
 	t.Helper()
 	if opts.Rules == nil {
 		opts.Rules = []*lint.Rule{invalidYAML, flagBad}
 	}
-	res, err := lint.Run(context.Background(), opts)
+	res, err := engine.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

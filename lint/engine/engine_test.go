@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 func TestRunAppliesConfiguredSeverities(t *testing.T) {
@@ -45,7 +46,7 @@ func TestRunAppliesConfiguredSeverities(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ran = false
-			res := run(t, lint.Options{Paths: []string{dir}, Root: dir, Config: &lint.Config{Severity: tt.severity},
+			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Config: &lint.Config{Severity: tt.severity},
 				Rules: []*lint.Rule{invalidYAML, flagBad, never}})
 			var got []string
 			for _, f := range res.Findings {
@@ -79,7 +80,7 @@ func TestRunReportsRuleFailuresAsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []*lint.Rule{tt.rule}})
+			_, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Rules: []*lint.Rule{tt.rule}})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Run = %v, want an error containing %q", err, tt.want)
 			}
@@ -91,7 +92,7 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 	dir := writeTree(t, map[string]string{"a.yaml": nsDoc("a")})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := lint.Run(ctx, lint.Options{Paths: []string{dir}}); !errors.Is(err, context.Canceled) {
+	if _, err := engine.Run(ctx, engine.Options{Paths: []string{dir}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
@@ -99,15 +100,15 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 func TestRunDefaultsTheRootToTheGitTopLevel(t *testing.T) {
 	dir := writeTree(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n", "apps/a/ns.yaml": nsDoc("a")})
 	dir, _ = filepath.EvalSymlinks(dir)
-	res := run(t, lint.Options{Paths: []string{filepath.Join(dir, "apps", "a")}})
+	res := run(t, engine.Options{Paths: []string{filepath.Join(dir, "apps", "a")}})
 	if res.Root != dir {
 		t.Errorf("Root = %q, want %q", res.Root, dir)
 	}
-	if got := lint.FindRoot(filepath.Join(dir, "apps", "a", "ns.yaml")); got != dir {
+	if got := engine.FindRoot(filepath.Join(dir, "apps", "a", "ns.yaml")); got != dir {
 		t.Errorf("FindRoot(file) = %q, want %q", got, dir)
 	}
 	outside := t.TempDir()
-	if got := lint.FindRoot(outside); got != outside && !strings.HasPrefix(outside, got) {
+	if got := engine.FindRoot(outside); got != outside && !strings.HasPrefix(outside, got) {
 		t.Errorf("FindRoot(%q) = %q, want the path itself or a repository above it", outside, got)
 	}
 }
@@ -115,7 +116,7 @@ func TestRunDefaultsTheRootToTheGitTopLevel(t *testing.T) {
 func TestRunDefaultsToTheWorkingDirectory(t *testing.T) {
 	dir := writeTree(t, map[string]string{"ns.yaml": nsDoc("bad-cwd")})
 	t.Chdir(dir)
-	res := run(t, lint.Options{})
+	res := run(t, engine.Options{})
 	if diff := cmp.Diff([]string{"ns.yaml:4:9: AMB900: bad-cwd is bad"}, brief(dir, res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

@@ -1,11 +1,11 @@
-package lint_test
+package engine_test
 
 import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/manifest"
 )
 
@@ -26,7 +26,7 @@ spec:
       protocol: TLS
   resolution: DNS
 `})
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	if len(res.Inventory.Objects) != 1 {
 		t.Fatalf("loaded %d objects, want 1", len(res.Inventory.Objects))
 	}

@@ -1,10 +1,10 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -25,10 +25,10 @@ func BenchmarkRun(b *testing.B) {
 			if err := gentree.GenerateTree(dir, bc.objects); err != nil {
 				b.Fatal(err)
 			}
-			opts := lint.Options{Paths: []string{dir}, Root: dir, Rules: rules.All()}
+			opts := engine.Options{Paths: []string{dir}, Root: dir, Rules: rules.All()}
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := lint.Run(context.Background(), opts)
+				res, err := engine.Run(context.Background(), opts)
 				if err != nil {
 					b.Fatal(err)
 				}

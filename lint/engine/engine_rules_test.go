@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
@@ -14,15 +14,15 @@ import (
 // catalogue, rules running in parallel: no rule may fail, and the findings must not depend
 // on scheduling. Run with -race, it checks that rules only read the shared inventory.
 func TestRunRunsTheCatalogueTogether(t *testing.T) {
-	opts := lint.Options{Paths: []string{"rules/testdata"}, Root: "rules/testdata", Rules: rules.All()}
-	first, err := lint.Run(context.Background(), opts)
+	opts := engine.Options{Paths: []string{"../rules/testdata"}, Root: "../rules/testdata", Rules: rules.All()}
+	first, err := engine.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(first.Findings) == 0 {
 		t.Fatal("no findings over all the testdata")
 	}
-	again, err := lint.Run(context.Background(), opts)
+	again, err := engine.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/manifest"
 )
 
@@ -19,7 +19,7 @@ func TestRunReadsPlaceholdersThatBreakYAMLAsOpaque(t *testing.T) {
 		// The same, with a real syntax error further down: that one is reported.
 		"flux/broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  url: [x.${DOMAIN}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  a: [unclosed\n",
 	})
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	if diff := cmp.Diff([]string{
 		"flux/broken.yaml:13:3: AMB001: invalid YAML: did not find expected ',' or ']'",
 	}, brief(dir, res.Findings)); diff != "" {

@@ -1,4 +1,4 @@
-package lint
+package engine
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -25,7 +26,7 @@ import (
 // loadBase loads the tree at rev below absRoot for the run's paths: the files that changed
 // since rev (changes) are read from git and named "REV:path"; the others are the working
 // tree's own, as loaded.
-func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *load.Loaded, cfg *Config, maxSize int64) (*Base, error) {
+func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *load.Loaded, cfg *lint.Config, maxSize int64) (*lint.Base, error) {
 	byRel := map[string]*manifest.File{}
 	for _, f := range working.Files {
 		if f.Rel != "" {
@@ -61,7 +62,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}
-	return &Base{Revision: rev.Name(), Inventory: manifest.NewInventory(files, model.Objects, model.Names), Model: model}, nil
+	return &lint.Base{Revision: rev.Name(), Inventory: manifest.NewInventory(files, model.Objects, model.Names), Model: model}, nil
 }
 
 // readRevisionFile reads and parses one file of rev; a file over maxSize is left out (the
@@ -110,7 +111,7 @@ func baseDirs(absRoot string, paths []string) []string {
 // Files are named "REV:path", path relative to root. It is an error when root is not in a
 // git working tree, when git is not installed, or when rev names no commit; HEAD on a branch
 // without commits is the empty tree.
-func LoadBase(ctx context.Context, root, rev string, opts Options) (*Base, error) {
+func LoadBase(ctx context.Context, root, rev string, opts Options) (*lint.Base, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: repository root %s: %w", rev, root, err)
@@ -153,7 +154,7 @@ func ChangedFiles(ctx context.Context, root, rev string) (map[string]bool, error
 // changedOnly keeps the findings whose file or one of whose related locations is in
 // changed (paths relative to absRoot), and counts the others. Findings about stdin or about
 // no file are kept.
-func changedOnly(findings []Finding, absRoot string, changed map[string]byte) ([]Finding, int) {
+func changedOnly(findings []lint.Finding, absRoot string, changed map[string]byte) ([]lint.Finding, int) {
 	realRoot := absRoot
 	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
 		realRoot = r

@@ -1,4 +1,4 @@
-package lint_test
+package engine_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
 const ns = `apiVersion: v1
@@ -149,7 +150,7 @@ metadata: {name: things.example.com, namespace: ignored}
 					paths = append(paths, filepath.Join(dir, p))
 				}
 			}
-			res := run(t, lint.Options{Paths: paths, Root: dir, Config: &lint.Config{Exclude: tt.exclude}})
+			res := run(t, engine.Options{Paths: paths, Root: dir, Config: &lint.Config{Exclude: tt.exclude}})
 			if diff := cmp.Diff(tt.want, objectsOf(dir, res)); diff != "" {
 				t.Errorf("objects (-want +got):\n%s", diff)
 			}
@@ -163,7 +164,7 @@ metadata: {name: things.example.com, namespace: ignored}
 func TestRunKeepsPositionsThroughBOMAndCRLF(t *testing.T) {
 	doc := "apiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: bad-ns\r\n"
 	dir := writeTree(t, map[string]string{"crlf.yaml": "\xEF\xBB\xBF" + doc})
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	want := []string{"crlf.yaml:4:9: AMB900: bad-ns is bad"}
 	if diff := cmp.Diff(want, brief(dir, res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -303,7 +304,7 @@ func TestRunReportsBadInputAsAMB001(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{tt.file: tt.data})
-			res := run(t, lint.Options{Paths: []string{dir}, Root: dir, Config: tt.cfg})
+			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Config: tt.cfg})
 			var got []string
 			for _, f := range res.Findings {
 				got = append(got, strings.TrimPrefix(brief(dir, []lint.Finding{f})[0], tt.file+":"))
@@ -351,7 +352,7 @@ func TestRunDoesNotReadA100MiBFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	want := []string{"huge.yaml:1:1: AMB001: " + filepath.Join(dir, "huge.yaml") +
 		" is 100 MiB, over the 16 MiB limit (max-file-size): not read"}
 	if diff := cmp.Diff(want, brief(dir, res.Findings)); diff != "" {
@@ -360,7 +361,7 @@ func TestRunDoesNotReadA100MiBFile(t *testing.T) {
 }
 
 func TestRunLimitsStdinToMaxFileSize(t *testing.T) {
-	res := run(t, lint.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("x")), Config: &lint.Config{MaxFileSize: 8}})
+	res := run(t, engine.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("x")), Config: &lint.Config{MaxFileSize: 8}})
 	want := []string{"-:1:1: AMB001: - is over the 8 bytes limit (max-file-size): not read"}
 	if diff := cmp.Diff(want, brief("", res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -368,7 +369,7 @@ func TestRunLimitsStdinToMaxFileSize(t *testing.T) {
 }
 
 func TestRunReadsStdin(t *testing.T) {
-	res := run(t, lint.Options{Paths: []string{"-", "-"}, Stdin: strings.NewReader(nsDoc("bad-stdin"))})
+	res := run(t, engine.Options{Paths: []string{"-", "-"}, Stdin: strings.NewReader(nsDoc("bad-stdin"))})
 	want := []string{"-:4:9: AMB900: bad-stdin is bad"}
 	if diff := cmp.Diff(want, brief("", res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -391,7 +392,7 @@ func TestRunFollowsDirectorySymlinksOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	wantObjects := []string{"a/ns.yaml#0 Namespace a (*v1.Namespace)", "b/ns.yaml#0 Namespace b (*v1.Namespace)"}
 	if diff := cmp.Diff(wantObjects, objectsOf(dir, res)); diff != "" {
 		t.Errorf("objects (-want +got):\n%s", diff)
@@ -404,11 +405,11 @@ func TestRunFollowsDirectorySymlinksOnce(t *testing.T) {
 
 func TestRunFailsOnUnreadableArguments(t *testing.T) {
 	dir := writeTree(t, map[string]string{"ns.yaml": nsDoc("a")})
-	_, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir, filepath.Join(dir, "nope.yaml")}})
+	_, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir, filepath.Join(dir, "nope.yaml")}})
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("Run = %v, want an error naming nope.yaml", err)
 	}
-	_, err = lint.Run(context.Background(), lint.Options{Paths: []string{filepath.Join(dir, "ns.yaml", "x")}})
+	_, err = engine.Run(context.Background(), engine.Options{Paths: []string{filepath.Join(dir, "ns.yaml", "x")}})
 	if err == nil {
 		t.Errorf("Run on a path below a file succeeded")
 	}
@@ -422,9 +423,9 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 	files["broken.yaml"] = "a: [\n"
 	dir := writeTree(t, files)
-	first := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	first := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	for range 3 {
-		again := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+		again := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 		if diff := cmp.Diff(brief(dir, first.Findings), brief(dir, again.Findings)); diff != "" {
 			t.Fatalf("findings differ between runs (-first +again):\n%s", diff)
 		}
@@ -443,12 +444,12 @@ func TestRunReportsUnreadableFiles(t *testing.T) {
 	if err := os.Chmod(p, 0); err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, lint.Options{Paths: []string{dir}, Root: dir})
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir})
 	want := []string{"secret.yaml:1:1: AMB001: cannot read " + p + ": permission denied"}
 	if diff := cmp.Diff(want, brief(dir, res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	if _, err := lint.Run(context.Background(), lint.Options{Paths: []string{p}}); err == nil || !strings.Contains(err.Error(), p) {
+	if _, err := engine.Run(context.Background(), engine.Options{Paths: []string{p}}); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("Run on the unreadable file named explicitly = %v, want an error naming it", err)
 	}
 }

@@ -1,12 +1,8 @@
-package lint
+package engine
 
 import (
 	"context"
 	"fmt"
-	"github.com/ambientkit/ambientkit/gitops"
-	"github.com/ambientkit/ambientkit/manifest"
-	"github.com/ambientkit/ambientkit/manifest/gitrev"
-	"github.com/ambientkit/ambientkit/manifest/load"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +11,12 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
+	"github.com/ambientkit/ambientkit/manifest/gitrev"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // Options says what one run lints and how.
@@ -24,10 +26,10 @@ type Options struct {
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
 	// Config is the configuration; nil means the defaults (DefaultConfig).
-	Config *Config
+	Config *lint.Config
 	// Rules is the catalogue to run; the engine applies Config.Severity (by ID) to them. A
 	// suppression naming a rule that is not in Rules is reported as naming an unknown rule.
-	Rules []*Rule
+	Rules []*lint.Rule
 	// Root is the repository root; "" means the git top level of the first path (the
 	// nearest directory above it holding .git), else that path (its directory, for a file).
 	Root string
@@ -41,28 +43,6 @@ type Options struct {
 	All bool
 }
 
-// Result is the outcome of one run.
-type Result struct {
-	// Findings are sorted (SortFindings), with suppressions applied and severities effective.
-	Findings []Finding
-	// Files is the number of files read.
-	Files int
-	// Objects is the number of objects loaded.
-	Objects int
-	// Inventory is the run's inventory: the objects as the GitOps model renders them.
-	Inventory *manifest.Inventory
-	// Model is the run's GitOps model.
-	Model *gitops.Model
-	// Root is the absolute repository root.
-	Root string
-	// LoadFindings are the problems the loader found (AMB001), before suppression and
-	// severity configuration.
-	LoadFindings []Finding
-	// Unchanged counts the findings of a run with Base that were left out because neither
-	// their file nor a related location changed since Base.
-	Unchanged int
-}
-
 // Run loads the paths, runs every enabled rule once over the shared inventory, and returns the
 // findings. An error means an unreadable input path or an internal failure; files that do not
 // parse are findings (AMB001), not errors.
@@ -72,7 +52,7 @@ type Result struct {
 // suppression. With Options.Base, the base revision is read alongside (an unknown revision
 // or a root outside git is an error before anything is loaded), and the findings are
 // filtered last.
-func Run(ctx context.Context, opts Options) (*Result, error) {
+func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	cfg, maxSize := runConfig(opts.Config)
 	paths := opts.Paths
 	if len(paths) == 0 {
@@ -120,9 +100,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	files, objects := loaded.Files, loaded.Objects
-	loadFindings := make([]Finding, len(loaded.Problems))
+	loadFindings := make([]lint.Finding, len(loaded.Problems))
 	for i, p := range loaded.Problems {
-		loadFindings[i] = Finding{Rule: InvalidYAMLID, Name: InvalidYAMLName, Severity: Error,
+		loadFindings[i] = lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: lint.Error,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
 	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})
@@ -131,7 +111,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	inv := manifest.NewInventory(files, model.Objects, model.Names)
 	// Directives are written in the loaded objects; findings are about the rendered ones.
-	directives := Directives(files, objects)
+	directives := lint.Directives(files, objects)
 	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
 	for _, o := range model.Objects {
 		rendered[o.Source] = o
@@ -141,23 +121,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			directives[i].Object = rendered[d.Object]
 		}
 	}
-	SortFindings(loadFindings)
-	run := newRunState(loadFindings)
-	var baseTree *Base
+	lint.SortFindings(loadFindings)
+	var baseTree *lint.Base
 	if rev != nil {
 		if baseTree, err = loadBase(ctx, rev, changes, absRoot, paths, loaded, cfg, maxSize); err != nil {
 			return nil, err
 		}
 	}
-	mkPass := func(r *Rule, report func(Finding)) *Pass {
-		return &Pass{Rule: r, Inventory: inv, Model: model, Base: baseTree, Settings: cfg.Settings(), run: run, report: report}
-	}
+	run := lint.NewRun(inv, model, baseTree, cfg.Settings(), loadFindings)
+	mkPass := run.Pass
 
 	ran := map[string]bool{}
-	var early, late []*Rule
+	var early, late []*lint.Rule
 	for _, r := range opts.Rules {
 		switch {
-		case cfg.SeverityOf(r) == Off:
+		case cfg.SeverityOf(r) == lint.Off:
 		case r.Late:
 			late = append(late, r)
 		default:
@@ -170,16 +148,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	sup := newSuppressor(directives, opts.Rules, ran)
-	findings = slices.DeleteFunc(findings, sup.suppressed)
-	run.suppressions = sup.result()
+	sup := lint.NewSuppressor(directives, opts.Rules, ran)
+	findings = slices.DeleteFunc(findings, sup.Suppressed)
+	run.SetSuppressions(sup.Result())
 	for _, r := range late {
 		if err := runRule(ctx, r, cfg, mkPass, &findings); err != nil {
 			return nil, err
 		}
 	}
-	SortFindings(findings)
-	res := &Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model, LoadFindings: loadFindings, Root: absRoot}
+	lint.SortFindings(findings)
+	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model, LoadFindings: loadFindings, Root: absRoot}
 	if rev != nil && !opts.All {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
 	}
@@ -188,19 +166,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // runConfig returns the configuration a run uses (the defaults for nil) and its file size
 // limit.
-func runConfig(cfg *Config) (*Config, int64) {
+func runConfig(cfg *lint.Config) (*lint.Config, int64) {
 	if cfg == nil {
-		cfg = DefaultConfig()
+		cfg = lint.DefaultConfig()
 	}
 	maxSize := cfg.MaxFileSize
 	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
+		maxSize = lint.DefaultMaxFileSize
 	}
 	return cfg, maxSize
 }
 
 // excludeFunc returns the loader's view of cfg's exclude globs.
-func excludeFunc(cfg *Config) func(string) bool {
+func excludeFunc(cfg *lint.Config) func(string) bool {
 	if len(cfg.Exclude) == 0 {
 		return nil
 	}
@@ -211,8 +189,8 @@ func excludeFunc(cfg *Config) func(string) bool {
 // inventory, and Fact.Of builds shared facts once whichever rule asks first. Each rule
 // keeps its own findings, merged in catalogue order, and the first error in catalogue order
 // is returned, so the outcome does not depend on scheduling.
-func runRules(ctx context.Context, rules []*Rule, cfg *Config, mkPass func(*Rule, func(Finding)) *Pass) ([]Finding, error) {
-	out := make([][]Finding, len(rules))
+func runRules(ctx context.Context, rules []*lint.Rule, cfg *lint.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass) ([]lint.Finding, error) {
+	out := make([][]lint.Finding, len(rules))
 	errs := make([]error, len(rules))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -233,7 +211,7 @@ func runRules(ctx context.Context, rules []*Rule, cfg *Config, mkPass func(*Rule
 			return nil, err
 		}
 	}
-	var all []Finding
+	var all []lint.Finding
 	for _, fs := range out {
 		all = append(all, fs...)
 	}
@@ -243,7 +221,7 @@ func runRules(ctx context.Context, rules []*Rule, cfg *Config, mkPass func(*Rule
 // runRule runs one rule, appending its findings with their effective severity. A rule that
 // panics is an internal failure, reported as an error naming it rather than crashing the
 // run.
-func runRule(ctx context.Context, r *Rule, cfg *Config, mkPass func(*Rule, func(Finding)) *Pass, out *[]Finding) (err error) {
+func runRule(ctx context.Context, r *lint.Rule, cfg *lint.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass, out *[]lint.Finding) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -251,7 +229,7 @@ func runRule(ctx context.Context, r *Rule, cfg *Config, mkPass func(*Rule, func(
 		return nil
 	}
 	override, has := cfg.Severity[r.ID]
-	pass := mkPass(r, func(f Finding) {
+	pass := mkPass(r, func(f lint.Finding) {
 		if has {
 			f.Severity = override
 		}

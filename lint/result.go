@@ -1,0 +1,28 @@
+package lint
+
+import (
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/manifest"
+)
+
+// Result is the outcome of one run.
+type Result struct {
+	// Findings are sorted (SortFindings), with suppressions applied and severities effective.
+	Findings []Finding
+	// Files is the number of files read.
+	Files int
+	// Objects is the number of objects loaded.
+	Objects int
+	// Inventory is the run's inventory: the objects as the GitOps model renders them.
+	Inventory *manifest.Inventory
+	// Model is the run's GitOps model.
+	Model *gitops.Model
+	// Root is the absolute repository root.
+	Root string
+	// LoadFindings are the problems the loader found (AMB001), before suppression and
+	// severity configuration.
+	LoadFindings []Finding
+	// Unchanged counts the findings of a run with Base that were left out because neither
+	// their file nor a related location changed since Base.
+	Unchanged int
+}
