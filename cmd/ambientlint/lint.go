@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
@@ -299,24 +300,24 @@ func repoRoot(dir, start string) (string, error) {
 
 // loadConfig reads the configuration (--config, or the file found from the first path up to
 // the root) and applies the flags over it.
-func loadConfig(o *lintOptions, start, root string, catalogue []*lint.Rule) (*lint.Config, error) {
+func loadConfig(o *lintOptions, start, root string, catalogue []*lint.Rule) (*config.Config, error) {
 	path := o.config
 	if path == "" {
-		found, err := lint.FindConfig(start, root)
+		found, err := config.Find(start, root)
 		if err != nil {
 			return nil, err
 		}
 		path = relToWorkDir(found)
 	}
-	cfg := lint.DefaultConfig()
+	cfg := config.Default()
 	if path != "" {
 		var err error
-		if cfg, err = lint.LoadConfig(path, catalogue); err != nil {
+		if cfg, err = config.Load(path, catalogue); err != nil {
 			return nil, err
 		}
 	}
 	if o.maxFileSize != "" {
-		size, err := lint.ParseSize(o.maxFileSize)
+		size, err := config.ParseSize(o.maxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("--max-file-size: %w", err)
 		}

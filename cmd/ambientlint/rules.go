@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -53,7 +54,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	catalogue := rules.All()
 	var found []*lint.Rule
 	for _, ref := range fs.Args() {
-		r, err := lint.LookupRule(catalogue, ref)
+		r, err := config.LookupRule(catalogue, ref)
 		if err != nil {
 			return failure(stderr, err)
 		}

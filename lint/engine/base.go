@@ -8,6 +8,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -26,7 +27,7 @@ import (
 // loadBase loads the tree at rev below absRoot for the run's paths: the files that changed
 // since rev (changes) are read from git and named "REV:path"; the others are the working
 // tree's own, as loaded.
-func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *load.Loaded, cfg *lint.Config, maxSize int64) (*lint.Base, error) {
+func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte, absRoot string, paths []string, working *load.Loaded, cfg *config.Config, maxSize int64) (*lint.Base, error) {
 	byRel := map[string]*manifest.File{}
 	for _, f := range working.Files {
 		if f.Rel != "" {

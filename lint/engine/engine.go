@@ -14,6 +14,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -26,7 +27,7 @@ type Options struct {
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
 	// Config is the configuration; nil means the defaults (DefaultConfig).
-	Config *lint.Config
+	Config *config.Config
 	// Rules is the catalogue to run; the engine applies Config.Severity (by ID) to them. A
 	// suppression naming a rule that is not in Rules is reported as naming an unknown rule.
 	Rules []*lint.Rule
@@ -166,19 +167,19 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 
 // runConfig returns the configuration a run uses (the defaults for nil) and its file size
 // limit.
-func runConfig(cfg *lint.Config) (*lint.Config, int64) {
+func runConfig(cfg *config.Config) (*config.Config, int64) {
 	if cfg == nil {
-		cfg = lint.DefaultConfig()
+		cfg = config.Default()
 	}
 	maxSize := cfg.MaxFileSize
 	if maxSize <= 0 {
-		maxSize = lint.DefaultMaxFileSize
+		maxSize = config.DefaultMaxFileSize
 	}
 	return cfg, maxSize
 }
 
 // excludeFunc returns the loader's view of cfg's exclude globs.
-func excludeFunc(cfg *lint.Config) func(string) bool {
+func excludeFunc(cfg *config.Config) func(string) bool {
 	if len(cfg.Exclude) == 0 {
 		return nil
 	}
@@ -189,7 +190,7 @@ func excludeFunc(cfg *lint.Config) func(string) bool {
 // inventory, and Fact.Of builds shared facts once whichever rule asks first. Each rule
 // keeps its own findings, merged in catalogue order, and the first error in catalogue order
 // is returned, so the outcome does not depend on scheduling.
-func runRules(ctx context.Context, rules []*lint.Rule, cfg *lint.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass) ([]lint.Finding, error) {
+func runRules(ctx context.Context, rules []*lint.Rule, cfg *config.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass) ([]lint.Finding, error) {
 	out := make([][]lint.Finding, len(rules))
 	errs := make([]error, len(rules))
 	var next atomic.Int64
@@ -221,7 +222,7 @@ func runRules(ctx context.Context, rules []*lint.Rule, cfg *lint.Config, mkPass 
 // runRule runs one rule, appending its findings with their effective severity. A rule that
 // panics is an internal failure, reported as an error naming it rather than crashing the
 // run.
-func runRule(ctx context.Context, r *lint.Rule, cfg *lint.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass, out *[]lint.Finding) (err error) {
+func runRule(ctx context.Context, r *lint.Rule, cfg *config.Config, mkPass func(*lint.Rule, func(lint.Finding)) *lint.Pass, out *[]lint.Finding) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

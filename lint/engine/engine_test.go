@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
@@ -46,7 +47,7 @@ func TestRunAppliesConfiguredSeverities(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ran = false
-			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Config: &lint.Config{Severity: tt.severity},
+			res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Config: &config.Config{Severity: tt.severity},
 				Rules: []*lint.Rule{invalidYAML, flagBad, never}})
 			var got []string
 			for _, f := range res.Findings {

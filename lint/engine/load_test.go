@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
@@ -150,7 +151,7 @@ metadata: {name: things.example.com, namespace: ignored}
 					paths = append(paths, filepath.Join(dir, p))
 				}
 			}
-			res := run(t, engine.Options{Paths: paths, Root: dir, Config: &lint.Config{Exclude: tt.exclude}})
+			res := run(t, engine.Options{Paths: paths, Root: dir, Config: &config.Config{Exclude: tt.exclude}})
 			if diff := cmp.Diff(tt.want, objectsOf(dir, res)); diff != "" {
 				t.Errorf("objects (-want +got):\n%s", diff)
 			}
@@ -179,7 +180,7 @@ func TestRunReportsBadInputAsAMB001(t *testing.T) {
 		name  string
 		file  string
 		data  string
-		cfg   *lint.Config
+		cfg   *config.Config
 		want  []string // regexps, in order, matched against "line:col: ID: message"
 		typed bool     // the file's first object decoded
 	}{
@@ -236,7 +237,7 @@ func TestRunReportsBadInputAsAMB001(t *testing.T) {
 		},
 		{
 			name: "a file over max-file-size is reported, not read",
-			file: "big.yaml", data: nsDoc("big"), cfg: &lint.Config{MaxFileSize: 10},
+			file: "big.yaml", data: nsDoc("big"), cfg: &config.Config{MaxFileSize: 10},
 			want: []string{`^1:1: AMB001: .*big.yaml is 53 bytes, over the 10 bytes limit \(max-file-size\): not read$`},
 		},
 		{
@@ -361,7 +362,7 @@ func TestRunDoesNotReadA100MiBFile(t *testing.T) {
 }
 
 func TestRunLimitsStdinToMaxFileSize(t *testing.T) {
-	res := run(t, engine.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("x")), Config: &lint.Config{MaxFileSize: 8}})
+	res := run(t, engine.Options{Paths: []string{"-"}, Stdin: strings.NewReader(nsDoc("x")), Config: &config.Config{MaxFileSize: 8}})
 	want := []string{"-:1:1: AMB001: - is over the 8 bytes limit (max-file-size): not read"}
 	if diff := cmp.Diff(want, brief("", res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
@@ -23,7 +24,7 @@ func TestSuppression(t *testing.T) {
 	tests := []struct {
 		name     string
 		data     string
-		cfg      *lint.Config
+		cfg      *config.Config
 		want     []string // findings left
 		wantSups []string // "line: rules / reason: unknown=… unused=… suppressed=N"
 	}{
@@ -57,7 +58,7 @@ func TestSuppression(t *testing.T) {
 		{
 			name:     "a rule switched off is not unused",
 			data:     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad-a # ambientlint:ignore AMB900 -- fixture\n",
-			cfg:      &lint.Config{Severity: map[string]lint.Severity{"AMB900": lint.Off}},
+			cfg:      &config.Config{Severity: map[string]lint.Severity{"AMB900": lint.Off}},
 			wantSups: []string{"4: [AMB900] / fixture: unknown=[] unused=[] suppressed=0"},
 		},
 		{

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 )
 
@@ -27,7 +28,7 @@ func Run(t testing.TB, dir string, rules ...*lint.Rule) *lint.Result {
 }
 
 // RunWithConfig is Run with a configuration (nil means the defaults).
-func RunWithConfig(t testing.TB, dir string, cfg *lint.Config, rules ...*lint.Rule) *lint.Result {
+func RunWithConfig(t testing.TB, dir string, cfg *config.Config, rules ...*lint.Rule) *lint.Result {
 	t.Helper()
 	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Config: cfg, Rules: rules, Root: dir})
 	if err != nil {
@@ -58,7 +59,7 @@ func RunWithConfig(t testing.TB, dir string, cfg *lint.Config, rules ...*lint.Ru
 }
 
 // runs reports whether the rule with ID id is among rules and not switched off.
-func runs(rules []*lint.Rule, cfg *lint.Config, id string) bool {
+func runs(rules []*lint.Rule, cfg *config.Config, id string) bool {
 	for _, r := range rules {
 		if r.ID == id {
 			return cfg.SeverityOf(r) != lint.Off

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
@@ -40,7 +41,7 @@ func TestCatalogue(t *testing.T) {
 	if first := all[0]; first != rules.InvalidYAML {
 		t.Errorf("All()[0] = %s, want AMB001", first.ID)
 	}
-	if r, _ := lint.LookupRule(all, "unused-ignore"); r == nil || !r.Late {
+	if r, _ := config.LookupRule(all, "unused-ignore"); r == nil || !r.Late {
 		t.Errorf("unused-ignore must be a late rule, to see which suppressions were used")
 	}
 }

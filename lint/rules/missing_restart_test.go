@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
@@ -23,11 +24,11 @@ import (
 func TestMissingRestart(t *testing.T) {
 	tests := []struct {
 		name, dir string
-		cfg       *lint.Config
+		cfg       *config.Config
 	}{
 		{"by default only workloads of namespaces that leave sidecar injection are reported", "changed", nil},
 		{"with restarts: always workloads of newly enrolled namespaces are reported too", "always",
-			&lint.Config{Restarts: lint.RestartsAlways}},
+			&config.Config{Restarts: lint.RestartsAlways}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/linttest"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -20,7 +20,7 @@ func TestInvalidIstioValue(t *testing.T) {
 }
 
 func TestWildcardEgress(t *testing.T) {
-	cfg := &lint.Config{Egress: lint.EgressConfig{AllowWildcards: []string{"*.allowed.example"}}}
+	cfg := &config.Config{Egress: config.Egress{AllowWildcards: []string{"*.allowed.example"}}}
 	linttest.RunWithConfig(t, testdata("wildcard-egress"), cfg, rules.WildcardEgress)
 }
 

@@ -1,4 +1,4 @@
-package lint_test
+package config_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 )
 
 // testRules is a small catalogue for configuration tests.
@@ -23,17 +24,17 @@ func TestParseConfig(t *testing.T) {
 	tests := []struct {
 		name string
 		yaml string
-		want *lint.Config
+		want *config.Config
 	}{
 		{
 			name: "an empty file gives the defaults",
 			yaml: "",
-			want: lint.DefaultConfig(),
+			want: config.Default(),
 		},
 		{
 			name: "a file of comments gives the defaults",
 			yaml: "# nothing yet\n",
-			want: lint.DefaultConfig(),
+			want: config.Default(),
 		},
 		{
 			name: "every section is read",
@@ -53,29 +54,29 @@ argocd:
     - https://github.com/example/gitops.git
 restarts: always
 `,
-			want: &lint.Config{
+			want: &config.Config{
 				Severity:    map[string]lint.Severity{"AMB301": lint.Warning, "AMB004": lint.Off, "AMB001": lint.Info},
 				Exclude:     []string{"charts/**", "*.enc.yaml"},
 				MaxFileSize: 2 << 20,
-				Egress:      lint.EgressConfig{AllowWildcards: []string{"*.googleapis.com"}},
-				ArgoCD:      lint.ArgoCDConfig{RepoURLs: []string{"https://github.com/example/gitops.git"}},
+				Egress:      config.Egress{AllowWildcards: []string{"*.googleapis.com"}},
+				ArgoCD:      config.ArgoCD{RepoURLs: []string{"https://github.com/example/gitops.git"}},
 				Restarts:    lint.RestartsAlways,
 			},
 		},
 		{
 			name: "a size in plain bytes is read",
 			yaml: "maxFileSize: 1048576\n",
-			want: func() *lint.Config { c := lint.DefaultConfig(); c.MaxFileSize = 1 << 20; return c }(),
+			want: func() *config.Config { c := config.Default(); c.MaxFileSize = 1 << 20; return c }(),
 		},
 		{
 			name: "empty sections are allowed",
 			yaml: "rules:\nexclude:\negress:\n",
-			want: lint.DefaultConfig(),
+			want: config.Default(),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := lint.ParseConfig("cfg.yaml", []byte(tt.yaml), testRules)
+			got, err := config.Parse("cfg.yaml", []byte(tt.yaml), testRules)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,13 +123,13 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := lint.ParseConfig("cfg.yaml", []byte(tt.yaml), testRules)
+			_, err := config.Parse("cfg.yaml", []byte(tt.yaml), testRules)
 			if err == nil {
 				t.Fatal("no error")
 			}
-			var ce *lint.ConfigError
+			var ce *config.Error
 			if !errors.As(err, &ce) {
-				t.Errorf("error %T is not a *ConfigError", err)
+				t.Errorf("error %T is not a *Error", err)
 			}
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
@@ -139,7 +140,7 @@ func TestParseConfigErrors(t *testing.T) {
 
 func TestLoadConfigNamesAMissingFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "missing.yaml")
-	_, err := lint.LoadConfig(p, testRules)
+	_, err := config.Load(p, testRules)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("error %v does not wrap ErrNotExist", err)
 	}
@@ -172,7 +173,7 @@ func TestFindConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := lint.FindConfig(filepath.Join(root, tt.start), tt.root)
+			got, err := config.Find(filepath.Join(root, tt.start), tt.root)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +182,7 @@ func TestFindConfig(t *testing.T) {
 				want = filepath.Join(root, tt.want)
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("FindConfig (-want +got):\n%s", diff)
+				t.Errorf("Find (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -214,7 +215,7 @@ func TestMatchGlob(t *testing.T) {
 			name = tt.pattern + " does not match " + tt.path
 		}
 		t.Run(name, func(t *testing.T) {
-			if got := lint.MatchGlob(tt.pattern, tt.path); got != tt.want {
+			if got := config.MatchGlob(tt.pattern, tt.path); got != tt.want {
 				t.Errorf("MatchGlob(%q, %q) = %v, want %v", tt.pattern, tt.path, got, tt.want)
 			}
 		})
@@ -230,7 +231,7 @@ func TestParseSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in+" is parsed", func(t *testing.T) {
-			got, err := lint.ParseSize(tt.in)
+			got, err := config.ParseSize(tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,7 +242,7 @@ func TestParseSize(t *testing.T) {
 	}
 	for _, bad := range []string{"", "-1", "1.5MiB", "MiB", "16 parsecs", "99999999999999999999", "9999999999GiB"} {
 		t.Run(bad+" is rejected", func(t *testing.T) {
-			if _, err := lint.ParseSize(bad); err == nil {
+			if _, err := config.ParseSize(bad); err == nil {
 				t.Errorf("ParseSize(%q) succeeded", bad)
 			}
 		})
@@ -249,7 +250,7 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestSeverityFlags(t *testing.T) {
-	cfg := lint.DefaultConfig()
+	cfg := config.Default()
 	steps := []func() error{
 		func() error { return cfg.SetSeverity(testRules, "wildcard-egress", lint.Off) },
 		func() error { return cfg.SetSeverity(testRules, "amb004", lint.Info) },

@@ -1,14 +1,15 @@
-package lint_test
+package config_test
 
 import (
 	"fmt"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/config"
 )
 
-func ExampleParseConfig() {
+func ExampleParse() {
 	catalogue := []*lint.Rule{{ID: "AMB301", Name: "wildcard-egress", Severity: lint.Error}}
-	cfg, err := lint.ParseConfig(".ambientlint.yaml", []byte(`
+	cfg, err := config.Parse(".ambientlint.yaml", []byte(`
 rules:
   wildcard-egress: warning
 exclude: ["charts/**"]
@@ -20,7 +21,7 @@ maxFileSize: 4MiB
 	}
 	fmt.Println(cfg.SeverityOf(catalogue[0]), cfg.Excluded("charts/istio/values.yaml"), cfg.MaxFileSize)
 
-	_, err = lint.ParseConfig(".ambientlint.yaml", []byte("rule:\n  AMB301: off\n"), catalogue)
+	_, err = config.Parse(".ambientlint.yaml", []byte("rule:\n  AMB301: off\n"), catalogue)
 	fmt.Println(err)
 	// Output:
 	// warning true 4194304
@@ -28,9 +29,9 @@ maxFileSize: 4MiB
 }
 
 func ExampleMatchGlob() {
-	fmt.Println(lint.MatchGlob("**/secrets/*.yaml", "clusters/prod/secrets/db.yaml"))
-	fmt.Println(lint.MatchGlob("*.enc.yaml", "apps/api/token.enc.yaml"))
-	fmt.Println(lint.MatchGlob("/charts", "apps/charts/values.yaml"))
+	fmt.Println(config.MatchGlob("**/secrets/*.yaml", "clusters/prod/secrets/db.yaml"))
+	fmt.Println(config.MatchGlob("*.enc.yaml", "apps/api/token.enc.yaml"))
+	fmt.Println(config.MatchGlob("/charts", "apps/charts/values.yaml"))
 	// Output:
 	// true
 	// true

@@ -1,10 +1,11 @@
-package lint
+package config
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/ambientkit/ambientkit/internal/textdist"
+	"github.com/ambientkit/ambientkit/lint"
 )
 
 // Config is the linter's configuration: the merged result of .ambientlint.yaml and the
@@ -14,29 +15,29 @@ type Config struct {
 	Path string
 	// Severity overrides a rule's default severity, by rule ID; Off disables it. A rule
 	// without an entry keeps its default.
-	Severity map[string]Severity
+	Severity map[string]lint.Severity
 	// Exclude holds path globs (with **) of files not to lint, relative to the repository root.
 	// See MatchGlob for their syntax.
 	Exclude []string
 	// MaxFileSize is the size in bytes above which a file is reported, not read (default
 	// 16 MiB).
 	MaxFileSize int64
-	Egress      EgressConfig
-	ArgoCD      ArgoCDConfig
+	Egress      Egress
+	ArgoCD      ArgoCD
 	// Restarts says when AMB201 asks for a pod-template change: RestartsChanged (the default)
 	// only for workloads whose namespace moves from sidecars to ambient in the change under
 	// review, RestartsAlways for every workload of a newly enrolled namespace.
 	Restarts string
 }
 
-// EgressConfig is the egress section of the configuration.
-type EgressConfig struct {
+// Egress is the egress section of the configuration.
+type Egress struct {
 	// AllowWildcards lists wildcard ServiceEntry hosts that AMB301 accepts.
 	AllowWildcards []string
 }
 
-// ArgoCDConfig is the argocd section of the configuration.
-type ArgoCDConfig struct {
+// ArgoCD is the argocd section of the configuration.
+type ArgoCD struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
 	// Application's source, so that its path is resolved inside the tree being linted.
 	RepoURLs []string
@@ -45,24 +46,24 @@ type ArgoCDConfig struct {
 // DefaultMaxFileSize is the default Config.MaxFileSize.
 const DefaultMaxFileSize = 16 << 20
 
-// DefaultConfig returns the configuration used when no file is found: every rule at its
+// Default returns the configuration used when no file is found: every rule at its
 // default severity, nothing excluded, the default size limit.
-func DefaultConfig() *Config {
+func Default() *Config {
 	return &Config{
-		Severity:    map[string]Severity{},
+		Severity:    map[string]lint.Severity{},
 		MaxFileSize: DefaultMaxFileSize,
-		Restarts:    RestartsChanged,
+		Restarts:    lint.RestartsChanged,
 	}
 }
 
 // Settings returns the values of c that rules read.
-func (c *Config) Settings() Settings {
-	return Settings{AllowWildcards: c.Egress.AllowWildcards, Restarts: c.Restarts}
+func (c *Config) Settings() lint.Settings {
+	return lint.Settings{AllowWildcards: c.Egress.AllowWildcards, Restarts: c.Restarts}
 }
 
 // SeverityOf returns r's effective severity under c: the override for its ID, else its
 // default. A nil c means the defaults.
-func (c *Config) SeverityOf(r *Rule) Severity {
+func (c *Config) SeverityOf(r *lint.Rule) lint.Severity {
 	if c != nil {
 		if s, ok := c.Severity[r.ID]; ok {
 			return s
@@ -87,13 +88,13 @@ func (c *Config) Excluded(rel string) bool {
 
 // SetSeverity overrides the severity of the rule that ref names (its ID, in any case, or its
 // name) among known.
-func (c *Config) SetSeverity(known []*Rule, ref string, s Severity) error {
+func (c *Config) SetSeverity(known []*lint.Rule, ref string, s lint.Severity) error {
 	r, err := LookupRule(known, ref)
 	if err != nil {
 		return err
 	}
 	if c.Severity == nil {
-		c.Severity = map[string]Severity{}
+		c.Severity = map[string]lint.Severity{}
 	}
 	c.Severity[r.ID] = s
 	return nil
@@ -101,23 +102,23 @@ func (c *Config) SetSeverity(known []*Rule, ref string, s Severity) error {
 
 // Enable turns the rule that ref names back on: a rule switched off by the configuration gets
 // its default severity again, and a rule that is off by default becomes a warning.
-func (c *Config) Enable(known []*Rule, ref string) error {
+func (c *Config) Enable(known []*lint.Rule, ref string) error {
 	r, err := LookupRule(known, ref)
 	if err != nil {
 		return err
 	}
-	if c.SeverityOf(r) != Off {
+	if c.SeverityOf(r) != lint.Off {
 		return nil
 	}
-	if r.Severity != Off {
+	if r.Severity != lint.Off {
 		delete(c.Severity, r.ID)
 		return nil
 	}
-	return c.SetSeverity(known, r.ID, Warning)
+	return c.SetSeverity(known, r.ID, lint.Warning)
 }
 
 // LookupRule returns the rule of known that ref names: its ID (in any case) or its name.
-func LookupRule(known []*Rule, ref string) (*Rule, error) {
+func LookupRule(known []*lint.Rule, ref string) (*lint.Rule, error) {
 	ref = strings.TrimSpace(ref)
 	for _, r := range known {
 		if strings.EqualFold(r.ID, ref) || r.Name == ref {
@@ -135,7 +136,7 @@ func LookupRule(known []*Rule, ref string) (*Rule, error) {
 
 // suggestRule returns the name of the rule closest to ref, when it is close enough to be a
 // typo.
-func suggestRule(known []*Rule, ref string) string {
+func suggestRule(known []*lint.Rule, ref string) string {
 	best, bestD := "", 3
 	for _, r := range known {
 		for _, cand := range []string{r.ID, r.Name} {

@@ -1,4 +1,4 @@
-package lint
+package config
 
 import (
 	"errors"
@@ -10,14 +10,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/lint"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// ConfigFileNames are the names FindConfig looks for, in order of preference.
+// ConfigFileNames are the names Find looks for, in order of preference.
 var ConfigFileNames = []string{".ambientlint.yaml", ".ambientlint.yml"}
 
-// ConfigError is a problem in a configuration file, at a line and column when known.
-type ConfigError struct {
+// Error is a problem in a configuration file, at a line and column when known.
+type Error struct {
 	File   string
 	Line   int // 1-based; 0 when the problem is not at one place
 	Column int
@@ -27,7 +28,7 @@ type ConfigError struct {
 
 // Error formats the problem as file:line:col: message (file:line: or file: when the place is
 // less precise).
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
@@ -48,13 +49,13 @@ func (e *ConfigError) Error() string {
 }
 
 // Unwrap returns the underlying error.
-func (e *ConfigError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-// FindConfig looks for a configuration file in start's directory (start itself when it is a
+// Find looks for a configuration file in start's directory (start itself when it is a
 // directory) and each parent up to and including root, and returns the first it finds, or ""
 // when there is none. An empty root, or a start outside root, searches up to the filesystem
 // root. A start of "-" (stdin) searches from the working directory.
-func FindConfig(start, root string) (string, error) {
+func Find(start, root string) (string, error) {
 	if start == "" || start == "-" {
 		start = "."
 	}
@@ -89,8 +90,8 @@ func FindConfig(start, root string) (string, error) {
 	}
 }
 
-// LoadConfig reads the configuration file at path over the defaults. Rules are named by ID or
-// name among known. Unknown keys, unknown rules and bad values are a *ConfigError naming the
+// Load reads the configuration file at path over the defaults. Rules are named by ID or
+// name among known. Unknown keys, unknown rules and bad values are a *Error naming the
 // file and line.
 //
 // The file's sections:
@@ -106,27 +107,27 @@ func FindConfig(start, root string) (string, error) {
 //	argocd:
 //	  repoURLs: ["https://github.com/example/gitops.git"]
 //	restarts: changed # or always
-func LoadConfig(path string, known []*Rule) (*Config, error) {
+func Load(path string, known []*lint.Rule) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &ConfigError{File: path, Msg: "reading the configuration", Err: err}
+		return nil, &Error{File: path, Msg: "reading the configuration", Err: err}
 	}
-	cfg, err := ParseConfig(path, data, known)
+	cfg, err := Parse(path, data, known)
 	if err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-// ParseConfig parses configuration data as LoadConfig does; path is used in errors and kept in
+// Parse parses configuration data as Load does; path is used in errors and kept in
 // Config.Path.
-func ParseConfig(path string, data []byte, known []*Rule) (*Config, error) {
-	cfg := DefaultConfig()
+func Parse(path string, data []byte, known []*lint.Rule) (*Config, error) {
+	cfg := Default()
 	cfg.Path = path
 	p := &configParser{file: path, known: known, cfg: cfg}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ConfigError{File: path, Line: yamlErrorLine(err), Msg: "not valid YAML", Err: err}
+		return nil, &Error{File: path, Line: yamlErrorLine(err), Msg: "not valid YAML", Err: err}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return cfg, nil // empty file or comments only
@@ -140,12 +141,12 @@ func ParseConfig(path string, data []byte, known []*Rule) (*Config, error) {
 // configParser walks the configuration's YAML nodes, keeping their lines for errors.
 type configParser struct {
 	file  string
-	known []*Rule
+	known []*lint.Rule
 	cfg   *Config
 }
 
 func (p *configParser) errf(n *yaml.Node, format string, args ...any) error {
-	e := &ConfigError{File: p.file, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: p.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
 	}
@@ -226,8 +227,8 @@ func (p *configParser) top(n *yaml.Node) error {
 			p.cfg.MaxFileSize = size
 			return nil
 		case "restarts":
-			if v.Kind != yaml.ScalarNode || (v.Value != RestartsChanged && v.Value != RestartsAlways) {
-				return p.errf(v, "restarts must be %q or %q", RestartsChanged, RestartsAlways)
+			if v.Kind != yaml.ScalarNode || (v.Value != lint.RestartsChanged && v.Value != lint.RestartsAlways) {
+				return p.errf(v, "restarts must be %q or %q", lint.RestartsChanged, lint.RestartsAlways)
 			}
 			p.cfg.Restarts = v.Value
 			return nil
@@ -251,7 +252,7 @@ func (p *configParser) rules(n *yaml.Node) error {
 		if v.Kind != yaml.ScalarNode || isNull(v) {
 			return p.errf(v, "rules: %s: severity must be error, warning, info or off", k.Value)
 		}
-		s, err := ParseSeverity(v.Value)
+		s, err := lint.ParseSeverity(v.Value)
 		if err != nil {
 			return p.errf(v, "rules: %s: %v", k.Value, err)
 		}
