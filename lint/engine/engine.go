@@ -15,6 +15,7 @@ import (
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/config"
+	"github.com/ambientkit/ambientkit/lint/suppress"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/gitrev"
 	"github.com/ambientkit/ambientkit/manifest/load"
@@ -112,7 +113,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	}
 	inv := manifest.NewInventory(files, model.Objects, model.Names)
 	// Directives are written in the loaded objects; findings are about the rendered ones.
-	directives := lint.Directives(files, objects)
+	directives := suppress.Directives(files, objects)
 	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
 	for _, o := range model.Objects {
 		rendered[o.Source] = o
@@ -149,7 +150,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		return nil, err
 	}
 
-	sup := lint.NewSuppressor(directives, opts.Rules, ran)
+	sup := suppress.New(directives, opts.Rules, ran)
 	findings = slices.DeleteFunc(findings, sup.Suppressed)
 	run.SetSuppressions(sup.Result())
 	for _, r := range late {

@@ -1,7 +1,8 @@
-package lint
+package suppress
 
 import (
 	"bytes"
+	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 	"path"
 	"regexp"
@@ -28,12 +29,12 @@ func parseDirective(text string) (rules []string, reason string) {
 // file line by line, telling comments from text the way YAML does: a '#' at the start of a
 // line or after a blank, outside a quoted string and outside the content of a block scalar
 // (| or >), starts a comment.
-func commentDirectives(f *manifest.File) []Directive {
+func commentDirectives(f *manifest.File) []lint.Directive {
 	data := f.Data
 	if !bytes.Contains(data, []byte(ignoreDirective)) {
 		return nil
 	}
-	var out []Directive
+	var out []lint.Directive
 	blockIndent := -1 // the indentation a block scalar's content must exceed; -1 outside one
 	for line := 1; len(data) > 0; line++ {
 		var l []byte
@@ -67,7 +68,7 @@ func commentDirectives(f *manifest.File) []Directive {
 			continue // another comment, or ambientlint:ignored, ambientlint:ignore-file, …
 		}
 		rules, reason := parseDirective(string(rest))
-		out = append(out, Directive{
+		out = append(out, lint.Directive{
 			Pos:   manifest.Position{File: f.Path, Line: line, Column: hash + 1},
 			Rules: rules, Reason: reason, Above: len(bytes.TrimSpace(code)) == 0,
 		})
@@ -141,9 +142,9 @@ func commentAt(l []byte) int {
 	return -1
 }
 
-// suppressor applies the directives of a run to its findings and records their use.
-type suppressor struct {
-	sups    []Suppression
+// Suppressor applies the directives of a run to its findings and records their use.
+type Suppressor struct {
+	sups    []lint.Suppression
 	byLine  map[lineKey][]int            // comment directives by the lines they cover
 	byObj   map[manifest.ObjectRef][]int // annotation directives by the object they annotate
 	ids     map[string]string            // rule ID or name → ID, for the catalogue
@@ -156,15 +157,17 @@ type lineKey struct {
 	line int
 }
 
-func NewSuppressor(dirs []Directive, catalogue []*Rule, ran map[string]bool) *suppressor {
-	s := &suppressor{byLine: map[lineKey][]int{}, byObj: map[manifest.ObjectRef][]int{},
+// New returns a Suppressor of dirs: catalogue names the rules directives may name, and ran
+// the IDs of the rules that ran (a directive naming a rule that did not run is not unused).
+func New(dirs []lint.Directive, catalogue []*lint.Rule, ran map[string]bool) *Suppressor {
+	s := &Suppressor{byLine: map[lineKey][]int{}, byObj: map[manifest.ObjectRef][]int{},
 		ids: map[string]string{}, ran: ran}
 	for _, r := range catalogue {
 		s.ids[strings.ToUpper(r.ID)] = r.ID
 		s.ids[r.Name] = r.ID
 	}
 	for i, d := range dirs {
-		sup := Suppression{Directive: d}
+		sup := lint.Suppression{Directive: d}
 		for _, name := range d.Rules {
 			if s.ruleID(name) == "" {
 				sup.Unknown = append(sup.Unknown, name)
@@ -189,15 +192,15 @@ func NewSuppressor(dirs []Directive, catalogue []*Rule, ran map[string]bool) *su
 }
 
 // ruleID returns the ID of the rule that name names (ID in any case, or name), or "".
-func (s *suppressor) ruleID(name string) string {
+func (s *Suppressor) ruleID(name string) string {
 	if id, ok := s.ids[strings.ToUpper(name)]; ok {
 		return id
 	}
 	return s.ids[name]
 }
 
-// suppressed reports whether a directive covers f, and records the use.
-func (s *suppressor) Suppressed(f Finding) bool {
+// Suppressed reports whether a directive covers f, and records the use.
+func (s *Suppressor) Suppressed(f lint.Finding) bool {
 	hit := false
 	try := func(idx []int) {
 		for _, i := range idx {
@@ -218,8 +221,8 @@ func (s *suppressor) Suppressed(f Finding) bool {
 	return hit
 }
 
-// result returns the suppressions with their unused rules filled in.
-func (s *suppressor) Result() []Suppression {
+// Result returns the suppressions with their unused rules filled in.
+func (s *Suppressor) Result() []lint.Suppression {
 	for i := range s.sups {
 		sup := &s.sups[i]
 		if sup.Reason == "" {
@@ -238,18 +241,18 @@ func (s *suppressor) Result() []Suppression {
 // Directives returns the suppression directives of files (their ambientlint:ignore comments;
 // JSON files have none) and objects (their ambientlint.io/ignore annotations), in file and
 // line order, then object order.
-func Directives(files []*manifest.File, objects []*manifest.Object) []Directive {
-	var out []Directive
+func Directives(files []*manifest.File, objects []*manifest.Object) []lint.Directive {
+	var out []lint.Directive
 	for _, f := range files {
 		if !strings.EqualFold(path.Ext(f.Path), ".json") {
 			out = append(out, commentDirectives(f)...)
 		}
 	}
 	for _, o := range objects {
-		if v, ok := o.Annotations[IgnoreAnnotation]; ok {
+		if v, ok := o.Annotations[lint.IgnoreAnnotation]; ok {
 			rules, reason := parseDirective(v)
-			out = append(out, Directive{
-				Pos: o.Pos("metadata", "annotations", IgnoreAnnotation), Object: o, Rules: rules, Reason: reason,
+			out = append(out, lint.Directive{
+				Pos: o.Pos("metadata", "annotations", lint.IgnoreAnnotation), Object: o, Rules: rules, Reason: reason,
 			})
 		}
 	}
