@@ -17,6 +17,7 @@ import (
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/engine"
+	"github.com/ambientkit/ambientkit/lint/fix"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -162,13 +163,13 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		if o.diff {
 			for _, p := range slices.Sorted(maps.Keys(fixed)) {
-				io.WriteString(stdout, lint.Diff(p, original[p], fixed[p]))
+				io.WriteString(stdout, fix.Diff(p, original[p], fixed[p]))
 			}
 			fmt.Fprintf(stderr, "%d %s would change\n", len(fixed), plural(len(fixed), "file", "files"))
 			return exitStatus(res, o.failOn)
 		}
 		for _, p := range slices.Sorted(maps.Keys(fixed)) {
-			if err := lint.WriteFileAtomic(root, p, fixed[p]); err != nil {
+			if err := fix.WriteFileAtomic(root, p, fixed[p]); err != nil {
 				return failure(stderr, err)
 			}
 		}
@@ -213,7 +214,7 @@ func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
 			}
 			if _, seen := original[e.File]; !seen {
 				// The loader keeps File.Data without a byte order mark; fixes apply to the bytes
-				// on disk, which ApplyFixes reads BOM-aware.
+				// on disk, which Apply reads BOM-aware.
 				data, err := os.ReadFile(e.File)
 				if err != nil {
 					return nil, nil, fmt.Errorf("cannot read %s to fix it: %w", e.File, unwrapPathError(err))
@@ -225,7 +226,7 @@ func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
 			fixable = append(fixable, f)
 		}
 	}
-	fixed, err = lint.ApplyFixes(original, fixable)
+	fixed, err = fix.Apply(original, fixable)
 	return original, fixed, err
 }
 

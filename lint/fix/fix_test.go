@@ -1,4 +1,4 @@
-package lint_test
+package fix_test
 
 import (
 	"bytes"
@@ -17,12 +17,13 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/engine"
+	"github.com/ambientkit/ambientkit/lint/fix"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
 	"github.com/ambientkit/ambientkit/internal/golden"
 )
 
-var updateFixGoldens = flag.Bool("update-fix", false, "rewrite the goldens of testdata/fix")
+var updateGoldens = flag.Bool("update-fix", false, "rewrite the goldens of testdata")
 
 // fxRules are the rules whose fixes the golden test applies, with rules that report without
 // a fix.
@@ -31,8 +32,8 @@ var fxRules = []*lint.Rule{
 	rules.L7PolicyWithoutWaypoint,
 }
 
-// fxCopyTree copies the files of src into a new temporary directory and returns it.
-func fxCopyTree(t *testing.T, src string) string {
+// copyTree copies the files of src into a new temporary directory and returns it.
+func copyTree(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -55,8 +56,8 @@ func fxCopyTree(t *testing.T, src string) string {
 	return dst
 }
 
-// fxLint lints dir and returns the findings and the content, as on disk, of every file read.
-func fxLint(t *testing.T, dir string) ([]lint.Finding, map[string][]byte) {
+// lintTree lints dir and returns the findings and the content, as on disk, of every file read.
+func lintTree(t *testing.T, dir string) ([]lint.Finding, map[string][]byte) {
 	t.Helper()
 	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir, Rules: fxRules})
 	if err != nil {
@@ -73,8 +74,8 @@ func fxLint(t *testing.T, dir string) ([]lint.Finding, map[string][]byte) {
 	return res.Findings, files
 }
 
-// fxSorted returns the keys of m, sorted.
-func fxSorted[V any](m map[string]V) []string {
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -83,25 +84,25 @@ func fxSorted[V any](m map[string]V) []string {
 	return out
 }
 
-// fxGolden compares got with the golden file at path, or rewrites it under -update-fix.
-func fxGolden(t *testing.T, path string, got []byte) {
+// checkGolden compares got with the golden file at path, or rewrites it under -update-fix.
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	golden.Check(t, path, got, *updateFixGoldens)
+	golden.Check(t, path, got, *updateGoldens)
 }
 
 func TestFixGolden(t *testing.T) {
-	src := filepath.Join("testdata", "fix", "input")
-	dir := fxCopyTree(t, src)
-	findings, files := fxLint(t, dir)
+	src := filepath.Join("testdata", "input")
+	dir := copyTree(t, src)
+	findings, files := lintTree(t, dir)
 
-	fixed, err := lint.ApplyFixes(files, findings)
+	fixed, err := fix.Apply(files, findings)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("only files with fixes change", func(t *testing.T) {
 		var got []string
-		for _, p := range fxSorted(fixed) {
+		for _, p := range sortedKeys(fixed) {
 			got = append(got, filepath.Base(p))
 		}
 		want := []string{"kiali.yaml", "namespaces.yaml", "waypoints.yaml"}
@@ -111,18 +112,18 @@ func TestFixGolden(t *testing.T) {
 	})
 
 	t.Run("the fixed files match their goldens", func(t *testing.T) {
-		for _, p := range fxSorted(fixed) {
-			fxGolden(t, filepath.Join("testdata", "fix", "golden", filepath.Base(p)), fixed[p])
+		for _, p := range sortedKeys(fixed) {
+			checkGolden(t, filepath.Join("testdata", "golden", filepath.Base(p)), fixed[p])
 		}
 	})
 
 	t.Run("the diff matches its golden", func(t *testing.T) {
 		var diff strings.Builder
-		for _, p := range fxSorted(fixed) {
+		for _, p := range sortedKeys(fixed) {
 			rel, _ := filepath.Rel(dir, p)
-			diff.WriteString(lint.Diff(rel, files[p], fixed[p]))
+			diff.WriteString(fix.Diff(rel, files[p], fixed[p]))
 		}
-		fxGolden(t, filepath.Join("testdata", "fix", "fix.diff"), []byte(diff.String()))
+		checkGolden(t, filepath.Join("testdata", "fix.diff"), []byte(diff.String()))
 	})
 
 	t.Run("writing touches only the fixed files and a second run changes nothing", func(t *testing.T) {
@@ -134,8 +135,8 @@ func TestFixGolden(t *testing.T) {
 			}
 			before[p] = fi
 		}
-		for _, p := range fxSorted(fixed) {
-			if err := lint.WriteFileAtomic(dir, p, fixed[p]); err != nil {
+		for _, p := range sortedKeys(fixed) {
+			if err := fix.WriteFileAtomic(dir, p, fixed[p]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -150,13 +151,13 @@ func TestFixGolden(t *testing.T) {
 				t.Errorf("%s: same file after writing = %v, want %v", filepath.Base(p), same, !changed)
 			}
 		}
-		findings2, files2 := fxLint(t, dir)
-		again, err := lint.ApplyFixes(files2, findings2)
+		findings2, files2 := lintTree(t, dir)
+		again, err := fix.Apply(files2, findings2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(again) != 0 {
-			t.Errorf("second run changed %v, want nothing", fxSorted(again))
+			t.Errorf("second run changed %v, want nothing", sortedKeys(again))
 		}
 		for _, f := range findings2 {
 			if len(f.Fixes) > 0 {
@@ -166,12 +167,12 @@ func TestFixGolden(t *testing.T) {
 	})
 }
 
-// fxFinding returns a finding whose one fix has edits.
-func fxFinding(rule string, edits ...lint.TextEdit) lint.Finding {
+// findingOf returns a finding whose one fix has edits.
+func findingOf(rule string, edits ...lint.TextEdit) lint.Finding {
 	return lint.Finding{Rule: rule, Message: rule, Fixes: []lint.Fix{{Message: "fix " + rule, Edits: edits}}}
 }
 
-func fxEdit(line, col, endLine, endCol int, text string) lint.TextEdit {
+func editAt(line, col, endLine, endCol int, text string) lint.TextEdit {
 	return lint.TextEdit{File: "f.yaml", Line: line, Column: col, EndLine: endLine, EndColumn: endCol, NewText: text}
 }
 
@@ -184,43 +185,43 @@ func TestApplyFixes(t *testing.T) {
 		want     string // "" means the file is not in the result
 	}{
 		{"a replacement keeps every other byte", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(2, 4, 2, 7, "2"))},
+			[]lint.Finding{findingOf("R1", editAt(2, 4, 2, 7, "2"))},
 			"a: 1\nb: 2 # keep\nc: 'three'\n"},
 		{"a whole-line deletion takes the line ending", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(2, 1, 3, 1, ""))},
+			[]lint.Finding{findingOf("R1", editAt(2, 1, 3, 1, ""))},
 			"a: 1\nc: 'three'\n"},
 		{"an insertion at the end of a line", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 5, 1, 5, "0"))},
+			[]lint.Finding{findingOf("R1", editAt(1, 5, 1, 5, "0"))},
 			"a: 10\nb: two # keep\nc: 'three'\n"},
 		{"the edits of one fix apply together", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(3, 4, 3, 11, "'3'"), fxEdit(1, 4, 1, 5, "one"))},
+			[]lint.Finding{findingOf("R1", editAt(3, 4, 3, 11, "'3'"), editAt(1, 4, 1, 5, "one"))},
 			"a: one\nb: two # keep\nc: '3'\n"},
 		{"of two overlapping fixes the later one is skipped", src,
-			[]lint.Finding{fxFinding("R2", fxEdit(2, 4, 2, 8, "X")), fxFinding("R1", fxEdit(2, 1, 2, 7, "b: 2"))},
+			[]lint.Finding{findingOf("R2", editAt(2, 4, 2, 8, "X")), findingOf("R1", editAt(2, 1, 2, 7, "b: 2"))},
 			"a: 1\nb: 2 # keep\nc: 'three'\n"},
 		{"a fix that conflicts in one edit is skipped whole", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 1, 1, 5, "a: 9")), fxFinding("R2", fxEdit(3, 1, 4, 1, ""), fxEdit(1, 4, 1, 5, "8"))},
+			[]lint.Finding{findingOf("R1", editAt(1, 1, 1, 5, "a: 9")), findingOf("R2", editAt(3, 1, 4, 1, ""), editAt(1, 4, 1, 5, "8"))},
 			"a: 9\nb: two # keep\nc: 'three'\n"},
 		{"the same fix from two findings applies once", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(2, 1, 3, 1, "")), fxFinding("R2", fxEdit(2, 1, 3, 1, ""))},
+			[]lint.Finding{findingOf("R1", editAt(2, 1, 3, 1, "")), findingOf("R2", editAt(2, 1, 3, 1, ""))},
 			"a: 1\nc: 'three'\n"},
 		{"a fix that changes nothing leaves the file out", src,
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 4, 1, 5, "1"))},
+			[]lint.Finding{findingOf("R1", editAt(1, 4, 1, 5, "1"))},
 			""},
 		{"only the first fix of a finding counts", src,
 			[]lint.Finding{{Rule: "R1", Fixes: []lint.Fix{
-				{Edits: []lint.TextEdit{fxEdit(1, 4, 1, 5, "first")}},
-				{Edits: []lint.TextEdit{fxEdit(1, 4, 1, 5, "second")}},
+				{Edits: []lint.TextEdit{editAt(1, 4, 1, 5, "first")}},
+				{Edits: []lint.TextEdit{editAt(1, 4, 1, 5, "second")}},
 			}}},
 			"a: first\nb: two # keep\nc: 'three'\n"},
 		{"CRLF line endings are kept", "a: 1\r\nb: 2\r\n",
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 1, 2, 1, ""))},
+			[]lint.Finding{findingOf("R1", editAt(1, 1, 2, 1, ""))},
 			"b: 2\r\n"},
 		{"a byte order mark is not counted and is kept", "\uFEFFa: 1\nb: 2\n",
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 4, 1, 5, "9"))},
+			[]lint.Finding{findingOf("R1", editAt(1, 4, 1, 5, "9"))},
 			"\uFEFFa: 9\nb: 2\n"},
 		{"the end of a file without a final newline is reachable", "a: 1",
-			[]lint.Finding{fxFinding("R1", fxEdit(1, 5, 1, 5, "\n"))},
+			[]lint.Finding{findingOf("R1", editAt(1, 5, 1, 5, "\n"))},
 			"a: 1\n"},
 		{"findings without fixes change nothing", src,
 			[]lint.Finding{{Rule: "R1"}}, ""},
@@ -232,7 +233,7 @@ func TestApplyFixes(t *testing.T) {
 				if order == "reversed" {
 					slices.Reverse(fs)
 				}
-				got, err := lint.ApplyFixes(map[string][]byte{"f.yaml": []byte(tt.data), "other.yaml": []byte("x: 1\n")}, fs)
+				got, err := fix.Apply(map[string][]byte{"f.yaml": []byte(tt.data), "other.yaml": []byte("x: 1\n")}, fs)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -261,15 +262,15 @@ func TestApplyFixesRejectsBadEdits(t *testing.T) {
 		edit lint.TextEdit
 	}{
 		{"an edit of a file that was not read", lint.TextEdit{File: "g.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 1}},
-		{"a line past the end", fxEdit(4, 1, 4, 1, "")},
-		{"a column past the end of its line", fxEdit(1, 7, 1, 7, "")},
-		{"a position that is not 1-based", fxEdit(0, 1, 1, 1, "")},
-		{"an end before the start", fxEdit(2, 1, 1, 1, "")},
+		{"a line past the end", editAt(4, 1, 4, 1, "")},
+		{"a column past the end of its line", editAt(1, 7, 1, 7, "")},
+		{"a position that is not 1-based", editAt(0, 1, 1, 1, "")},
+		{"an end before the start", editAt(2, 1, 1, 1, "")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
-			if _, err := lint.ApplyFixes(files, []lint.Finding{fxFinding("R1", tt.edit)}); err == nil {
-				t.Error("ApplyFixes() succeeded, want an error")
+			if _, err := fix.Apply(files, []lint.Finding{findingOf("R1", tt.edit)}); err == nil {
+				t.Error("Apply() succeeded, want an error")
 			}
 		})
 	}
@@ -289,7 +290,7 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := lint.Diff(filepath.Join("dir", "f.yaml"), []byte(tt.old), []byte(tt.new))
+			got := fix.Diff(filepath.Join("dir", "f.yaml"), []byte(tt.old), []byte(tt.new))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Diff() mismatch (-want +got):\n%s", diff)
 			}
@@ -308,7 +309,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := os.Stat(p)
-		if err := lint.WriteFileAtomic(root, p, []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(root, p, []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		after, err := os.Stat(p)
@@ -336,7 +337,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Chdir(root)
-		if err := lint.WriteFileAtomic(".", "f.yaml", []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(".", "f.yaml", []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -351,7 +352,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.Symlink("real.yaml", link); err != nil {
 			t.Fatal(err)
 		}
-		if err := lint.WriteFileAtomic(root, link, []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(root, link, []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -400,8 +401,8 @@ func TestWriteFileAtomic(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := tt.make(t, root, outside)
-			err := lint.WriteFileAtomic(root, p, []byte("overwritten\n"))
-			if !errors.Is(err, lint.ErrOutsideRoot) {
+			err := fix.WriteFileAtomic(root, p, []byte("overwritten\n"))
+			if !errors.Is(err, fix.ErrOutsideRoot) {
 				t.Errorf("WriteFileAtomic() error = %v, want ErrOutsideRoot", err)
 			}
 			if data, _ := os.ReadFile(secret); !bytes.Equal(data, []byte("keep\n")) {
@@ -415,7 +416,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 	t.Run("a missing file is an error", func(t *testing.T) {
 		root := t.TempDir()
-		if err := lint.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), []byte("x")); err == nil {
+		if err := fix.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), []byte("x")); err == nil {
 			t.Error("WriteFileAtomic() succeeded, want an error")
 		}
 	})

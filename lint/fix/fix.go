@@ -1,4 +1,4 @@
-package lint
+package fix
 
 import (
 	"bytes"
@@ -10,13 +10,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ambientkit/ambientkit/lint"
 	"github.com/pmezard/go-difflib/difflib"
 )
 
 // utf8BOM is the byte order mark the loader drops before it counts positions.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// ApplyFixes applies the first suggested fix of every finding to files (keyed by File.Path,
+// Apply applies the first suggested fix of every finding to files (keyed by File.Path,
 // holding the bytes as on disk) and returns the new content of each file that changed. Files
 // without an applied edit are not in the result, so a caller that writes the result touches
 // only the files a fix changes.
@@ -31,14 +32,14 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // (two findings that propose the same change). The result does not depend on the order of
 // findings. An edit that names a file not in files, or a position outside its file, is an
 // error: it means a rule computed a wrong position.
-func ApplyFixes(files map[string][]byte, findings []Finding) (map[string][]byte, error) {
+func Apply(files map[string][]byte, findings []lint.Finding) (map[string][]byte, error) {
 	type span struct {
 		start, end int
 		text       string
 	}
 	type plannedFix struct {
-		fix   Fix
-		first TextEdit
+		fix   lint.Fix
+		first lint.TextEdit
 		rule  string
 		msg   string
 	}
@@ -139,7 +140,7 @@ func ApplyFixes(files map[string][]byte, findings []Finding) (map[string][]byte,
 }
 
 // compareEdits orders edits by file, then start position.
-func compareEdits(a, b TextEdit) int {
+func compareEdits(a, b lint.TextEdit) int {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
 		cmp.Compare(a.EndLine, b.EndLine), cmp.Compare(a.EndColumn, b.EndColumn), cmp.Compare(a.NewText, b.NewText))
 }

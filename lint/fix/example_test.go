@@ -1,13 +1,14 @@
-package lint_test
+package fix_test
 
 import (
 	"fmt"
 
 	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/lint/fix"
 )
 
 // ExampleApplyFixes applies a finding's suggested fix and prints the change as `--diff` would.
-func ExampleApplyFixes() {
+func ExampleApply() {
 	files := map[string][]byte{
 		"ns.yaml": []byte("metadata:\n  labels:\n    istio.io/dataplane-mode: ambient\n    istio-injection: enabled # old\n"),
 	}
@@ -18,12 +19,12 @@ func ExampleApplyFixes() {
 			Edits:   []lint.TextEdit{{File: "ns.yaml", Line: 4, Column: 1, EndLine: 5, EndColumn: 1}},
 		}},
 	}}
-	fixed, err := lint.ApplyFixes(files, findings)
+	fixed, err := fix.Apply(files, findings)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Print(lint.Diff("ns.yaml", files["ns.yaml"], fixed["ns.yaml"]))
+	fmt.Print(fix.Diff("ns.yaml", files["ns.yaml"], fixed["ns.yaml"]))
 	// Output:
 	// --- a/ns.yaml
 	// +++ b/ns.yaml
