@@ -148,9 +148,6 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if (o.fix || o.diff) && slices.Contains(paths, "-") {
 		return usageError(stderr, "ambientlint", errors.New("--fix and --diff change files, not stdin"))
 	}
-	if o.base != "" {
-		memoryForTrees(2)
-	}
 	opts := engine.Options{Paths: paths, Stdin: stdin, Config: cfg, Rules: catalogue, Root: root, Base: o.base, All: o.all}
 	res, err := engine.Run(ctx, opts)
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-
-	_ "github.com/ambientkit/ambientkit/cmd/ambientlint/internal/startup" // see its doc
 )
 
 //go:generate sh -c "go run . rules --format markdown > ../../docs/rules.md"
@@ -20,11 +18,9 @@ const (
 )
 
 func main() {
-	stopTuning := tuneMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	stopTuning()
 	os.Exit(code)
 }
 
