@@ -12,8 +12,6 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
-
-	"github.com/ambientkit/ambientkit/lint"
 )
 
 const doc = `report Istio ambient mistakes in Go code
@@ -63,7 +61,7 @@ func newAnalyzer() *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:     "ambientvet",
 		Doc:      doc,
-		URL:      lint.DocsBaseURL,
+		URL:      docsBaseURL,
 		Requires: []*analysis.Analyzer{inspect.Analyzer},
 		Run:      c.run,
 	}
@@ -147,7 +145,7 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 }
 
 // report reports a diagnostic of rule on node, at most one per rule and position.
-func (r *reporter) report(rule *lint.Rule, node analysis.Range, fixes []analysis.SuggestedFix, format string, args ...any) {
+func (r *reporter) report(rule *Rule, node analysis.Range, fixes []analysis.SuggestedFix, format string, args ...any) {
 	k := seenKey{node.Pos(), rule.ID}
 	if r.seen[k] || slices.ContainsFunc(r.cfg.disable, func(d string) bool {
 		return strings.EqualFold(d, rule.ID) || strings.EqualFold(d, rule.Name)

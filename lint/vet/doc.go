@@ -15,7 +15,10 @@
 // cmd/ambientvet runs it on its own (`ambientvet ./...`) or under `go vet -vettool`.
 //
 // The table of key constants in keys_gen.go is generated from package ambient by go generate,
-// and a test fails when it is stale.
+// and so is the metadata of the rules in rules_gen.go, copied from ambientlint's catalogue
+// (package lint/rules, which stays its one source) so that the analyzer does not link the
+// manifest engine; tests fail when either is stale.
 package vet
 
 //go:generate go test -run TestKeysTable -update
+//go:generate go test -run TestRulesTable -update

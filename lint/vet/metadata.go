@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
 // Packages and types whose fields and functions take label keys.
@@ -214,7 +213,7 @@ func (r *reporter) checkKey(e ast.Expr, kind keyKind, strong bool) {
 		if _, name, _ := strings.Cut(v, "/"); name[0] >= 'A' && name[0] <= 'Z' {
 			return // group/Kind ("networking.istio.io/ServiceEntry"): no Istio key starts so
 		}
-		r.report(rules.UnknownIstioKey, e, nil, "unknown Istio %s key %q: Istio ignores it", kind, v)
+		r.report(unknownIstioKey, e, nil, "unknown Istio %s key %q: Istio ignores it", kind, v)
 		return
 	}
 	var fixes []analysis.SuggestedFix
@@ -231,7 +230,7 @@ func (r *reporter) checkKey(e ast.Expr, kind keyKind, strong bool) {
 		}
 		fixes = []analysis.SuggestedFix{fix}
 	}
-	r.report(rules.UnknownIstioKey, e, fixes, "unknown Istio %s key %q: did you mean %q?", kind, v, s)
+	r.report(unknownIstioKey, e, fixes, "unknown Istio %s key %q: did you mean %q?", kind, v, s)
 }
 
 // checkValue reports AMB003 when e, the value of the label key, is a constant that Istio
@@ -256,7 +255,7 @@ func (r *reporter) checkValue(key string, e ast.Expr, kind keyKind) {
 			TextEdits: []analysis.TextEdit{{Pos: e.Pos(), End: e.End(), NewText: []byte(strconv.Quote(ve.Suggestion))}},
 		}}
 	}
-	r.report(rules.InvalidIstioValue, e, fixes, "%s", err)
+	r.report(invalidIstioValue, e, fixes, "%s", err)
 }
 
 // isQualifiedKey reports whether v has the shape of a label or annotation key, prefix/name

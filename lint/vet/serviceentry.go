@@ -11,7 +11,6 @@ import (
 	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 
 	"github.com/ambientkit/ambientkit/egress"
-	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
 // istioNetworkingPath is the package of the ServiceEntry spec; istio.io/api/networking/v1
@@ -92,14 +91,14 @@ func (r *reporter) serviceEntrySpec(cur inspector.Cursor, lit *ast.CompositeLit)
 		if slices.Contains(r.cfg.allowWildcards, host) {
 			continue
 		}
-		r.report(rules.WildcardEgress, at[fmt.Sprintf("spec.hosts[%d]", i)], nil,
+		r.report(wildcardEgress, at[fmt.Sprintf("spec.hosts[%d]", i)], nil,
 			"%s has wildcard host %q: list explicit hosts, or allow it with -allow-wildcards", what, host)
 	}
 	for _, pr := range egress.Validate(se) {
 		if !localCodes[pr.Code] {
 			continue
 		}
-		r.report(rules.InvalidServiceEntry, exprAt(at, pr.Path, lit), nil, "%s: %s", what, pr.Message)
+		r.report(invalidServiceEntry, exprAt(at, pr.Path, lit), nil, "%s: %s", what, pr.Message)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/lint/rules"
 	"github.com/ambientkit/ambientkit/waypoint"
 )
 
@@ -88,7 +87,7 @@ func (r *reporter) waypointSpec(cur inspector.Cursor, lit *ast.CompositeLit) {
 				}}
 			}
 		}
-		r.report(rules.MalformedWaypoint, node, fixes, "%s: %s", objectName("waypoint Gateway", gw.Namespace, gw.Name), pr.Message)
+		r.report(malformedWaypoint, node, fixes, "%s: %s", objectName("waypoint Gateway", gw.Namespace, gw.Name), pr.Message)
 	}
 }
 
