@@ -11,7 +11,10 @@ type Rule struct {
 	// fix.
 	Doc string
 	// Kinds lists the kinds the rule reads, as "group/Kind" ("/Namespace" for the core
-	// group); empty means the rule reads no objects directly (AMB001, AMB004).
+	// group). The engine runs the rule only when the tree has an object of one of them, and
+	// decodes into Go types (Object.Typed) only the kinds that enabled rules list. Empty
+	// means the rule runs on every tree and reads no Typed value: it reads every object's
+	// metadata or nodes (AMB002, AMB108), the model, or no objects at all (AMB001, AMB004).
 	Kinds []string
 	// Run reports the rule's findings. It must not modify the inventory. A returned error
 	// is an internal failure (exit 2), never a finding.

@@ -49,7 +49,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ambientkit/ambientkit/lint/gentree"
+	"github.com/ambientkit/ambientkit/internal/gentree"
 )
 
 // Versions that hack/peers.sh installs; the bench names them in its "not installed" advice.

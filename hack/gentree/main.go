@@ -11,7 +11,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/ambientkit/ambientkit/lint/gentree"
+	"github.com/ambientkit/ambientkit/internal/gentree"
 )
 
 func main() {

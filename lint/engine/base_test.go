@@ -12,7 +12,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/engine"
-	"github.com/ambientkit/ambientkit/lint/gentree"
+	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
 	"github.com/ambientkit/ambientkit/internal/gittest"

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ambientkit/ambientkit/lint/engine"
-	"github.com/ambientkit/ambientkit/lint/gentree"
+	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 

@@ -93,7 +93,14 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		close(revDone)
 	}
 
-	loaded, err := load.Load(ctx, paths, load.Options{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize, Stdin: opts.Stdin})
+	var enabled []*lint.Rule
+	for _, r := range opts.Rules {
+		if cfg.SeverityOf(r) != lint.Off {
+			enabled = append(enabled, r)
+		}
+	}
+	loaded, err := load.Load(ctx, paths, load.Options{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize,
+		Stdin: opts.Stdin, Decode: decodeFor(enabled)})
 	<-revDone
 	if revErr != nil {
 		return nil, revErr
@@ -133,13 +140,20 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	run := lint.NewRun(inv, model, baseTree, cfg.Settings(), loadFindings)
 	mkPass := run.Pass
 
+	// A rule that declares the kinds it reads runs only when the tree has one of them; it
+	// counts as run either way, since it would have found nothing.
+	present := map[string]bool{}
+	for _, o := range model.Objects {
+		present[o.GK()] = true
+	}
 	ran := map[string]bool{}
 	var early, late []*lint.Rule
-	for _, r := range opts.Rules {
+	for _, r := range enabled {
 		switch {
-		case cfg.SeverityOf(r) == lint.Off:
 		case r.Late:
 			late = append(late, r)
+		case len(r.Kinds) > 0 && !slices.ContainsFunc(r.Kinds, func(gk string) bool { return present[gk] }):
+			ran[r.ID] = true
 		default:
 			early = append(early, r)
 			ran[r.ID] = true
@@ -177,6 +191,22 @@ func runConfig(cfg *config.Config) (*config.Config, int64) {
 		maxSize = config.DefaultMaxFileSize
 	}
 	return cfg, maxSize
+}
+
+// decodeFor returns the kinds a run decodes into Go types: those the enabled rules read. When
+// AMB001 (invalid-yaml) is enabled, every known kind is, since an object that does not decode
+// is one of its findings.
+func decodeFor(enabled []*lint.Rule) func(gk string) bool {
+	kinds := map[string]bool{}
+	for _, r := range enabled {
+		if r.ID == lint.InvalidYAMLID {
+			return nil
+		}
+		for _, gk := range r.Kinds {
+			kinds[gk] = true
+		}
+	}
+	return func(gk string) bool { return kinds[gk] }
 }
 
 // excludeFunc returns the loader's view of cfg's exclude globs.

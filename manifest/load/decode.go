@@ -28,6 +28,7 @@ type fileResult struct {
 // decoder turns a file's bytes into objects. Each worker goroutine owns one, so its scratch
 // buffers are reused without locking.
 type decoder struct {
+	want  func(gk string) bool // kinds to decode into Go types; nil: every known kind
 	buf   []byte // JSON of the object being decoded
 	spans []span // where each node's JSON lies in buf, recorded only to locate an error
 	rec   bool
@@ -187,7 +188,7 @@ func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string,
 		o.Namespace = o.Ref.Namespace
 	}
 	res.objects = append(res.objects, o)
-	if newTyped := knownKinds[apiVersion+"/"+kind]; newTyped != nil && len(res.findings) == before {
+	if newTyped := knownKinds[apiVersion+"/"+kind]; newTyped != nil && len(res.findings) == before && (d.want == nil || d.want(o.GK())) {
 		if fd := d.decodeTyped(o, newTyped); fd != nil {
 			res.findings = append(res.findings, *fd)
 		}

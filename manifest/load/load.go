@@ -178,7 +178,7 @@ func unwrapPath(err error) error {
 // load walks paths and reads and parses the files found in parallel (at most GOMAXPROCS at
 // a time, while the walk goes on), and returns the results in walk order, so the output does
 // not depend on scheduling. It also returns the walk's own problems.
-func load(ctx context.Context, exclude func(string) bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
+func load(ctx context.Context, exclude func(string) bool, want func(string) bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
 	type indexed struct {
 		i int
 		j job
@@ -201,7 +201,7 @@ func load(ctx context.Context, exclude func(string) bool, root string, paths []s
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {
-			var d decoder
+			d := decoder{want: want}
 			for x := range jobs {
 				if ctx.Err() != nil {
 					continue // drain, so the walk can finish
@@ -346,6 +346,10 @@ type Options struct {
 	Exclude func(rel string) bool
 	// MaxFileSize is the size in bytes above which a file is reported, not read.
 	MaxFileSize int64
+	// Decode reports whether objects of a "group/Kind" are decoded into their Go types
+	// (Object.Typed); nil decodes every known kind. Objects of other kinds keep their nodes,
+	// and a problem that only decoding would find is not looked for.
+	Decode func(gk string) bool
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
 }
@@ -363,7 +367,7 @@ type Loaded struct {
 // an error; every other problem (a file that does not parse, an object that does not decode)
 // is a Problem.
 func Load(ctx context.Context, paths []string, opts Options) (*Loaded, error) {
-	results, problems, err := load(ctx, opts.Exclude, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
+	results, problems, err := load(ctx, opts.Exclude, opts.Decode, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint/engine"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
@@ -17,15 +17,15 @@ func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
 			if err := GenerateTree(dir, n); err != nil {
 				t.Fatal(err)
 			}
-			res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir})
+			res, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Objects != n {
-				t.Errorf("loaded %d objects, want %d", res.Objects, n)
+			if len(res.Objects) != n {
+				t.Errorf("loaded %d objects, want %d", len(res.Objects), n)
 			}
-			if fs := res.LoadFindings; len(fs) > 0 {
-				t.Errorf("generated tree does not load cleanly: %v", fs[0])
+			if ps := res.Problems; len(ps) > 0 {
+				t.Errorf("generated tree does not load cleanly: %v", ps[0])
 			}
 			files := 0
 			filepath.WalkDir(dir, func(_ string, d fs.DirEntry, _ error) error {
@@ -37,7 +37,7 @@ func TestGenerateTreeMakesExactlyTheObjectsAskedFor(t *testing.T) {
 			if n == 1000 && (files < 550 || files > 650) {
 				t.Errorf("%d files for %d objects, want about 0.6 per object", files, n)
 			}
-			for _, o := range res.Inventory.Objects {
+			for _, o := range res.Objects {
 				if o.Typed == nil && o.Ref.Kind != "Application" {
 					t.Errorf("%s did not decode", o.Ref)
 				}
