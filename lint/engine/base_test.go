@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/engine"
-	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/lint/rules"
 
 	"github.com/ambientkit/ambientkit/internal/gittest"

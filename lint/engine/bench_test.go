@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/internal/gentree"
+	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
