@@ -13,8 +13,8 @@ import (
 // Model is the GitOps model of a repository: for every object, which Argo CD Application or
 // Flux Kustomization/HelmRelease applies it and when, the Helm charts the tree installs, the
 // ambient mesh components it installs, and the workloads it enrolls in ambient mode. The
-// engine builds it once after loading (Build) and attaches it to the inventory
-// (Model.Attach); rules read it with ModelOf.
+// linter's engine builds it once after loading (Build); rules read it as Pass.Model, and the
+// objects it renders (Objects) are the ones they judge.
 //
 // Ordering follows what the GitOps tools do, and RULES.md "The ordering model":
 //

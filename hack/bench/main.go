@@ -5,7 +5,7 @@
 //	go run ./hack/bench -objects 1000,10000 -runs 3      # quicker
 //	go run ./hack/bench -out /tmp/bench.md               # also write the Markdown to a file
 //
-// Run it from inside the module. It generates the trees with package lint/gentree into a
+// Run it from inside the module. It generates the trees with package internal/gentree into a
 // temporary directory, builds ambientlint (go build ./cmd/ambientlint) and the floor
 // (./hack/bench/floor: reads and decodes every YAML document with gopkg.in/yaml.v3 on one
 // goroutine, the least any YAML linter must do) fresh into the same directory, and runs every
