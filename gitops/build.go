@@ -111,7 +111,7 @@ type builder struct {
 	lookup map[string][]*manifest.Object // "group/Kind/name" → objects, for references by name
 
 	orig    map[*manifest.Object]bool    // objects whose node was substituted
-	written map[*manifest.Object]*edited // objects whose metadata a build edits (model_meta.go)
+	written map[*manifest.Object]*edited // objects whose metadata a build edits (meta.go)
 
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
@@ -128,7 +128,7 @@ type builder struct {
 type member struct {
 	unit *Unit
 	ns   string
-	edit *metaEdit // labels and annotations the build adds (model_meta.go)
+	edit *metaEdit // labels and annotations the build adds (meta.go)
 }
 
 // claim is a directory a unit renders: files in it that the unit does not select are not

@@ -37,7 +37,7 @@ import (
 //
 // Objects carry the labels and annotations their build adds (kustomize's commonLabels,
 // labels and commonAnnotations, Argo CD's spec.source.kustomize options, Flux's
-// commonMetadata; see model_meta.go), so a sync wave set by commonAnnotations orders them
+// commonMetadata; see meta.go), so a sync wave set by commonAnnotations orders them
 // and a namespace labelled by its kustomization is enrolled; LabelSetAt says where such a
 // label is set.
 type Model struct {
