@@ -29,8 +29,8 @@ type fileResult struct {
 // buffers are reused without locking.
 type decoder struct {
 	want  func(gk string) bool // kinds to decode into Go types; nil: every known kind
-	buf   []byte // JSON of the object being decoded
-	spans []span // where each node's JSON lies in buf, recorded only to locate an error
+	buf   []byte               // JSON of the object being decoded
+	spans []span               // where each node's JSON lies in buf, recorded only to locate an error
 	rec   bool
 	count int // nodes emitted into buf, bounded by maxExpandedNodes
 }
