@@ -2,11 +2,14 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ambientkit/ambientkit/manifest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -308,5 +311,37 @@ func BenchmarkRunWithBase(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The base shares the working tree's parse of the files that did not change since it, and
+// reads the others from git, named as git names them; the GitOps model renders each tree
+// apart, so the working tree's objects are untouched by the base's.
+func TestRunWithBaseSharesUnchangedFiles(t *testing.T) {
+	dir := gitTree(t, map[string]string{
+		"same.yaml":    nsDoc("same"),
+		"changed.yaml": nsDoc("before"),
+	})
+	gittest.Write(t, dir, map[string]string{"changed.yaml": nsDoc("after")})
+	var got []string
+	probe := &lint.Rule{ID: "AMB903", Name: "probe", Severity: lint.Info, Run: func(p *lint.Pass) error {
+		working := map[string]*manifest.Object{}
+		for _, o := range p.Inventory.Objects {
+			working[o.Ref.Name] = o
+		}
+		for _, o := range p.Base.Inventory.Objects {
+			shared := working[o.Ref.Name] != nil && working[o.Ref.Name].Source == o.Source
+			got = append(got, fmt.Sprintf("%s %s shared=%v rendered apart=%v", relTo(dir, o.File.Path), o.Ref.Name,
+				shared, working[o.Ref.Name] != o))
+		}
+		return nil
+	}}
+	run(t, engine.Options{Paths: []string{dir}, Root: dir, Base: "HEAD", Rules: []*lint.Rule{probe}})
+	want := []string{
+		"HEAD:changed.yaml before shared=false rendered apart=true",
+		"same.yaml same shared=true rendered apart=true",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("base objects (-want +got):\n%s", diff)
 	}
 }
