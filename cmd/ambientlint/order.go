@@ -13,6 +13,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint/engine"
+	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
@@ -197,13 +198,15 @@ func (s *orderStep) details() []string {
 }
 
 // writeOrderText writes one line per step: position (indented under the unit that applies
-// it), unit, and details, in aligned columns.
+// it), unit, and details, in aligned columns. Names come from the manifests and are escaped,
+// so that each step is one line and a tab in a name cannot shift the columns.
 func writeOrderText(w io.Writer, steps []*orderStep) error {
 	var buf strings.Builder
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for _, s := range steps {
 		// Every line has all three cells, so that the columns align across the whole plan.
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", strings.Repeat("  ", s.indent), s.at, s.name(), strings.Join(s.details(), "; "))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", strings.Repeat("  ", s.indent), s.at, output.Escape(s.name()),
+			output.Escape(strings.Join(s.details(), "; ")))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -319,7 +322,8 @@ func dependsOnSibling(u *gitops.Unit) bool {
 
 func stepIndex(steps []*orderStep, s *orderStep) int { return slices.Index(steps, s) }
 
-// nodeLines are the lines of a step's node in the graphs.
+// nodeLines are the lines of a step's node in the graphs, escaped (see output.Escape) so that
+// no line holds a line break or a control character; the graph formats quote them further.
 func (s *orderStep) nodeLines() []string {
 	lines := []string{s.name()}
 	if s.at != "-" {
@@ -331,6 +335,9 @@ func (s *orderStep) nodeLines() []string {
 	if len(s.ns) > 0 {
 		lines = append(lines, "enrolls "+strings.Join(s.ns, ", "))
 	}
+	for i, l := range lines {
+		lines[i] = output.Escape(l)
+	}
 	return lines
 }
 
@@ -340,6 +347,12 @@ const (
 	enrollFill, enrollStroke = "#dcfce7", "#15803d"
 )
 
+// mermaidLabel escapes text for a double-quoted Mermaid label, which Mermaid renders as HTML
+// after turning entity codes (#quot;, #35;) into HTML entities: a quote would end the label,
+// '#' would start an entity code, '<' and '&' would be markup, and a backquote opens a
+// Markdown string.
+var mermaidLabel = strings.NewReplacer(`"`, "#quot;", "#", "#35;", "&", "#amp;", "<", "#lt;", ">", "#gt;", "`", "#96;")
+
 // writeMermaid draws the order as a Mermaid flowchart: solid arrows for "syncs before",
 // dotted ones for "applies", steps that install mesh components in blue and steps that
 // enroll namespaces in green.
@@ -347,7 +360,11 @@ func writeMermaid(w io.Writer, steps []*orderStep) error {
 	var sb strings.Builder
 	sb.WriteString("flowchart TD\n")
 	for _, s := range steps {
-		label := strings.ReplaceAll(strings.Join(s.nodeLines(), "<br/>"), `"`, "#quot;")
+		lines := s.nodeLines()
+		for i, l := range lines {
+			lines[i] = mermaidLabel.Replace(l)
+		}
+		label := strings.Join(lines, "<br/>")
 		class := ""
 		switch {
 		case len(s.mesh) > 0:

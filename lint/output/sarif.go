@@ -215,10 +215,15 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 			Results:     results,
 		}},
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	if err := enc.Encode(log); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSON(buf.Bytes()))
+	return err
 }
 
 // physical returns the SARIF physical location of p, nil when p names no file.

@@ -19,7 +19,8 @@ const (
 )
 
 // writeText writes one line per finding, path:line:col: severity: message [ID name], and its
-// related locations indented below it.
+// related locations indented below it. Every field is escaped (see Escape), so that each
+// finding and each related location is exactly one line, whatever the manifests hold.
 func writeText(w io.Writer, res *lint.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	style := func(code, s string) string {
@@ -38,10 +39,10 @@ func writeText(w io.Writer, res *lint.Result, opts Options) error {
 		case lint.Info:
 			sev = style(ansiBlue, sev)
 		}
-		fmt.Fprintf(bw, "%s: %s: %s %s\n", style(ansiBold, f.Pos.String()), sev, f.Message,
-			style(ansiDim, "["+f.Rule+" "+f.Name+"]"))
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", style(ansiBold, linePos(f.Pos)), sev, Escape(f.Message),
+			style(ansiDim, "["+Escape(f.Rule)+" "+Escape(f.Name)+"]"))
 		for _, r := range f.Related {
-			fmt.Fprintf(bw, "    %s: %s\n", r.Position.String(), r.Message)
+			fmt.Fprintf(bw, "    %s: %s\n", linePos(r.Position), Escape(r.Message))
 		}
 	}
 	return bw.Flush()
