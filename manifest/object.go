@@ -56,15 +56,19 @@ func (o *Object) KeyPos(path ...string) Position {
 	return o.Pos(path...)
 }
 
+// NodePos returns the position of n, a node of o's tree, as findings give it (see
+// File.Position).
+func (o *Object) NodePos(n *yaml.Node) Position { return o.posOf(n) }
+
 func (o *Object) posOf(n *yaml.Node) Position {
 	p := Position{}
 	if o.File != nil {
 		p.File = o.File.Path
 	}
 	if n != nil {
-		p.Line, p.Column = n.Line, n.Column
+		p.Line, p.Column = o.File.Position(n.Line, n.Column)
 		if w := scalarWidth(n); w > 0 {
-			p.EndLine, p.EndColumn = n.Line, n.Column+w
+			p.EndLine, p.EndColumn = p.Line, p.Column+w
 		}
 	}
 	return p

@@ -19,6 +19,8 @@ type File struct {
 	Rel string
 	// Revision is the git revision the file was read from, "" for the working tree.
 	Revision string
+
+	lines fileLines // built on first use, by Position
 }
 
 // Object is one Kubernetes object of the input, with the position of every node kept.

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ambientkit/ambientkit/lint/engine"
+	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
 // fixable is a tree with one finding of each kind that has an unambiguous fix, and a file
@@ -116,5 +121,49 @@ func TestFixRefusesStdinAndDiffTogether(t *testing.T) {
 		if r := ambientlint(t, "", "", args...); r.code != exitError {
 			t.Errorf("ambientlint %v: exit status %d, want %d", args, r.code, exitError)
 		}
+	}
+}
+
+// YAML ends lines at U+2028, U+2029 and NEL too, editors do not: a finding after one is on the
+// line a reader sees, and --fix edits that line, not the one below it.
+func TestFixAfterAUnicodeLineSeparator(t *testing.T) {
+	for _, sep := range []string{"\u2028", "\u2029", "\u0085"} {
+		t.Run(fmt.Sprintf("U+%04X", []rune(sep)[0]), func(t *testing.T) {
+			src := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ls\n  annotations:\n    d: \"x" + sep + "y\"\n" +
+				"  labels:\n    istio.io/dataplane-mode: ambient\n    istio-injection: enabled\n    team.io/sidecar: enabled\n"
+			dir := writeTree(t, map[string]string{"a.yaml": src})
+			r := ambientlint(t, dir, "", "--repo-root", dir, "--no-color", ".")
+			if !strings.Contains(r.stdout, "a.yaml:9:5: error:") {
+				t.Errorf("the finding is not at the istio-injection label (9:5):\n%s", r.stdout)
+			}
+			ambientlint(t, dir, "", "--fix", "--repo-root", dir, ".")
+			got, err := os.ReadFile(filepath.Join(dir, "a.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Replace(src, "    istio-injection: enabled\n", "", 1); string(got) != want {
+				t.Errorf("fixed file:\n%q\nwant:\n%q", got, want)
+			}
+		})
+	}
+}
+
+// A file that another program changes between the lint and the fix is not written.
+func TestFixRefusesAFileThatChanged(t *testing.T) {
+	dir := writeTree(t, fixable)
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Root: dir, Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "waypoint.yaml")
+	edited := strings.Replace(fixable["waypoint.yaml"], "name: mesh", "name: mesh-east", 1)
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fixFiles(res); err == nil || !strings.Contains(err.Error(), "changed while it was linted") {
+		t.Errorf("fixFiles() error = %v, want a refusal naming the changed file", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != edited {
+		t.Errorf("waypoint.yaml = %q, want the other program's edit kept", got)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -166,7 +167,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return exitStatus(res, o.failOn)
 		}
 		for _, p := range slices.Sorted(maps.Keys(fixed)) {
-			if err := fix.WriteFileAtomic(root, p, fixed[p]); err != nil {
+			if err := fix.WriteFileAtomic(root, p, original[p], fixed[p]); err != nil {
 				return failure(stderr, err)
 			}
 		}
@@ -196,6 +197,10 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // and returns the original and the fixed content of each file that changes. Stdin and files
 // of a --base revision are never fixed.
 func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
+	linted := map[string][]byte{}
+	for _, f := range res.Inventory.Files {
+		linted[f.Path] = f.Data
+	}
 	original = map[string][]byte{}
 	var fixable []lint.Finding
 	for _, f := range res.Findings {
@@ -215,6 +220,11 @@ func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
 				data, err := os.ReadFile(e.File)
 				if err != nil {
 					return nil, nil, fmt.Errorf("cannot read %s to fix it: %w", e.File, unwrapPathError(err))
+				}
+				// The edits' positions are those of the content linted: a file that another
+				// program changed since (an editor, a formatter in another hook) is not fixed.
+				if want, ok := linted[e.File]; !ok || !bytes.Equal(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), want) {
+					return nil, nil, fmt.Errorf("%s changed while it was linted: nothing fixed; run again", e.File)
 				}
 				original[e.File] = data
 			}

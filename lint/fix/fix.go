@@ -10,8 +10,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
+
 	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/ambientkit/ambientkit/lint"
 )
 
 // utf8BOM is the byte order mark the loader drops before it counts positions.
@@ -22,8 +25,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // without an applied edit are not in the result, so a caller that writes the result touches
 // only the files a fix changes.
 //
-// Edits are byte ranges given by 1-based line:column positions, End exclusive, as the
-// loader counts them: a leading UTF-8 byte order mark is not counted, and is kept. Every byte
+// Edits are ranges given by 1-based line:column positions, End exclusive, as the loader
+// counts them (manifest.Offset: lines end at "\n", "\r\n" or "\r", columns count
+// characters): a leading UTF-8 byte order mark is not counted, and is kept. Every byte
 // outside the edited ranges is kept as it was (comments, key order, quoting, line endings).
 //
 // Fixes are taken in a fixed order (by file, position, rule and message of their first edit)
@@ -76,11 +80,11 @@ func Apply(files map[string][]byte, findings []lint.Finding) (map[string][]byte,
 			if !ok {
 				return nil, fmt.Errorf("fix %q: edit of %s: file not read", p.fix.Message, e.File)
 			}
-			start, err := offset(data, e.Line, e.Column)
+			start, err := manifest.Offset(data, e.Line, e.Column)
 			if err != nil {
 				return nil, fmt.Errorf("fix %q: edit of %s: start: %w", p.fix.Message, e.File, err)
 			}
-			end, err := offset(data, e.EndLine, e.EndColumn)
+			end, err := manifest.Offset(data, e.EndLine, e.EndColumn)
 			if err != nil {
 				return nil, fmt.Errorf("fix %q: edit of %s: end: %w", p.fix.Message, e.File, err)
 			}
@@ -145,31 +149,6 @@ func compareEdits(a, b lint.TextEdit) int {
 		cmp.Compare(a.EndLine, b.EndLine), cmp.Compare(a.EndColumn, b.EndColumn), cmp.Compare(a.NewText, b.NewText))
 }
 
-// offset returns the byte offset of the 1-based line:column position in data. The column
-// may be one past the end of the line (before its line ending); the position just after a
-// final line ending (line count + 1, column 1) is the end of data.
-func offset(data []byte, line, column int) (int, error) {
-	if line < 1 || column < 1 {
-		return 0, fmt.Errorf("position %d:%d is not 1-based", line, column)
-	}
-	start := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(data[start:], '\n')
-		if i < 0 {
-			return 0, fmt.Errorf("line %d is past the end of the file (%d lines)", line, l)
-		}
-		start += i + 1
-	}
-	end := len(data)
-	if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
-		end = start + i
-	}
-	if start+column-1 > end {
-		return 0, fmt.Errorf("column %d is past the end of line %d (%d bytes)", column, line, end-start)
-	}
-	return start + column - 1, nil
-}
-
 // Diff returns a unified diff (as `diff -u` and `git diff` print it, with a/ and b/ prefixes
 // and three lines of context) that turns old into new, the content of the file at path; ""
 // when they are equal. A last line without a line ending is marked
@@ -205,20 +184,25 @@ func diffLines(data []byte) []string {
 	return lines
 }
 
+// ErrChanged is wrapped by the error WriteFileAtomic returns for a file whose content is no
+// longer the content the fix was computed from.
+var ErrChanged = errors.New("file changed since it was read")
+
 // ErrOutsideRoot is wrapped by the error WriteFileAtomic returns for a path that resolves,
 // through symbolic links, to a file outside the repository root.
 var ErrOutsideRoot = errors.New("path resolves outside the repository root")
 
 // WriteFileAtomic replaces the content of the existing regular file at path (relative to the
-// working directory, or absolute) with data, atomically: it writes a temporary file in the
+// working directory, or absolute), which must still be old, with data, atomically: it writes a temporary file in the
 // same directory, gives it the file's permission bits, syncs it and renames it over the file,
 // so that a reader sees the old content or the new, never a part. A symbolic link at path is
 // kept and the file it points to is replaced.
 //
 // It refuses, with an error wrapping ErrOutsideRoot, a path that resolves (through symbolic
 // links, of the file or of any directory above it) to a file outside root, so that a fix never
-// writes outside the repository.
-func WriteFileAtomic(root, path string, data []byte) error {
+// writes outside the repository, and, with an error wrapping ErrChanged, a file whose content
+// is no longer old when it is about to be replaced (another program wrote it meanwhile).
+func WriteFileAtomic(root, path string, old, data []byte) error {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return fmt.Errorf("write %s: repository root: %w", path, err)
@@ -269,6 +253,11 @@ func WriteFileAtomic(root, path string, data []byte) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if cur, err := os.ReadFile(target); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	} else if !bytes.Equal(cur, old) {
+		return fmt.Errorf("write %s: %w: not fixed; run again", path, ErrChanged)
 	}
 	if err := os.Rename(tmpName, target); err != nil {
 		os.Remove(tmpName)

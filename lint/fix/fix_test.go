@@ -136,7 +136,7 @@ func TestFixGolden(t *testing.T) {
 			before[p] = fi
 		}
 		for _, p := range sortedKeys(fixed) {
-			if err := fix.WriteFileAtomic(dir, p, fixed[p]); err != nil {
+			if err := fix.WriteFileAtomic(dir, p, files[p], fixed[p]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -309,7 +309,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := os.Stat(p)
-		if err := fix.WriteFileAtomic(root, p, []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(root, p, []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		after, err := os.Stat(p)
@@ -337,7 +337,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Chdir(root)
-		if err := fix.WriteFileAtomic(".", "f.yaml", []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(".", "f.yaml", []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -352,7 +352,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.Symlink("real.yaml", link); err != nil {
 			t.Fatal(err)
 		}
-		if err := fix.WriteFileAtomic(root, link, []byte("new\n")); err != nil {
+		if err := fix.WriteFileAtomic(root, link, []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -401,7 +401,7 @@ func TestWriteFileAtomic(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := tt.make(t, root, outside)
-			err := fix.WriteFileAtomic(root, p, []byte("overwritten\n"))
+			err := fix.WriteFileAtomic(root, p, []byte("keep\n"), []byte("overwritten\n"))
 			if !errors.Is(err, fix.ErrOutsideRoot) {
 				t.Errorf("WriteFileAtomic() error = %v, want ErrOutsideRoot", err)
 			}
@@ -414,9 +414,27 @@ func TestWriteFileAtomic(t *testing.T) {
 		})
 	}
 
+	t.Run("a file that changed since it was read is refused and kept", func(t *testing.T) {
+		root := t.TempDir()
+		p := filepath.Join(root, "f.yaml")
+		if err := os.WriteFile(p, []byte("use-waypoint: east\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := fix.WriteFileAtomic(root, p, []byte("use-waypoint: west\n"), []byte("use-waypoint: ambient\n"))
+		if !errors.Is(err, fix.ErrChanged) {
+			t.Errorf("WriteFileAtomic() error = %v, want ErrChanged", err)
+		}
+		if data, _ := os.ReadFile(p); string(data) != "use-waypoint: east\n" {
+			t.Errorf("content = %q, want the other program's", data)
+		}
+		if entries, _ := os.ReadDir(root); len(entries) != 1 {
+			t.Errorf("directory holds %d entries, want only f.yaml", len(entries))
+		}
+	})
+
 	t.Run("a missing file is an error", func(t *testing.T) {
 		root := t.TempDir()
-		if err := fix.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), []byte("x")); err == nil {
+		if err := fix.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), nil, []byte("x")); err == nil {
 			t.Error("WriteFileAtomic() succeeded, want an error")
 		}
 	})

@@ -19,12 +19,12 @@ func replaceScalar(o *manifest.Object, n *yaml.Node, value string) (lint.TextEdi
 	if o == nil || o.File == nil || n == nil || n.Kind != yaml.ScalarNode || n.Line < 1 || n.Column < 1 {
 		return lint.TextEdit{}, false
 	}
-	line := lineAt(o.File.Data, n.Line)
+	ln, col := o.File.Position(n.Line, n.Column)
+	line := lineAt(o.File.Data, ln)
 	if line == nil {
 		return lint.TextEdit{}, false
 	}
-	// yaml.v3 counts columns in characters; edits count bytes.
-	start := byteOffset(line, n.Column-1)
+	start := byteOffset(line, col-1)
 	if start < 0 {
 		return lint.TextEdit{}, false
 	}
@@ -46,24 +46,23 @@ func replaceScalar(o *manifest.Object, n *yaml.Node, value string) (lint.TextEdi
 		return lint.TextEdit{}, false
 	}
 	return lint.TextEdit{
-		File: o.File.Path, Line: n.Line, Column: start + 1,
-		EndLine: n.Line, EndColumn: start + len(old) + 1, NewText: repl,
+		File: o.File.Path, Line: ln, Column: col,
+		EndLine: ln, EndColumn: col + utf8.RuneCountInString(old), NewText: repl,
 	}, true
 }
 
-// lineAt returns line number l (1-based) of data without its line ending, or nil.
+// lineAt returns line number l (1-based, as positions count lines: see manifest.Offset) of
+// data without its line ending, or nil.
 func lineAt(data []byte, l int) []byte {
-	for i := 1; i < l; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return nil
-		}
-		data = data[j+1:]
+	start, err := manifest.Offset(data, l, 1)
+	if err != nil {
+		return nil
 	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
+	line := data[start:]
+	if j := bytes.IndexAny(line, "\r\n"); j >= 0 {
+		line = line[:j]
 	}
-	return bytes.TrimSuffix(data, []byte("\r"))
+	return line
 }
 
 // byteOffset returns the byte offset of the chars-th character of line, or -1.

@@ -427,9 +427,7 @@ func backendPos(o *manifest.Object, b kiali.Backend) manifest.Position {
 	if found == nil {
 		return o.Pos("metadata", "name")
 	}
-	p := o.Pos()
-	p.Line, p.Column = found.Line, found.Column
-	return p
+	return o.NodePos(found)
 }
 
 // embeddedPos returns the position, in o's file, of the node at inner path within the YAML
@@ -463,11 +461,12 @@ func embeddedPos(o *manifest.Object, path []string, doc *yaml.RNode, inner ...st
 		n = next
 	}
 	// Block scalar content starts on the line after the indicator, indented alike.
-	first := lineAt(o.File.Data, outer.Line+1)
+	outerLine, _ := o.File.Position(outer.Line, outer.Column)
+	first := lineAt(o.File.Data, outerLine+1)
 	if first == nil {
 		return pos
 	}
 	indent := len(first) - len(strings.TrimLeft(string(first), " "))
-	pos.Line, pos.Column = outer.Line+n.Line, indent+n.Column
+	pos.Line, pos.Column = outerLine+n.Line, indent+n.Column
 	return pos
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -154,8 +155,9 @@ func deleteEntryLine(o *manifest.Object, path []string) (lint.TextEdit, bool) {
 	if _, ok := replaceScalar(o, v, v.Value); !ok {
 		return lint.TextEdit{}, false
 	}
-	line := lineAt(o.File.Data, k.Line)
-	start := byteOffset(line, k.Column-1)
+	ln, col := o.File.Position(k.Line, k.Column)
+	line := lineAt(o.File.Data, ln)
+	start := byteOffset(line, col-1)
 	if start < 0 || strings.TrimSpace(string(line[:start])) != "" {
 		return lint.TextEdit{}, false
 	}
@@ -166,14 +168,15 @@ func deleteEntryLine(o *manifest.Object, path []string) (lint.TextEdit, bool) {
 			return lint.TextEdit{}, false
 		}
 	}
-	e := lint.TextEdit{File: o.File.Path, Line: k.Line, Column: 1, EndLine: k.Line + 1, EndColumn: 1}
-	if lineAt(o.File.Data, k.Line+1) == nil {
+	e := lint.TextEdit{File: o.File.Path, Line: ln, Column: 1, EndLine: ln + 1, EndColumn: 1}
+	if _, err := manifest.Offset(o.File.Data, ln+1, 1); err != nil {
 		// The last line of a file without a final line ending: take the line ending before it.
-		if k.Line == 1 {
-			e.EndLine, e.EndColumn = k.Line, len(line)+1
+		width := utf8.RuneCount(line) + 1
+		if ln == 1 {
+			e.EndLine, e.EndColumn = ln, width
 		} else {
-			e.Line, e.Column = k.Line-1, len(lineAt(o.File.Data, k.Line-1))+1
-			e.EndLine, e.EndColumn = k.Line, len(line)+1
+			e.Line, e.Column = ln-1, utf8.RuneCount(lineAt(o.File.Data, ln-1))+1
+			e.EndLine, e.EndColumn = ln, width
 		}
 	}
 	return e, true

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
@@ -26,8 +27,9 @@ key get a "did you mean" and a suggested fix.
 ` + "`istio.io/use-waypoint`" + ` sends traffic around the waypoint, so its L7 policy is never
 enforced. Nothing in the cluster reports the mistake.
 
-**Fix.** Spell the key as Istio defines it (the suggested fix does). If the key is your own,
-move it out of Istio's domains.`,
+**Fix.** Spell the key as Istio defines it (the suggested fix does, unless the map already
+has the right key: then remove one of the two, since Kubernetes' tools keep only the last).
+If the key is your own, move it out of Istio's domains.`,
 	Kinds: nil, // every object's metadata
 	Run:   runUnknownIstioKey,
 }
@@ -49,7 +51,11 @@ func runUnknownIstioKey(p *lint.Pass) error {
 			}
 			if s, ok := ambient.SuggestKey(e.Key); ok {
 				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
-				if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
+				if o.Lookup(append(slices.Clone(e.Base), s)...) != nil {
+					// Renaming would make a duplicate key, which Kubernetes' tools read as
+					// the last one: which of the two values is meant is the author's call.
+					f.Message += fmt.Sprintf(" The %ss already have %q: remove one of the two", kind, s)
+				} else if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
 					f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
 				}
 			}

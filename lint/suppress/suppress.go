@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // ignoreDirective is the word that starts a suppression comment:
@@ -37,13 +38,17 @@ func commentDirectives(f *manifest.File) []lint.Directive {
 	var out []lint.Directive
 	blockIndent := -1 // the indentation a block scalar's content must exceed; -1 outside one
 	for line := 1; len(data) > 0; line++ {
+		// Lines end as positions count them (manifest.Offset): "\n", "\r\n" or "\r".
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
+		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+			n := 1
+			if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+				n = 2
+			}
+			l, data = data[:i], data[i+n:]
 		} else {
 			l, data = data, nil
 		}
-		l = bytes.TrimRight(l, "\r")
 		indent := len(l) - len(bytes.TrimLeft(l, " "))
 		if blockIndent >= 0 {
 			if len(bytes.TrimSpace(l)) == 0 || indent > blockIndent {
@@ -69,7 +74,7 @@ func commentDirectives(f *manifest.File) []lint.Directive {
 		}
 		rules, reason := parseDirective(string(rest))
 		out = append(out, lint.Directive{
-			Pos:   manifest.Position{File: f.Path, Line: line, Column: hash + 1},
+			Pos:   manifest.Position{File: f.Path, Line: line, Column: utf8.RuneCount(l[:hash]) + 1},
 			Rules: rules, Reason: reason, Above: len(bytes.TrimSpace(code)) == 0,
 		})
 	}

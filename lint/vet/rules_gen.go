@@ -25,8 +25,9 @@ var (
 			"`istio.io/use-waypoint` sends traffic around the waypoint, so its L7 policy is never\n" +
 			"enforced. Nothing in the cluster reports the mistake.\n" +
 			"\n" +
-			"**Fix.** Spell the key as Istio defines it (the suggested fix does). If the key is your own,\n" +
-			"move it out of Istio's domains.",
+			"**Fix.** Spell the key as Istio defines it (the suggested fix does, unless the map already\n" +
+			"has the right key: then remove one of the two, since Kubernetes' tools keep only the last).\n" +
+			"If the key is your own, move it out of Istio's domains.",
 	}
 
 	// invalidIstioValue is AMB003 invalid-istio-value.
