@@ -38,7 +38,7 @@ func TestOffset(t *testing.T) {
 		{1, 3, 2, false},  // before the line break
 		{2, 1, 4, false},  // after "\r\n"
 		{3, 1, 6, false},  // after a lone "\r"
-		{3, 3, 8, false},  // "é" is two bytes
+		{3, 3, 9, false},  // after "d" and the two bytes of "é"
 		{3, 4, 12, false}, // U+2028 is a character of the line
 		{4, 1, 14, false}, // just after the final line break
 		{3, 7, 0, true},
