@@ -166,10 +166,8 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			fmt.Fprintf(stderr, "%d %s would change\n", len(fixed), plural(len(fixed), "file", "files"))
 			return exitStatus(res, o.failOn)
 		}
-		for _, p := range slices.Sorted(maps.Keys(fixed)) {
-			if err := fix.WriteFileAtomic(root, p, original[p], fixed[p]); err != nil {
-				return failure(stderr, err)
-			}
+		if err := fix.WriteFiles(root, original, fixed); err != nil {
+			return failure(stderr, err)
 		}
 		if len(fixed) > 0 {
 			fmt.Fprintf(stderr, "fixed %d %s\n", len(fixed), plural(len(fixed), "file", "files"))

@@ -3,9 +3,7 @@ package fix
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -182,88 +180,4 @@ func diffLines(data []byte) []string {
 	}
 	lines[len(lines)-1] += "\n\\ No newline at end of file\n"
 	return lines
-}
-
-// ErrChanged is wrapped by the error WriteFileAtomic returns for a file whose content is no
-// longer the content the fix was computed from.
-var ErrChanged = errors.New("file changed since it was read")
-
-// ErrOutsideRoot is wrapped by the error WriteFileAtomic returns for a path that resolves,
-// through symbolic links, to a file outside the repository root.
-var ErrOutsideRoot = errors.New("path resolves outside the repository root")
-
-// WriteFileAtomic replaces the content of the existing regular file at path (relative to the
-// working directory, or absolute), which must still be old, with data, atomically: it writes a temporary file in the
-// same directory, gives it the file's permission bits, syncs it and renames it over the file,
-// so that a reader sees the old content or the new, never a part. A symbolic link at path is
-// kept and the file it points to is replaced.
-//
-// It refuses, with an error wrapping ErrOutsideRoot, a path that resolves (through symbolic
-// links, of the file or of any directory above it) to a file outside root, so that a fix never
-// writes outside the repository, and, with an error wrapping ErrChanged, a file whose content
-// is no longer old when it is about to be replaced (another program wrote it meanwhile).
-func WriteFileAtomic(root, path string, old, data []byte) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return fmt.Errorf("write %s: repository root: %w", path, err)
-	}
-	if realRoot, err = filepath.Abs(realRoot); err != nil {
-		return fmt.Errorf("write %s: repository root: %w", path, err)
-	}
-	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if target, err = filepath.Abs(target); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." ||
-		strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return fmt.Errorf("write %s: %w: it is %s, outside %s", path, ErrOutsideRoot, target, realRoot)
-	}
-	info, err := os.Stat(target)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("write %s: not a regular file", path)
-	}
-
-	dir, base := filepath.Split(target)
-	tmp, err := os.CreateTemp(dir, "."+base+".ambientlint-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if cur, err := os.ReadFile(target); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	} else if !bytes.Equal(cur, old) {
-		return fmt.Errorf("write %s: %w: not fixed; run again", path, ErrChanged)
-	}
-	if err := os.Rename(tmpName, target); err != nil {
-		os.Remove(tmpName)
-		done = true
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	done = true
-	return nil
 }

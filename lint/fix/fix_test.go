@@ -432,6 +432,42 @@ func TestWriteFileAtomic(t *testing.T) {
 		}
 	})
 
+	t.Run("a read-only file is refused and kept", func(t *testing.T) {
+		root := t.TempDir()
+		p := filepath.Join(root, "f.yaml")
+		if err := os.WriteFile(p, []byte("old\n"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		if err := fix.WriteFileAtomic(root, p, []byte("old\n"), []byte("new\n")); !errors.Is(err, fix.ErrReadOnly) {
+			t.Errorf("WriteFileAtomic() error = %v, want ErrReadOnly", err)
+		}
+		if data, _ := os.ReadFile(p); string(data) != "old\n" {
+			t.Errorf("content = %q, want it kept", data)
+		}
+	})
+
+	t.Run("several files are written all or nothing", func(t *testing.T) {
+		root := t.TempDir()
+		a, b := filepath.Join(root, "a.yaml"), filepath.Join(root, "b.yaml")
+		if err := os.WriteFile(a, []byte("a\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(b, []byte("b\n"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		err := fix.WriteFiles(root, map[string][]byte{a: []byte("a\n"), b: []byte("b\n")},
+			map[string][]byte{a: []byte("A\n"), b: []byte("B\n")})
+		if !errors.Is(err, fix.ErrReadOnly) {
+			t.Errorf("WriteFiles() error = %v, want ErrReadOnly", err)
+		}
+		if data, _ := os.ReadFile(a); string(data) != "a\n" {
+			t.Errorf("a.yaml = %q: written although b.yaml was refused", data)
+		}
+		if entries, _ := os.ReadDir(root); len(entries) != 2 {
+			t.Errorf("directory holds %d entries, want the two files and no temporary file", len(entries))
+		}
+	})
+
 	t.Run("a missing file is an error", func(t *testing.T) {
 		root := t.TempDir()
 		if err := fix.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), nil, []byte("x")); err == nil {
