@@ -32,7 +32,8 @@ type decoder struct {
 	buf   []byte               // JSON of the object being decoded
 	spans []span               // where each node's JSON lies in buf, recorded only to locate an error
 	rec   bool
-	count int // nodes emitted into buf, bounded by maxExpandedNodes
+	count int            // nodes emitted into buf, bounded by maxExpandedNodes
+	seen  map[string]int // scratch for dropDuplicates: key → index of its first pair
 }
 
 // Problem is a file or object that could not be read, parsed or decoded. ambientlint
@@ -115,14 +116,24 @@ func (d *decoder) document(res *fileResult, root *yaml.Node, doc int) {
 		res.findings = append(res.findings, loadFinding(posIn(f, bad), manifest.ObjectRef{}, "%s", msg))
 		return
 	}
+	// Before anything is read, so that every value read is the one the cluster gets.
+	dups := d.dropDuplicateKeys(root)
+	before := len(res.findings)
 	apiVersion, kind, ok := d.typeMeta(res, root)
 	if !ok {
+		if len(res.findings) > before {
+			reportDuplicates(res, dups, manifest.ObjectRef{}) // an object, if a broken one
+		}
 		return
 	}
 	encrypted := mapValue(root, "sops") != nil
 	if items := mapValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode &&
 		(kind == "List" || strings.HasSuffix(kind, "List")) {
 		itemKind := strings.TrimSuffix(kind, "List")
+		var isObject []bool // by item number, kept only when there are duplicates to place
+		if len(dups) > 0 {
+			isObject = make([]bool, len(items.Content)+1)
+		}
 		for i, it := range items.Content {
 			it = deref(it)
 			if it.Kind != yaml.MappingNode {
@@ -137,11 +148,23 @@ func (d *decoder) document(res *fileResult, root *yaml.Node, doc int) {
 			if k == "" {
 				continue
 			}
-			d.object(res, it, av, k, doc, i+1, encrypted)
+			var own []duplicate
+			if isObject != nil {
+				isObject[i+1] = true
+				own = itemDuplicates(dups, i+1)
+			}
+			d.object(res, it, av, k, doc, i+1, encrypted, own)
+		}
+		// Keys outside the objects of the List: in its own fields, or in items that are
+		// not objects.
+		for _, dup := range dups {
+			if dup.item == 0 || !isObject[dup.item] {
+				reportDuplicates(res, []duplicate{dup}, manifest.ObjectRef{})
+			}
 		}
 		return
 	}
-	d.object(res, root, apiVersion, kind, doc, 0, encrypted)
+	d.object(res, root, apiVersion, kind, doc, 0, encrypted, dups)
 }
 
 // typeMeta returns the apiVersion and kind of a mapping node. A node without them is no
@@ -165,7 +188,8 @@ func (d *decoder) typeMeta(res *fileResult, n *yaml.Node) (apiVersion, kind stri
 }
 
 // object makes the Object of node n, reads its metadata, and decodes known kinds.
-func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string, doc, item int, encrypted bool) {
+// dups are the repeated keys found in n, reported about the object once its name is known.
+func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string, doc, item int, encrypted bool, dups []duplicate) {
 	f := res.file
 	o := &manifest.Object{File: f, Doc: doc, Item: item, Node: yaml.NewRNode(n),
 		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: kind}, Encrypted: encrypted}
@@ -193,6 +217,9 @@ func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string,
 			res.findings = append(res.findings, *fd)
 		}
 	}
+	// After the typed decoding, which a repeated key does not prevent: the object is
+	// judged as it is applied.
+	reportDuplicates(res, dups, o.Ref)
 }
 
 // metaString returns the string at metadata.<key>, reporting a value that is not one.
@@ -247,13 +274,15 @@ func (d *decoder) metaMap(res *fileResult, o *manifest.Object, meta *yaml.Node, 
 	return out
 }
 
-// mapValue returns the value of key in mapping n (following aliases), or nil.
+// mapValue returns the value of key in mapping n (following aliases), or nil. Were the
+// key repeated (dropDuplicateKeys leaves none in a document), the last one would count, as
+// in sigs.k8s.io/yaml.
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := len(n.Content) - len(n.Content)%2 - 2; i >= 0; i -= 2 {
 		if n.Content[i].Kind == yaml.ScalarNode && n.Content[i].Value == key {
 			return deref(n.Content[i+1])
 		}

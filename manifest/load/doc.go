@@ -11,6 +11,10 @@
 // with items) are Objects of their own; other documents (Helm values, CI workflows,
 // kustomization.yaml without apiVersion) are ignored quietly.
 //
+// A key repeated in a mapping of an object is a Problem, and only its last occurrence is
+// kept in the object's nodes: kubectl and Argo CD apply the last value, and kustomize
+// rejects the file, so no tool applies the first (see duplicates.go).
+//
 // Bad input never stops a load: a file that does not parse, a binary file, an alias bomb, a
 // file over the size limit, an unreadable file met while walking, and an object of a known
 // kind that does not decode each become a Problem. A path named explicitly that cannot be
