@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
@@ -36,7 +37,16 @@ If the key is your own, move it out of Istio's domains.`,
 
 func runUnknownIstioKey(p *lint.Pass) error {
 	for _, o := range p.Inventory.Objects {
-		for _, e := range objectMeta(p, o) {
+		entries := objectMeta(p, o)
+		// How many keys of each map a fix would rename to the same key: two renames to one
+		// key make a duplicate as surely as a rename to a key the map has.
+		renames := map[string]int{}
+		for _, e := range entries {
+			if s, ok := ambient.SuggestKey(e.Key); ok && ambient.IsIstioDomain(e.Key) && !ambient.IsKnownKey(e.Key) {
+				renames[strings.Join(append(slices.Clone(e.Base), s), "\x00")]++
+			}
+		}
+		for _, e := range entries {
 			if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || manifest.IsOpaque(e.Key) {
 				continue
 			}
@@ -51,12 +61,17 @@ func runUnknownIstioKey(p *lint.Pass) error {
 			}
 			if s, ok := ambient.SuggestKey(e.Key); ok {
 				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
-				if o.Lookup(append(slices.Clone(e.Base), s)...) != nil {
+				switch {
+				case o.Lookup(append(slices.Clone(e.Base), s)...) != nil:
 					// Renaming would make a duplicate key, which Kubernetes' tools read as
 					// the last one: which of the two values is meant is the author's call.
 					f.Message += fmt.Sprintf(" The %ss already have %q: remove one of the two", kind, s)
-				} else if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
-					f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
+				case renames[strings.Join(append(slices.Clone(e.Base), s), "\x00")] > 1:
+					f.Message += fmt.Sprintf(" Other %s keys here are near %q too: keep one", kind, s)
+				default:
+					if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
+						f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
+					}
 				}
 			}
 			p.Report(f)
