@@ -14,7 +14,7 @@ import (
 func TestGitHub(t *testing.T) {
 	got := write(t, "github", sampleResult(), output.Options{Root: "/repo", WorkDir: "/repo"})
 	want := `::error file=apps/bad.yaml,line=2,col=1,title=AMB001 invalid-yaml::not valid YAML: did not find expected node content
-::notice file=apps/api/service entry.yaml,line=4,col=20,endLine=4,endColumn=27,title=AMB002 unknown-istio-key::unknown Istio label key "istio.io/x"
+::notice file=apps/api/service entry.yaml,line=4,col=19,endLine=4,endColumn=25,title=AMB002 unknown-istio-key::unknown Istio label key "istio.io/x"
 ::warning file=apps/api/service entry.yaml,line=8,col=5,endLine=8,endColumn=23,title=AMB301 wildcard-egress::wildcard host "*.vendor.example"%0Aapps/api/service entry.yaml:4:9: the ServiceEntry
 `
 	if diff := cmp.Diff(want, got); diff != "" {

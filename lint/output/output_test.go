@@ -38,7 +38,7 @@ func sampleResult() *lint.Result {
 		{Rule: "AMB001", Name: "invalid-yaml", Severity: lint.Error, Message: "not valid YAML: did not find expected node content",
 			Pos: manifest.Position{File: "apps/bad.yaml", Line: 2, Column: 1}},
 		{Rule: "AMB002", Name: "unknown-istio-key", Severity: lint.Info, Message: `unknown Istio label key "istio.io/x"`,
-			Pos:    manifest.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 20, EndLine: 4, EndColumn: 27},
+			Pos:    manifest.Position{File: "apps/api/service entry.yaml", Line: 4, Column: 19, EndLine: 4, EndColumn: 25},
 			Object: manifest.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "example-api", Name: "vendor"}},
 		{Rule: "AMB301", Name: "wildcard-egress", Severity: lint.Warning, Message: `wildcard host "*.vendor.example"`,
 			Pos:     manifest.Position{File: "apps/api/service entry.yaml", Line: 8, Column: 5, EndLine: 8, EndColumn: 23},
@@ -63,7 +63,7 @@ func write(t *testing.T, format string, res *lint.Result, opts output.Options) s
 
 func TestText(t *testing.T) {
 	want := `apps/bad.yaml:2:1: error: not valid YAML: did not find expected node content [AMB001 invalid-yaml]
-apps/api/service entry.yaml:4:20: info: unknown Istio label key "istio.io/x" [AMB002 unknown-istio-key]
+apps/api/service entry.yaml:4:19: info: unknown Istio label key "istio.io/x" [AMB002 unknown-istio-key]
 apps/api/service entry.yaml:8:5: warning: wildcard host "*.vendor.example" [AMB301 wildcard-egress]
     apps/api/service entry.yaml:4:9: the ServiceEntry
 `

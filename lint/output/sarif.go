@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
@@ -30,8 +29,7 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations"`
-	// ColumnKind says how columns count: findings count bytes, which are converted to
-	// Unicode code points for SARIF when the file's text is at hand.
+	// ColumnKind says how columns count: in Unicode code points, as findings do.
 	ColumnKind string        `json:"columnKind"`
 	Results    []sarifResult `json:"results"`
 }
@@ -143,7 +141,6 @@ func sarifLevel(s lint.Severity) string {
 }
 
 func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Options) error {
-	cols := newColumnMapper(res)
 	index := map[string]int{}
 	rules := make([]sarifRule, 0, len(catalogue))
 	for i, r := range catalogue {
@@ -176,7 +173,7 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 		if i, ok := index[f.Rule]; ok {
 			sr.RuleIndex = &i
 		}
-		loc := sarifLocation{PhysicalLocation: physical(f.Pos, opts, cols)}
+		loc := sarifLocation{PhysicalLocation: physical(f.Pos, opts)}
 		if f.Object != (manifest.ObjectRef{}) {
 			loc.LogicalLocations = []sarifLogicalLocation{{
 				Name:               f.Object.Name,
@@ -191,12 +188,12 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 			id := i + 1
 			sr.RelatedLocations = append(sr.RelatedLocations, sarifLocation{
 				ID:               &id,
-				PhysicalLocation: physical(r.Position, opts, cols),
+				PhysicalLocation: physical(r.Position, opts),
 				Message:          &sarifMessage{Text: r.Message},
 			})
 		}
 		for _, fx := range f.Fixes {
-			if sf, ok := sarifFixOf(fx, opts, cols); ok {
+			if sf, ok := sarifFixOf(fx, opts); ok {
 				sr.Fixes = append(sr.Fixes, sf)
 			}
 		}
@@ -227,19 +224,19 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 }
 
 // physical returns the SARIF physical location of p, nil when p names no file.
-func physical(p manifest.Position, opts Options, cols *columnMapper) *sarifPhysical {
+func physical(p manifest.Position, opts Options) *sarifPhysical {
 	if p.File == "" {
 		return nil
 	}
 	loc := &sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: artifactURI(p.File, opts)}}
 	if p.Line > 0 {
-		loc.Region = cols.region(p.File, p.Line, p.Column, p.EndLine, p.EndColumn)
+		loc.Region = region(p.Line, p.Column, p.EndLine, p.EndColumn)
 	}
 	return loc
 }
 
 // sarifFixOf converts a fix; SARIF groups edits by file.
-func sarifFixOf(fx lint.Fix, opts Options, cols *columnMapper) (sarifFix, bool) {
+func sarifFixOf(fx lint.Fix, opts Options) (sarifFix, bool) {
 	sf := sarifFix{Description: sarifMessage{Text: fx.Message}}
 	byFile := map[string]int{}
 	for _, e := range fx.Edits {
@@ -254,7 +251,7 @@ func sarifFixOf(fx lint.Fix, opts Options, cols *columnMapper) (sarifFix, bool) 
 				ArtifactLocation: sarifArtifactLocation{URI: artifactURI(e.File, opts)},
 			})
 		}
-		region := cols.region(e.File, e.Line, e.Column, e.EndLine, e.EndColumn)
+		region := region(e.Line, e.Column, e.EndLine, e.EndColumn)
 		if e.EndLine == 0 { // an insertion: an empty region at the start
 			region.EndLine, region.EndColumn = region.StartLine, region.StartColumn
 		}
@@ -293,62 +290,12 @@ func firstParagraph(doc string) string {
 	return strings.Join(strings.Fields(doc), " ")
 }
 
-// columnMapper converts byte columns to Unicode code point columns, using the text of the
-// run's files.
-type columnMapper struct {
-	data  map[string][]byte
-	lines map[string][]int // offsets of line starts, computed on first use
-}
-
-func newColumnMapper(res *lint.Result) *columnMapper {
-	m := &columnMapper{data: map[string][]byte{}, lines: map[string][]int{}}
-	if res.Inventory != nil {
-		for _, f := range res.Inventory.Files {
-			m.data[f.Path] = f.Data
-		}
-	}
-	return m
-}
-
-// region returns the SARIF region of a byte-column range in file.
-func (m *columnMapper) region(file string, line, col, endLine, endCol int) *sarifRegion {
-	r := &sarifRegion{StartLine: line, StartColumn: m.column(file, line, col)}
+// region returns the SARIF region of a range: positions count lines as SARIF does and columns
+// in Unicode code points (see manifest.Offset), SARIF's "unicodeCodePoints".
+func region(line, col, endLine, endCol int) *sarifRegion {
+	r := &sarifRegion{StartLine: line, StartColumn: col}
 	if endLine >= line && endLine > 0 {
-		r.EndLine = endLine
-		r.EndColumn = m.column(file, endLine, endCol)
+		r.EndLine, r.EndColumn = endLine, endCol
 	}
 	return r
-}
-
-// column converts a 1-based byte column on line to a 1-based code point column; it returns
-// col unchanged when the file's text is not at hand.
-func (m *columnMapper) column(file string, line, col int) int {
-	if col <= 1 {
-		return col
-	}
-	data, ok := m.data[file]
-	if !ok {
-		return col
-	}
-	starts, ok := m.lines[file]
-	if !ok {
-		starts = []int{0}
-		for i, b := range data {
-			if b == '\n' {
-				starts = append(starts, i+1)
-			}
-		}
-		m.lines[file] = starts
-	}
-	if line-1 >= len(starts) {
-		return col
-	}
-	text := data[starts[line-1]:]
-	if i := bytes.IndexByte(text, '\n'); i >= 0 {
-		text = text[:i]
-	}
-	if col-1 > len(text) {
-		return col
-	}
-	return utf8.RuneCount(text[:col-1]) + 1
 }

@@ -158,8 +158,8 @@ func TestSARIFContent(t *testing.T) {
 			t.Errorf("uri (-want +got):\n%s", diff)
 		}
 	})
-	t.Run("columns count code points, not bytes", func(t *testing.T) {
-		// Line 4 is "  name: vendor # ünïcode": byte column 20 is code point column 19.
+	t.Run("columns count code points, as findings do", func(t *testing.T) {
+		// Line 4 is "  name: vendor # ünïcode": code point column 19 is the "n" after "ü".
 		got := run.Results[1].Locations[0].PhysicalLocation.Region
 		want := map[string]int{"startLine": 4, "startColumn": 19, "endLine": 4, "endColumn": 25}
 		if diff := cmp.Diff(want, got); diff != "" {
