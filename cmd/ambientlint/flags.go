@@ -21,7 +21,8 @@ func newFlagSet(name string) *flag.FlagSet {
 
 // parseInterspersed parses flags that may come before, between or after positional arguments
 // (ambientlint ./apps --format json), as golangci-lint's flags may. "--" ends the flags. It
-// returns the positional arguments in order.
+// returns the positional arguments in order. A flag of needsValue given an empty value is an
+// error.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -30,14 +31,34 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			return pos, checkEmpty(fs)
 		}
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
+			return append(pos, rest...), checkEmpty(fs)
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// needsValue names the flags for which an empty value, given explicitly, is a mistake, with
+// what they need. It is most often an unset CI variable (--base "$BASE_REF"), and reading it
+// as the flag's absence would quietly change what the run does: --base "" would lint the
+// whole repository instead of a change.
+var needsValue = map[string]string{
+	"base": "a git revision",
+}
+
+// checkEmpty reports the first flag of needsValue that the command line set to "" (--base ""
+// or --base=), in the order of the flag set.
+func checkEmpty(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if need, ok := needsValue[f.Name]; ok && err == nil && f.Value.String() == "" {
+			err = fmt.Errorf("--%s needs %s, not an empty value", f.Name, need)
+		}
+	})
+	return err
 }
 
 // printFlags writes the flags of fs, one per entry, as --name VALUE  usage.

@@ -20,7 +20,7 @@ type Config struct {
 	// See MatchGlob for their syntax.
 	Exclude []string
 	// MaxFileSize is the size in bytes above which a file is reported, not read (default
-	// 16 MiB).
+	// 16 MiB, at most MaxSize).
 	MaxFileSize int64
 	Egress      Egress
 	ArgoCD      ArgoCD
@@ -45,6 +45,11 @@ type ArgoCD struct {
 
 // DefaultMaxFileSize is the default Config.MaxFileSize.
 const DefaultMaxFileSize = 16 << 20
+
+// MaxSize is the largest size ParseSize accepts, 4 GiB: the most --max-file-size and
+// maxFileSize may be. A manifest is far smaller, and parsing a file of that size would take
+// more memory than a CI runner has.
+const MaxSize = 4 << 30
 
 // Default returns the configuration used when no file is found: every rule at its
 // default severity, nothing excluded, the default size limit.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -308,7 +309,8 @@ var sizeUnits = map[string]int64{
 
 // ParseSize parses a positive size in bytes: a whole number, optionally followed by a unit —
 // B; KB, MB, GB (powers of 1000); KiB, MiB, GiB or Ki, Mi, Gi (powers of 1024). Units are
-// case-insensitive.
+// case-insensitive. A size over MaxSize is an error: no manifest is that large, and a
+// limit near the largest int64 overflows in a reader that reads one byte past it.
 func ParseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	i := 0
@@ -316,12 +318,15 @@ func ParseSize(s string) (int64, error) {
 		i++
 	}
 	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(t[i:]))]
-	n, err := strconv.ParseInt(t[:i], 10, 64)
-	if i == 0 || !ok || err != nil || n <= 0 {
+	if i == 0 || !ok {
 		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, or one like 16MiB)", s)
 	}
-	if n > (1<<63-1)/unit {
-		return 0, fmt.Errorf("size %q is too large", s)
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err == nil && n <= 0 {
+		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, or one like 16MiB)", s)
+	}
+	if err != nil || n > MaxSize/unit {
+		return 0, fmt.Errorf("size %q is over the limit of %dGiB (%d bytes)", s, MaxSize>>30, int64(MaxSize))
 	}
 	return n * unit, nil
 }
@@ -346,43 +351,48 @@ func ValidateGlob(g string) error {
 // matches the exclude glob pattern. Each path segment matches as in path.Match (*, ?,
 // [class]); a "**" segment matches any number of segments, none included. As in .gitignore, a
 // pattern without a slash matches a file or directory of that name at any depth, and a pattern
-// that matches a directory excludes everything below it.
+// that matches a directory excludes everything below it. Matching takes time proportional to
+// the number of pattern segments times the number of path segments, whatever the pattern.
 func MatchGlob(pattern, rel string) bool {
 	rel = strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(rel)), "/")
 	pattern = strings.TrimPrefix(pattern, "./")
 	if !strings.Contains(strings.TrimSuffix(pattern, "/"), "/") {
 		pattern = "**/" + pattern
 	}
-	pat := strings.Split(strings.Trim(pattern, "/"), "/")
-	segs := strings.Split(rel, "/")
-	// A match of any leading part of the path excludes the directory and what is below it.
-	for n := 1; n <= len(segs); n++ {
-		if matchSegments(pat, segs[:n]) {
-			return true
-		}
-	}
-	return false
+	return matchSegments(strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(rel, "/"))
 }
 
-// matchSegments matches pattern segments against path segments, "**" spanning any number.
+// matchSegments reports whether the pattern segments match a leading part (one segment or
+// more) of the path segments, "**" spanning any number of them. A backtracking matcher takes
+// exponential time on patterns such as **/**/**/…/x; this one fills a table instead, one
+// pattern segment at a time: reach[j] says whether the pattern so far matches segs[:j].
 func matchSegments(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			for i := 0; i <= len(segs); i++ {
-				if matchSegments(rest, segs[i:]) {
-					return true
+	reach := make([]bool, len(segs)+1)
+	next := make([]bool, len(segs)+1)
+	reach[0] = true
+	for i, p := range pat {
+		if p == "**" {
+			if i > 0 && pat[i-1] == "**" {
+				continue // ** ** spans what one ** spans
+			}
+			// ** extends any match by any number of segments.
+			seen := false
+			for j := range reach {
+				seen = seen || reach[j]
+				next[j] = seen
+			}
+		} else {
+			next[0] = false
+			for j := 1; j <= len(segs); j++ {
+				next[j] = false
+				if reach[j-1] {
+					ok, err := path.Match(p, segs[j-1])
+					next[j] = ok && err == nil
 				}
 			}
-			return false
 		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, err := path.Match(pat[0], segs[0]); err != nil || !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		reach, next = next, reach
 	}
-	return len(segs) == 0
+	// A match of any leading part of the path excludes the directory and what is below it.
+	return slices.Contains(reach[1:], true)
 }
