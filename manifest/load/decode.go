@@ -325,7 +325,7 @@ func describe(n *yaml.Node) string {
 func posIn(f *manifest.File, n *yaml.Node) manifest.Position {
 	p := manifest.Position{File: f.Path}
 	if n != nil {
-		p.Line, p.Column = n.Line, n.Column
+		p.Line, p.Column = f.Position(n.Line, n.Column)
 	}
 	return p
 }
@@ -386,12 +386,18 @@ func checkAliases(root *yaml.Node) (*yaml.Node, string) {
 	return bad, msg
 }
 
-// lineCol returns the 1-based line and column (in bytes) of offset off in data.
+// lineCol returns the 1-based line and column of offset off in data, as positions count them
+// (see manifest.Offset: lines end at "\n", "\r\n" or "\r"; columns count characters).
 func lineCol(data []byte, off int) (line, col int) {
 	off = min(off, len(data))
-	line = 1 + bytes.Count(data[:off], []byte{'\n'})
-	col = off - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		switch {
+		case data[i] == '\n', data[i] == '\r' && (i+1 >= len(data) || data[i+1] != '\n'):
+			line, start = line+1, i+1
+		}
+	}
+	return line, utf8.RuneCount(data[start:off]) + 1
 }
 
 // parserErrors are the messages of yaml's parser (as opposed to its scanner), whose line
@@ -442,20 +448,24 @@ func yamlErrorPos(err error, data []byte) (line, col int, msg string) {
 	if line == 0 {
 		line = 1
 	}
+	// The parser counts lines its way (U+2028, U+2029 and NEL end them too), and may name
+	// the line after the last at the end of the file.
+	line, _ = (&manifest.File{Data: data}).Position(line, 1)
+	if _, err := manifest.Offset(data, line, 1); err != nil {
+		last, col := lineCol(data, len(data))
+		return last, col, msg
+	}
 	return line, firstColumn(data, line), msg
 }
 
 // firstColumn returns the column of the first non-blank byte of line (1 when blank or past
 // the end).
 func firstColumn(data []byte, line int) int {
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return 1
-		}
-		data = data[i+1:]
+	start, err := manifest.Offset(data, line, 1)
+	if err != nil {
+		return 1
 	}
-	for i, c := range data {
+	for i, c := range data[start:] {
 		if c != ' ' && c != '\t' {
 			if c == '\n' || c == '\r' {
 				return 1

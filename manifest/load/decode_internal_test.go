@@ -63,7 +63,7 @@ func TestYAMLErrorPos(t *testing.T) {
 			"a: b\nc: d\n  e: f\n", 3, 3, "mapping values are not allowed in this context"},
 		{"a parser error's line is zero-based", "yaml: line 1: did not find expected key", "a: b\n  - c\n", 2, 3, "did not find expected key"},
 		{"an error without a line is on line 1", "yaml: did not find expected node content", "{{ x }}\n", 1, 1, "did not find expected node content"},
-		{"a line past the end gets column 1", "yaml: line 9: found unexpected end of stream", "a: \"b\n", 9, 1, "found unexpected end of stream"},
+		{"a line past the end is the end of the file", "yaml: line 9: found unexpected end of stream", "a: \"b\n", 2, 1, "found unexpected end of stream"},
 		{"invalid UTF-8 is found", "yaml: invalid leading UTF-8 octet", "a: b\nc: \xff\n", 2, 4, "invalid leading UTF-8 octet"},
 	}
 	for _, tt := range tests {
