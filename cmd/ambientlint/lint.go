@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -252,11 +253,30 @@ func inputPaths(paths []string) ([]string, error) {
 		if p == "-" {
 			continue
 		}
-		if _, err := os.Stat(p); err != nil {
+		fi, err := os.Stat(p)
+		if err != nil {
 			return nil, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err))
+		}
+		// A named pipe blocks until another program opens it for writing, which may be never;
+		// a device reads without end. Streams come in on stdin, as "-".
+		if !fi.Mode().IsRegular() && !fi.IsDir() {
+			return nil, fmt.Errorf("cannot read %s: not a regular file or directory (%s); pipe a stream to \"-\" instead", p, fileKind(fi.Mode()))
 		}
 	}
 	return paths, nil
+}
+
+// fileKind names the type of a file that is neither regular nor a directory.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "mode " + m.Type().String()
 }
 
 // unwrapPathError drops the operation and path of an *os.PathError, which the message

@@ -111,7 +111,11 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	files, objects := loaded.Files, loaded.Objects
 	loadFindings := make([]lint.Finding, len(loaded.Problems))
 	for i, p := range loaded.Problems {
-		loadFindings[i] = lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: lint.Error,
+		sev := lint.Error
+		if p.Note {
+			sev = lint.Info // left out on purpose, not unreadable
+		}
+		loadFindings[i] = lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: sev,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
 	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})

@@ -29,6 +29,10 @@ one document does not parse or decode: nothing in it is applied, including the u
 objects next to the broken one, and the error surfaces only in the GitOps controller, after
 the merge. An object ambientlint cannot read is also an object no other rule can check.
 
+A symbolic link met while walking that leads out of the tree (the repository root, or the
+directory named as a PATH) is not followed, and is reported once, as info: a link to / would
+otherwise make a run read the whole machine. Name its target as a PATH to lint it.
+
 **Fix.** Correct the syntax at the position given (indentation, an unclosed quote or
 bracket, a tab used for indentation). Quote label and annotation values that YAML reads as
 numbers or booleans (` + "`\"true\"`" + `, ` + "`\"8080\"`" + `), and give each field the type its
@@ -36,7 +40,10 @@ API defines. Move binary or very large files out of the linted paths, or exclude
 ` + "`.ambientlint.yaml`" + `.`,
 	Run: func(p *lint.Pass) error {
 		for _, f := range p.LoadFindings() {
-			f.Severity = lint.Off // the rule's severity, as configured
+			if f.Severity != lint.Info {
+				f.Severity = lint.Off // the rule's severity, as configured
+			}
+			// What the load left out on purpose (a symbolic link out of the tree) stays info.
 			p.Report(f)
 		}
 		return nil

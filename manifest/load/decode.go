@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ambientkit/ambientkit/manifest"
@@ -17,23 +18,45 @@ import (
 // document is an alias bomb ("billion laughs") and is reported instead of expanded.
 const maxExpandedNodes = 1_000_000
 
+// maxRunAliasNodes bounds the nodes the aliases of all files of one load may add.
+const maxRunAliasNodes = 10_000_000
+
+// ordinal returns n as "1st", "2nd", "3rd", "4th", ….
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
+}
+
 // fileResult is what reading one file produced.
 type fileResult struct {
 	file     *manifest.File
 	objects  []*manifest.Object
 	findings []Problem
 	err      error // an error that stops the run (an unreadable explicit path)
+	stop     bool  // the rest of the file is not read (its alias budget is spent)
 }
 
 // decoder turns a file's bytes into objects. Each worker goroutine owns one, so its scratch
 // buffers are reused without locking.
 type decoder struct {
-	want  func(gk string) bool // kinds to decode into Go types; nil: every known kind
-	buf   []byte               // JSON of the object being decoded
-	spans []span               // where each node's JSON lies in buf, recorded only to locate an error
-	rec   bool
-	count int            // nodes emitted into buf, bounded by maxExpandedNodes
-	seen  map[string]int // scratch for dropDuplicates: key → index of its first pair
+	fileAliases int                  // nodes the aliases of the file being parsed add
+	runAliases  *atomic.Int64        // nodes the aliases of the whole load add; nil: unbounded
+	want        func(gk string) bool // kinds to decode into Go types; nil: every known kind
+	buf         []byte               // JSON of the object being decoded
+	spans       []span               // where each node's JSON lies in buf, recorded only to locate an error
+	rec         bool
+	count       int            // nodes emitted into buf, bounded by maxExpandedNodes
+	seen        map[string]int // scratch for dropDuplicates: key → index of its first pair
 }
 
 // Problem is a file or object that could not be read, parsed or decoded. ambientlint
@@ -42,6 +65,9 @@ type Problem struct {
 	Pos     manifest.Position
 	Object  manifest.ObjectRef // the object, when the problem is about one
 	Message string
+	// Note marks what the load left out on purpose rather than failed to read (a symbolic
+	// link out of the tree): reported, but not as an error.
+	Note bool
 }
 
 // loadFinding returns a Problem.
@@ -52,6 +78,7 @@ func loadFinding(pos manifest.Position, obj manifest.ObjectRef, format string, a
 // parseFile parses every document of f and returns its objects and problems.
 func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 	res := fileResult{file: f}
+	d.fileAliases = 0
 	data := f.Data
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := lineCol(data, i)
@@ -105,6 +132,9 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 			unparseTemplateActions(root)
 		}
 		d.document(&res, root, doc)
+		if res.stop {
+			break
+		}
 	}
 	return res
 }
@@ -112,8 +142,24 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 // document turns one YAML document into objects: itself, or the items of a List.
 func (d *decoder) document(res *fileResult, root *yaml.Node, doc int) {
 	f := res.file
-	if bad, msg := checkAliases(root); bad != nil {
+	bad, msg, surplus := checkAliases(root)
+	if bad != nil {
 		res.findings = append(res.findings, loadFinding(posIn(f, bad), manifest.ObjectRef{}, "%s", msg))
+		return
+	}
+	// The bound of one document is not enough: a thousand documents just under it would take
+	// minutes. Aliases share one budget per file and one per run.
+	d.fileAliases += surplus
+	if surplus > 0 && d.fileAliases > maxExpandedNodes {
+		res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: 1, Column: 1}, manifest.ObjectRef{},
+			"the aliases of %s expand to more than %d nodes (an alias bomb): its documents from the %s on are not read", f.Path, maxExpandedNodes, ordinal(doc+1)))
+		res.stop = true
+		return
+	}
+	if surplus > 0 && d.runAliases != nil && d.runAliases.Add(int64(surplus)) > maxRunAliasNodes {
+		res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: 1, Column: 1}, manifest.ObjectRef{},
+			"the aliases of this run's files expand to more than %d nodes (alias bombs): %s is not read from its %s document on", maxRunAliasNodes, f.Path, ordinal(doc+1)))
+		res.stop = true
 		return
 	}
 	// Before anything is read, so that every value read is the one the cluster gets.
@@ -331,12 +377,14 @@ func posIn(f *manifest.File, n *yaml.Node) manifest.Position {
 }
 
 // checkAliases walks a document once and returns the node at fault and a message when its
-// aliases form a cycle or expand to more than maxExpandedNodes nodes. Sizes of anchored
+// aliases form a cycle or expand to more than maxExpandedNodes nodes, and how many nodes
+// more than written the aliases make. Sizes of anchored
 // nodes are memoized, so the walk is linear in the document.
-func checkAliases(root *yaml.Node) (*yaml.Node, string) {
+func checkAliases(root *yaml.Node) (*yaml.Node, string, int) {
 	var memo map[*yaml.Node]int // anchored node → expanded size; -1 while being walked
 	var bad *yaml.Node
 	var msg string
+	surplus := 0 // nodes reached through aliases beyond the alias nodes themselves
 	var size func(n *yaml.Node) int
 	size = func(n *yaml.Node) int {
 		if bad != nil {
@@ -353,10 +401,13 @@ func checkAliases(root *yaml.Node) (*yaml.Node, string) {
 					bad, msg = n, fmt.Sprintf("alias *%s refers to a node that contains it: the document is infinite", n.Value)
 					return 0
 				case ok:
+					surplus += s - 1
 					return s
 				}
 			}
-			return size(t)
+			s := size(t)
+			surplus += s - 1
+			return s
 		}
 		if n.Anchor != "" {
 			if memo == nil {
@@ -383,7 +434,7 @@ func checkAliases(root *yaml.Node) (*yaml.Node, string) {
 		return total
 	}
 	size(root)
-	return bad, msg
+	return bad, msg, surplus
 }
 
 // lineCol returns the 1-based line and column of offset off in data, as positions count them

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ambientkit/ambientkit/manifest"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // job is one file to read, in the order the walk met it.
@@ -28,6 +31,8 @@ type job struct {
 type walker struct {
 	exclude  func(rel string) bool // nil: nothing excluded
 	root     string                // absolute repository root, for exclude globs
+	realRoot string                // root with its symbolic links resolved
+	top      string                // the resolved directory named on the command line being walked
 	emit     func(job)
 	seen     map[string]bool
 	findings []Problem // walk problems: unreadable directories and entries
@@ -57,6 +62,7 @@ func (w *walker) collect(paths []string) error {
 			return fmt.Errorf("cannot read %s: %w", p, err)
 		}
 		if fi.IsDir() {
+			w.top = real
 			w.dir(p, abs, real, true)
 			continue
 		}
@@ -104,6 +110,13 @@ func (w *walker) dir(path, abs, real string, top bool) {
 			if r, err = filepath.EvalSymlinks(p); err != nil {
 				continue
 			}
+			if !w.inTree(r) {
+				// A link may point anywhere (ln -s / rootfs): the walk stays in the tree it
+				// was asked to read. A path named on the command line is read wherever it is.
+				w.findings = append(w.findings, Problem{Pos: manifest.Position{File: p}, Note: true,
+					Message: fmt.Sprintf("%s is a symbolic link to %s, outside the tree: not followed (name it as a PATH to lint it)", p, r)})
+				continue
+			}
 			typ = fi.Mode().Type()
 		}
 		switch {
@@ -120,6 +133,20 @@ func (w *walker) dir(path, abs, real string, top bool) {
 			w.emit(job{path: p, lang: langOf(name), abs: a})
 		}
 	}
+}
+
+// inTree reports whether the resolved path real is inside the repository root or the
+// directory named on the command line that the walk is in.
+func (w *walker) inTree(real string) bool {
+	for _, t := range []string{w.realRoot, w.top} {
+		if t == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(t, real); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+			return true
+		}
+	}
+	return false
 }
 
 // excluded reports whether the file or directory at abs matches an exclude glob.
@@ -185,7 +212,13 @@ func load(ctx context.Context, exclude func(string) bool, want func(string) bool
 		r fileResult
 	}
 	jobs := make(chan indexed, 256)
-	w := &walker{exclude: exclude, root: root, seen: map[string]bool{}}
+	w := &walker{exclude: exclude, root: root, realRoot: root, seen: map[string]bool{}}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		w.realRoot = r
+	}
+	// A limit past what a slice can hold reads as no limit at all; keep it where the reader's
+	// "one byte past the limit" cannot overflow.
+	maxSize = min(maxSize, math.MaxInt64-1)
 	n := 0
 	w.emit = func(j job) {
 		jobs <- indexed{i: n, j: j}
@@ -196,12 +229,13 @@ func load(ctx context.Context, exclude func(string) bool, want func(string) bool
 		defer close(jobs)
 		walkErr = w.collect(paths)
 	}()
+	var runAliases atomic.Int64
 	workers := runtime.GOMAXPROCS(0)
 	done := make([][]indexed, workers)
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {
-			d := decoder{want: want}
+			d := decoder{want: want, runAliases: &runAliases}
 			for x := range jobs {
 				if ctx.Err() != nil {
 					continue // drain, so the walk can finish
@@ -269,6 +303,13 @@ func readFile(path string, stdin io.Reader, maxSize int64) (data []byte, tooBig 
 		data, tooBig, err := readRegular(path, maxSize)
 		if !errors.Is(err, errNotRegular) {
 			return data, tooBig, err
+		}
+		// Opening a named pipe blocks until a writer comes, maybe never, and a device reads
+		// without end: only regular files are read by path; streams come in on stdin.
+		if fi, err := os.Stat(path); err != nil {
+			return nil, 0, err
+		} else if t := fi.Mode().Type(); t&(fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeCharDevice|fs.ModeIrregular) != 0 {
+			return nil, 0, fmt.Errorf("not a regular file (%v)", t)
 		}
 		f, err := os.Open(path)
 		if err != nil {
