@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path"
 	"path/filepath"
 
 	"github.com/ambientkit/ambientkit/gitops"
@@ -198,4 +199,13 @@ func changedOnly(findings []lint.Finding, absRoot string, changed map[string]byt
 	return kept, len(findings) - len(kept)
 }
 
-func has(m map[string]byte, k string) bool { _, ok := m[k]; return ok }
+// has reports whether path k, or a directory above it, is in m: a submodule whose commit
+// changed is one entry, and every file in it changed with it.
+func has(m map[string]byte, k string) bool {
+	for ; k != "." && k != "/" && k != ""; k = path.Dir(k) {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}

@@ -345,3 +345,23 @@ func TestRunWithBaseSharesUnchangedFiles(t *testing.T) {
 		t.Errorf("base objects (-want +got):\n%s", diff)
 	}
 }
+
+// Issue 12: a commit that bumps a git submodule changes every file in it, although git lists
+// only the submodule's path.
+func TestRunWithBaseSeesFilesOfABumpedSubmodule(t *testing.T) {
+	sub := gitTree(t, map[string]string{"ns.yaml": nsDoc("bad-sub")})
+	dir := gitTree(t, map[string]string{"top.yaml": nsDoc("bad-top")})
+	gittest.Run(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "--quiet", sub, "vendored")
+	gittest.Run(t, dir, "commit", "--quiet", "-m", "add the submodule")
+	gittest.Write(t, sub, map[string]string{"ns.yaml": nsDoc("bad-sub") + "  labels: {x: y}\n"})
+	gittest.Run(t, sub, "commit", "--quiet", "-am", "bump")
+	gittest.Run(t, filepath.Join(dir, "vendored"), "pull", "--quiet", "origin", "main")
+	res := run(t, engine.Options{Paths: []string{dir}, Root: dir, Base: "HEAD", Rules: []*lint.Rule{flagBad}})
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, relTo(dir, f.Pos.File))
+	}
+	if diff := cmp.Diff([]string{"vendored/ns.yaml"}, got); diff != "" {
+		t.Errorf("reported files (-want +got):\n%s", diff)
+	}
+}
