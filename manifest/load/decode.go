@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -96,9 +97,13 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 		}
 		if err != nil {
 			if templated && bytes.Contains(data, []byte("}}")) {
-				// A template (Go, Helm, Jinja) rather than a manifest: nothing to lint, and
-				// nothing the author can fix by quoting.
-				break
+				own, ownErr := templatedManifestError(data)
+				if !own {
+					// A template (Go, Helm, Jinja) rather than a manifest: nothing to lint,
+					// and nothing the author can fix by quoting.
+					break
+				}
+				err = ownErr
 			}
 			if safe, ok := unbraceVariables(data); ok && !bytes.Equal(safe, data) {
 				// Flux substitutes ${VAR} in the text before anything parses it, so a file
@@ -436,6 +441,46 @@ func checkAliases(root *yaml.Node) (*yaml.Node, string, int) {
 	size(root)
 	return bad, msg, surplus
 }
+
+// templatedManifestError tells a manifest with template placeholders that has a syntax error
+// of its own from a template. It is the former when the file is a manifest (an apiVersion at
+// the start of a line), its actions only fill in values (none stands on a line of its own,
+// where it can shape the YAML around it), and with every action blanked out ({{ x }} as
+// xxxxxx, which keeps the positions) it still fails to parse, on a line that holds no action:
+// that error is returned.
+func templatedManifestError(data []byte) (bool, error) {
+	lines := bytes.Split(data, []byte("\n"))
+	manifest := false
+	for _, l := range lines {
+		t := bytes.TrimSpace(l)
+		if bytes.HasPrefix(t, []byte("{{")) && bytes.HasSuffix(t, []byte("}}")) {
+			return false, nil
+		}
+		manifest = manifest || bytes.HasPrefix(l, []byte("apiVersion:"))
+	}
+	if !manifest {
+		return false, nil
+	}
+	blanked := templateActionRE.ReplaceAllFunc(data, func(m []byte) []byte { return bytes.Repeat([]byte("x"), len(m)) })
+	dec := yaml.NewDecoder(bytes.NewReader(blanked))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err != nil {
+			line, _, _ := yamlErrorPos(err, blanked)
+			if line >= 1 && line <= len(lines) && templateActionRE.Match(lines[line-1]) {
+				return false, nil
+			}
+			return true, err
+		}
+	}
+}
+
+// templateActionRE matches a template action within one line.
+var templateActionRE = regexp.MustCompile(`\{\{.*?\}\}`)
 
 // lineCol returns the 1-based line and column of offset off in data, as positions count them
 // (see manifest.Offset: lines end at "\n", "\r\n" or "\r"; columns count characters).
