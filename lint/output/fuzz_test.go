@@ -20,6 +20,7 @@ func FuzzWriters(f *testing.F) {
 	f.Add("x\n::error file=a::pwned", "a\rb.yaml", "\x1b[31mred")
 	f.Add("##[add-mask]secret", "::warning::x", "\u2028\u202e")
 	f.Add("%0A%25", "dir/ü.yaml", "\xff\xfe")
+	catalogue := rules.All()
 	f.Fuzz(func(t *testing.T, msg, file, name string) {
 		res := &lint.Result{Findings: []lint.Finding{{
 			Rule: "AMB301", Name: "wildcard-egress", Severity: lint.Error, Message: msg,
@@ -29,7 +30,7 @@ func FuzzWriters(f *testing.F) {
 		}}, Files: 1, Objects: 1, Root: "/repo"}
 		for _, format := range []string{"text", "json", "sarif", "github"} {
 			var buf bytes.Buffer
-			if err := output.Write(&buf, format, res, rules.All(), output.Options{Root: "/repo"}); err != nil {
+			if err := output.Write(&buf, format, res, catalogue, output.Options{Root: "/repo"}); err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}
 			switch format {
