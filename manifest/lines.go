@@ -96,6 +96,16 @@ func advance(data []byte, off, n int) int {
 	return off
 }
 
+// CutLine cuts data at its first line break ("\n", "\r\n" or a lone "\r"), returning the
+// line without it and what follows it; found is false when data holds no line break.
+func CutLine(data []byte) (line, rest []byte, found bool) {
+	i := bytes.IndexAny(data, "\r\n")
+	if i < 0 {
+		return data, nil, false
+	}
+	return data[:i], data[i+editorBreak(data, i):], true
+}
+
 // Offset returns the byte offset in data of the 1-based line and column of an editor (see
 // File.Position). The column may be one past the end of the line (before its line break);
 // the position just after a final line break (the line count + 1, column 1) is the end of
@@ -104,25 +114,42 @@ func Offset(data []byte, line, column int) (int, error) {
 	if line < 1 || column < 1 {
 		return 0, fmt.Errorf("position %d:%d is not 1-based", line, column)
 	}
-	start := 0
+	rest := data
 	for l := 1; l < line; l++ {
-		i := bytes.IndexAny(data[start:], "\r\n")
-		if i < 0 {
+		var found bool
+		if _, rest, found = CutLine(rest); !found {
 			return 0, fmt.Errorf("line %d is past the end of the file (%d lines)", line, l)
 		}
-		start += i + editorBreak(data, start+i)
 	}
-	end := len(data)
-	if i := bytes.IndexAny(data[start:], "\r\n"); i >= 0 {
-		end = start + i
-	}
+	start := len(data) - len(rest)
+	text, _, _ := CutLine(rest)
 	off := start
 	for c := 1; c < column; c++ {
-		if off >= end {
-			return 0, fmt.Errorf("column %d is past the end of line %d (%d characters)", column, line, utf8.RuneCount(data[start:end]))
+		if off >= start+len(text) {
+			return 0, fmt.Errorf("column %d is past the end of line %d (%d characters)", column, line, utf8.RuneCount(text))
 		}
-		_, w := utf8.DecodeRune(data[off:end])
+		_, w := utf8.DecodeRune(data[off : start+len(text)])
 		off += w
 	}
 	return off, nil
+}
+
+// LineCol returns the 1-based line and column of an editor (see File.Position) of the byte
+// offset off in data: the inverse of Offset.
+func LineCol(data []byte, off int) (line, column int) {
+	off = max(0, min(off, len(data)))
+	line, start := 1, 0
+	for i := 0; i < off; {
+		n := editorBreak(data, i) // looks past off, so "\r\n" is one break
+		if n == 0 {
+			i++
+			continue
+		}
+		if i+n > off {
+			break // off is inside a "\r\n": still on this line
+		}
+		i += n
+		line, start = line+1, i
+	}
+	return line, utf8.RuneCount(data[start:off]) + 1
 }

@@ -51,3 +51,16 @@ func TestOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestLineColIsTheInverseOfOffset(t *testing.T) {
+	data := []byte("ab\r\nc\rdé\u2028f\n")
+	for _, p := range [][2]int{{1, 1}, {1, 3}, {2, 1}, {3, 1}, {3, 3}, {3, 4}, {3, 5}, {4, 1}} {
+		off, err := manifest.Offset(data, p[0], p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, c := manifest.LineCol(data, off); l != p[0] || c != p[1] {
+			t.Errorf("LineCol(Offset(%d, %d) = %d) = %d:%d", p[0], p[1], off, l, c)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/ambientkit/ambientkit/lint/fix"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // lintOptions holds the flags of the lint command.
@@ -222,7 +223,7 @@ func fixFiles(res *lint.Result) (original, fixed map[string][]byte, err error) {
 				}
 				// The edits' positions are those of the content linted: a file that another
 				// program changed since (an editor, a formatter in another hook) is not fixed.
-				if want, ok := linted[e.File]; !ok || !bytes.Equal(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), want) {
+				if want, ok := linted[e.File]; !ok || !bytes.Equal(load.TrimBOM(data), want) {
 					return nil, nil, fmt.Errorf("%s changed while it was linted: nothing fixed; run again", e.File)
 				}
 				original[e.File] = data

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -77,7 +76,7 @@ func readRevisionFile(rev *gitrev.Revision, rel string, maxSize int64) (*manifes
 	if err != nil {
 		return nil, nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}
-	f := &manifest.File{Path: rev.Name() + ":" + rel, Data: bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), Rel: rel, Revision: rev.Name()}
+	f := &manifest.File{Path: rev.Name() + ":" + rel, Data: load.TrimBOM(data), Rel: rel, Revision: rev.Name()}
 	objs, _ := load.Parse(f)
 	return f, objs, nil
 }

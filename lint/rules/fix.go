@@ -24,8 +24,8 @@ func replaceScalar(o *manifest.Object, n *yaml.Node, value string) (lint.TextEdi
 	if line == nil {
 		return lint.TextEdit{}, false
 	}
-	start := byteOffset(line, col-1)
-	if start < 0 {
+	start, err := manifest.Offset(line, 1, col)
+	if err != nil {
 		return lint.TextEdit{}, false
 	}
 	var old, repl string
@@ -58,22 +58,6 @@ func lineAt(data []byte, l int) []byte {
 	if err != nil {
 		return nil
 	}
-	line := data[start:]
-	if j := bytes.IndexAny(line, "\r\n"); j >= 0 {
-		line = line[:j]
-	}
+	line, _, _ := manifest.CutLine(data[start:])
 	return line
-}
-
-// byteOffset returns the byte offset of the chars-th character of line, or -1.
-func byteOffset(line []byte, chars int) int {
-	off := 0
-	for i := 0; i < chars; i++ {
-		if off >= len(line) {
-			return -1
-		}
-		_, size := utf8.DecodeRune(line[off:])
-		off += size
-	}
-	return off
 }

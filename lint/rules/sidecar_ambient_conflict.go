@@ -157,8 +157,8 @@ func deleteEntryLine(o *manifest.Object, path []string) (lint.TextEdit, bool) {
 	}
 	ln, col := o.File.Position(k.Line, k.Column)
 	line := lineAt(o.File.Data, ln)
-	start := byteOffset(line, col-1)
-	if start < 0 || strings.TrimSpace(string(line[:start])) != "" {
+	start, err := manifest.Offset(line, 1, col)
+	if err != nil || strings.TrimSpace(string(line[:start])) != "" {
 		return lint.TextEdit{}, false
 	}
 	// Nothing but the entry (and a comment) may sit on the line: the next entry of the map

@@ -2,12 +2,13 @@ package suppress
 
 import (
 	"bytes"
-	"github.com/ambientkit/ambientkit/lint"
-	"github.com/ambientkit/ambientkit/manifest"
 	"path"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // ignoreDirective is the word that starts a suppression comment:
@@ -38,17 +39,9 @@ func commentDirectives(f *manifest.File) []lint.Directive {
 	var out []lint.Directive
 	blockIndent := -1 // the indentation a block scalar's content must exceed; -1 outside one
 	for line := 1; len(data) > 0; line++ {
-		// Lines end as positions count them (manifest.Offset): "\n", "\r\n" or "\r".
-		var l []byte
-		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
-			n := 1
-			if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-				n = 2
-			}
-			l, data = data[:i], data[i+n:]
-		} else {
-			l, data = data, nil
-		}
+		// Lines end as positions count them (manifest.CutLine).
+		l, rest, _ := manifest.CutLine(data)
+		data = rest
 		indent := len(l) - len(bytes.TrimLeft(l, " "))
 		if blockIndent >= 0 {
 			if len(bytes.TrimSpace(l)) == 0 || indent > blockIndent {

@@ -11,8 +11,9 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // maxExpandedNodes bounds the nodes a document may reach through aliases: past it the
@@ -82,7 +83,7 @@ func (d *decoder) parseFile(f *manifest.File, lang string) fileResult {
 	d.fileAliases = 0
 	data := f.Data
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := lineCol(data, i)
+		line, col := manifest.LineCol(data, i)
 		res.findings = append(res.findings, loadFinding(manifest.Position{File: f.Path, Line: line, Column: col}, manifest.ObjectRef{},
 			"%s is a binary file (NUL byte at %d:%d), not %s", f.Path, line, col, lang))
 		return res
@@ -482,20 +483,6 @@ func templatedManifestError(data []byte) (bool, error) {
 // templateActionRE matches a template action within one line.
 var templateActionRE = regexp.MustCompile(`\{\{.*?\}\}`)
 
-// lineCol returns the 1-based line and column of offset off in data, as positions count them
-// (see manifest.Offset: lines end at "\n", "\r\n" or "\r"; columns count characters).
-func lineCol(data []byte, off int) (line, col int) {
-	off = min(off, len(data))
-	line, start := 1, 0
-	for i := 0; i < off; i++ {
-		switch {
-		case data[i] == '\n', data[i] == '\r' && (i+1 >= len(data) || data[i+1] != '\n'):
-			line, start = line+1, i+1
-		}
-	}
-	return line, utf8.RuneCount(data[start:off]) + 1
-}
-
 // parserErrors are the messages of yaml's parser (as opposed to its scanner), whose line
 // numbers are 0-based.
 var parserErrors = map[string]bool{
@@ -526,15 +513,15 @@ func yamlErrorPos(err error, data []byte) (line, col int, msg string) {
 	}
 	switch {
 	case line == 0 && strings.Contains(msg, "control characters"):
-		line, col = lineCol(data, firstControl(data))
+		line, col = manifest.LineCol(data, firstControl(data))
 		return line, col, msg
 	case line == 0 && strings.Contains(msg, "UTF-8"):
-		line, col = lineCol(data, firstInvalidUTF8(data))
+		line, col = manifest.LineCol(data, firstInvalidUTF8(data))
 		return line, col, msg
 	case line == 0 && strings.HasPrefix(msg, "unknown anchor '"):
 		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "unknown anchor '"), "'")
 		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
-			line, col = lineCol(data, i)
+			line, col = manifest.LineCol(data, i)
 			return line, col, msg
 		}
 	}
@@ -548,7 +535,7 @@ func yamlErrorPos(err error, data []byte) (line, col int, msg string) {
 	// the line after the last at the end of the file.
 	line, _ = (&manifest.File{Data: data}).Position(line, 1)
 	if _, err := manifest.Offset(data, line, 1); err != nil {
-		last, col := lineCol(data, len(data))
+		last, col := manifest.LineCol(data, len(data))
 		return last, col, msg
 	}
 	return line, firstColumn(data, line), msg

@@ -11,11 +11,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ambientkit/ambientkit/manifest"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // span is where one node's JSON lies in decoder.buf.

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // Duplicate map keys, and which value counts.

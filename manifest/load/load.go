@@ -285,7 +285,7 @@ func (d *decoder) readAndParse(j job, stdin io.Reader, maxSize int64) fileResult
 		return fileResult{findings: []Problem{loadFinding(at, manifest.ObjectRef{},
 			"%s is over the %s limit (max-file-size): not read", j.path, sizeString(maxSize))}}
 	}
-	data = trimBOM(data)
+	data = TrimBOM(data)
 	return d.parseFile(&manifest.File{Path: j.path, Data: data}, j.lang)
 }
 
@@ -357,8 +357,8 @@ func readFile(path string, stdin io.Reader, maxSize int64) (data []byte, tooBig 
 	return buf, 0, nil
 }
 
-// trimBOM removes a UTF-8 byte order mark.
-func trimBOM(b []byte) []byte {
+// TrimBOM removes a leading UTF-8 byte order mark, as Load does before it counts positions.
+func TrimBOM(b []byte) []byte {
 	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
 		return b[3:]
 	}
