@@ -136,7 +136,7 @@ func TestFixGolden(t *testing.T) {
 			before[p] = fi
 		}
 		for _, p := range sortedKeys(fixed) {
-			if err := fix.WriteFileAtomic(dir, p, files[p], fixed[p]); err != nil {
+			if err := writeOne(dir, p, files[p], fixed[p]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -298,7 +298,7 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
+func TestWriteFiles(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file modes and symbolic links differ on Windows")
 	}
@@ -309,7 +309,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := os.Stat(p)
-		if err := fix.WriteFileAtomic(root, p, []byte("old\n"), []byte("new\n")); err != nil {
+		if err := writeOne(root, p, []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		after, err := os.Stat(p)
@@ -337,7 +337,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Chdir(root)
-		if err := fix.WriteFileAtomic(".", "f.yaml", []byte("old\n"), []byte("new\n")); err != nil {
+		if err := writeOne(".", "f.yaml", []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -352,7 +352,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.Symlink("real.yaml", link); err != nil {
 			t.Fatal(err)
 		}
-		if err := fix.WriteFileAtomic(root, link, []byte("old\n"), []byte("new\n")); err != nil {
+		if err := writeOne(root, link, []byte("old\n"), []byte("new\n")); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -401,9 +401,9 @@ func TestWriteFileAtomic(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := tt.make(t, root, outside)
-			err := fix.WriteFileAtomic(root, p, []byte("keep\n"), []byte("overwritten\n"))
+			err := writeOne(root, p, []byte("keep\n"), []byte("overwritten\n"))
 			if !errors.Is(err, fix.ErrOutsideRoot) {
-				t.Errorf("WriteFileAtomic() error = %v, want ErrOutsideRoot", err)
+				t.Errorf("WriteFiles() error = %v, want ErrOutsideRoot", err)
 			}
 			if data, _ := os.ReadFile(secret); !bytes.Equal(data, []byte("keep\n")) {
 				t.Errorf("the file outside the root changed to %q", data)
@@ -420,9 +420,9 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.WriteFile(p, []byte("use-waypoint: east\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := fix.WriteFileAtomic(root, p, []byte("use-waypoint: west\n"), []byte("use-waypoint: ambient\n"))
+		err := writeOne(root, p, []byte("use-waypoint: west\n"), []byte("use-waypoint: ambient\n"))
 		if !errors.Is(err, fix.ErrChanged) {
-			t.Errorf("WriteFileAtomic() error = %v, want ErrChanged", err)
+			t.Errorf("WriteFiles() error = %v, want ErrChanged", err)
 		}
 		if data, _ := os.ReadFile(p); string(data) != "use-waypoint: east\n" {
 			t.Errorf("content = %q, want the other program's", data)
@@ -438,8 +438,8 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.WriteFile(p, []byte("old\n"), 0o444); err != nil {
 			t.Fatal(err)
 		}
-		if err := fix.WriteFileAtomic(root, p, []byte("old\n"), []byte("new\n")); !errors.Is(err, fix.ErrReadOnly) {
-			t.Errorf("WriteFileAtomic() error = %v, want ErrReadOnly", err)
+		if err := writeOne(root, p, []byte("old\n"), []byte("new\n")); !errors.Is(err, fix.ErrReadOnly) {
+			t.Errorf("WriteFiles() error = %v, want ErrReadOnly", err)
 		}
 		if data, _ := os.ReadFile(p); string(data) != "old\n" {
 			t.Errorf("content = %q, want it kept", data)
@@ -470,8 +470,13 @@ func TestWriteFileAtomic(t *testing.T) {
 
 	t.Run("a missing file is an error", func(t *testing.T) {
 		root := t.TempDir()
-		if err := fix.WriteFileAtomic(root, filepath.Join(root, "missing.yaml"), nil, []byte("x")); err == nil {
-			t.Error("WriteFileAtomic() succeeded, want an error")
+		if err := writeOne(root, filepath.Join(root, "missing.yaml"), nil, []byte("x")); err == nil {
+			t.Error("WriteFiles() succeeded, want an error")
 		}
 	})
+}
+
+// writeOne writes one file with fix.WriteFiles: old is the content the fix was computed from.
+func writeOne(root, path string, old, data []byte) error {
+	return fix.WriteFiles(root, map[string][]byte{path: old}, map[string][]byte{path: data})
 }

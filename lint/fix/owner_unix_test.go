@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
-
-	"github.com/ambientkit/ambientkit/lint/fix"
 )
 
 // A fixed file keeps its owner and group: the fix runs as another user (root in a container,
@@ -25,7 +23,7 @@ func TestWriteKeepsTheOwner(t *testing.T) {
 	if err := os.Chown(p, 1234, 5678); err != nil {
 		t.Fatal(err)
 	}
-	if err := fix.WriteFileAtomic(root, p, []byte("old\n"), []byte("new\n")); err != nil {
+	if err := writeOne(root, p, []byte("old\n"), []byte("new\n")); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(p)

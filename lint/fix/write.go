@@ -82,11 +82,6 @@ func WriteFiles(root string, old, fixed map[string][]byte) error {
 	return nil
 }
 
-// WriteFileAtomic is WriteFiles for one file.
-func WriteFileAtomic(root, path string, old, data []byte) error {
-	return WriteFiles(root, map[string][]byte{path: old}, map[string][]byte{path: data})
-}
-
 // resolve returns the file path names, through symbolic links, and its description; it must
 // be a writable regular file inside realRoot.
 func resolve(realRoot, path string) (string, os.FileInfo, error) {
