@@ -42,8 +42,8 @@ func runUnknownIstioKey(p *lint.Pass) error {
 		// key make a duplicate as surely as a rename to a key the map has.
 		renames := map[string]int{}
 		for _, e := range entries {
-			if s, ok := ambient.SuggestKey(e.Key); ok && ambient.IsIstioDomain(e.Key) && !ambient.IsKnownKey(e.Key) {
-				renames[strings.Join(append(slices.Clone(e.Base), s), "\x00")]++
+			if s, ok := suggestion(e); ok {
+				renames[renameKey(e, s)]++
 			}
 		}
 		for _, e := range entries {
@@ -59,14 +59,14 @@ func runUnknownIstioKey(p *lint.Pass) error {
 				Pos:     o.KeyPos(e.Path()...),
 				Object:  o.Ref,
 			}
-			if s, ok := ambient.SuggestKey(e.Key); ok {
+			if s, ok := suggestion(e); ok {
 				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
 				switch {
 				case o.Lookup(append(slices.Clone(e.Base), s)...) != nil:
 					// Renaming would make a duplicate key, which Kubernetes' tools read as
 					// the last one: which of the two values is meant is the author's call.
 					f.Message += fmt.Sprintf(" The %ss already have %q: remove one of the two", kind, s)
-				case renames[strings.Join(append(slices.Clone(e.Base), s), "\x00")] > 1:
+				case renames[renameKey(e, s)] > 1:
 					f.Message += fmt.Sprintf(" Other %s keys here are near %q too: keep one", kind, s)
 				default:
 					if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
@@ -79,3 +79,14 @@ func runUnknownIstioKey(p *lint.Pass) error {
 	}
 	return nil
 }
+
+// suggestion returns the Istio key that e's unknown Istio key is a near miss of.
+func suggestion(e metaEntry) (string, bool) {
+	if !ambient.IsIstioDomain(e.Key) || ambient.IsKnownKey(e.Key) || manifest.IsOpaque(e.Key) {
+		return "", false
+	}
+	return ambient.SuggestKey(e.Key)
+}
+
+// renameKey names the key that renaming e to s makes, in its map.
+func renameKey(e metaEntry, s string) string { return strings.Join(e.Base, "\x00") + "\x00" + s }
