@@ -104,7 +104,9 @@ func (p *Pass) Reportf(o *manifest.Object, path []string, format string, args ..
 }
 
 // LoadFindings returns the problems the loader found: files and objects that could not be
-// read, parsed or decoded, as AMB001 (invalid-yaml) findings, which that rule reports.
+// read, parsed or decoded, as AMB001 (invalid-yaml) findings, which that rule reports. Their
+// severity is Off (the rule's own), or Info for what the load left out on purpose (a
+// symbolic link out of the tree).
 func (p *Pass) LoadFindings() []Finding { return p.run.loadFindings }
 
 // Suppressions returns how every suppression directive of the run was used. Only rules

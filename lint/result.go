@@ -20,7 +20,7 @@ type Result struct {
 	// Root is the absolute repository root.
 	Root string
 	// LoadFindings are the problems the loader found (AMB001), before suppression and
-	// severity configuration.
+	// severity configuration (see Pass.LoadFindings).
 	LoadFindings []Finding
 	// Unchanged counts the findings of a run with Base that were left out because neither
 	// their file nor a related location changed since Base.

@@ -111,7 +111,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	files, objects := loaded.Files, loaded.Objects
 	loadFindings := make([]lint.Finding, len(loaded.Problems))
 	for i, p := range loaded.Problems {
-		sev := lint.Error
+		sev := lint.Off // AMB001's own severity, as configured
 		if p.Note {
 			sev = lint.Info // left out on purpose, not unreadable
 		}

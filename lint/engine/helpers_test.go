@@ -18,7 +18,6 @@ var invalidYAML = &lint.Rule{
 	ID: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: lint.Error,
 	Run: func(p *lint.Pass) error {
 		for _, f := range p.LoadFindings() {
-			f.Severity = lint.Off
 			p.Report(f)
 		}
 		return nil
