@@ -1,5 +1,7 @@
 package lint
 
+import "strings"
+
 // Rule is one check of the catalogue, in the manner of a go/analysis Analyzer: metadata from
 // which the documentation is generated, and a Run that reports findings through a Pass.
 type Rule struct {
@@ -27,18 +29,8 @@ type Rule struct {
 
 // HelpURI returns the rule's documentation address.
 func (r *Rule) HelpURI() string {
-	return DocsBaseURL + "#" + lowerID(r.ID)
+	return DocsBaseURL + "#" + strings.ToLower(r.ID)
 }
 
 // DocsBaseURL is where docs/rules.md is published; each rule has an anchor named after its ID.
 const DocsBaseURL = "https://github.com/ambientkit/ambientkit/blob/main/docs/rules.md"
-
-func lowerID(id string) string {
-	b := []byte(id)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}

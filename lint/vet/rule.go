@@ -1,5 +1,7 @@
 package vet
 
+import "strings"
+
 // Rule is the metadata of a rule the analyzer reports. It is a copy of the fields of
 // ambientlint's lint.Rule that describe a rule, taken from the catalogue in package
 // lint/rules into rules_gen.go, so that the analyzer does not link the manifest engine;
@@ -14,18 +16,7 @@ type Rule struct {
 
 // HelpURI returns the rule's documentation address, as lint.Rule.HelpURI does.
 func (r *Rule) HelpURI() string {
-	return docsBaseURL + "#" + lowerID(r.ID)
-}
-
-// lowerID returns id in lower case (IDs are ASCII), the anchor of its documentation.
-func lowerID(id string) string {
-	b := []byte(id)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+	return docsBaseURL + "#" + strings.ToLower(r.ID)
 }
 
 // Severity is ambientlint's default severity of a rule, as the word lint.Severity.String
