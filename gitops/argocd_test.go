@@ -121,7 +121,7 @@ spec:
 }
 
 func TestModelExpandsApplicationSets(t *testing.T) {
-	m, inv := build(t, map[string]string{
+	m, inv := buildAll(t, map[string]string{
 		"apps/appset.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet

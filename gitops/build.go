@@ -32,6 +32,10 @@ type Options struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
 	// Application's source; empty means that every path of the tree is local.
 	RepoURLs []string
+	// Unreached keeps in Model.Objects the objects that no unit of a tree with GitOps
+	// roots applies (Model.Unreached), placed on the implicit Application as if applied by
+	// hand, so rules judge them too.
+	Unreached bool
 }
 
 // Build builds the GitOps model of objects (in file, then document order), resolving
@@ -65,22 +69,36 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 	b := &builder{
 		opts: opts, root: absRoot, objects: objects, fsys: fsys,
 		abs:     map[*manifest.File]string{},
+		byFile:  map[string][]*manifest.Object{},
 		orig:    map[*manifest.Object]bool{},
+		dead:    map[*manifest.Object]bool{},
 		written: map[*manifest.Object]*edited{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
+		renders: map[string]*Rendering{}, materialized: map[string]bool{},
 		m: &Model{Root: absRoot, Objects: objects, display: map[string]string{}, crds: map[string][]*manifest.Object{}},
 	}
+	defer func() {
+		if b.scratch != "" {
+			os.RemoveAll(b.scratch)
+		}
+	}()
 	b.index()
-	for pass := 0; pass < 3; pass++ {
+	// Each pass builds the units from the objects as the previous pass rendered them: a
+	// Kustomization that a parent build patches (a targetNamespace, a path) or whose
+	// variables a parent substitutes applies what it says after that.
+	for pass := 0; pass < 4; pass++ {
 		b.indexNames()
 		b.reset()
 		b.collectUnits()
 		b.resolveUnits()
 		b.placeObjects()
-		if !b.substitute() {
+		substituted := b.substitute()
+		dead := b.markDead()
+		if !substituted && !b.specsChanged() && !dead {
 			break
 		}
 	}
+	b.filterUnreached()
 	b.reapplyEdits()
 	for o, w := range b.written {
 		if len(w.at) > 0 {
@@ -107,20 +125,29 @@ type builder struct {
 	m       *Model
 
 	abs    map[*manifest.File]string     // file → absolute path ("" for stdin)
+	byFile map[string][]*manifest.Object // absolute path → its objects, in document order
 	files  []string                      // sorted absolute paths of the loaded files
 	lookup map[string][]*manifest.Object // "group/Kind/name" → objects, for references by name
 
 	orig    map[*manifest.Object]bool    // objects whose node was substituted
+	dead    map[*manifest.Object]bool    // Applications, Kustomizations, HelmReleases nothing applies
 	written map[*manifest.Object]*edited // objects whose metadata a build edits (meta.go)
 
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
 
+	renders      map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
+	scratch      string                // scratch directory for Flux's generator, "" until used
+	materialized map[string]bool       // tree directories copied into scratch
+	prevSpec     map[*manifest.Object]renderedSpec
+
 	// Per pass.
-	members map[string][]member // absolute file → units that apply it
-	claims  []claim
-	remotes []*Component       // components from remote sources, placed later
-	unitsBy map[string][]*Unit // "Kind/namespace/name" → Flux units, in input order
+	members    map[string][]member               // absolute file → units that apply it
+	objMembers map[*manifest.Object][]member     // object → units whose kustomize build emits it
+	spec       map[*manifest.Object]renderedSpec // unit objects as a build emits them
+	claims     []claim
+	remotes    []*Component       // components from remote sources, placed later
+	unitsBy    map[string][]*Unit // "Kind/namespace/name" → Flux units, in input order
 }
 
 // member says that a unit applies a file, with the namespace kustomize (or a Flux
@@ -150,7 +177,10 @@ func (b *builder) index() {
 		if o.File == nil {
 			continue
 		}
-		if _, ok := b.abs[o.File]; ok {
+		if a, ok := b.abs[o.File]; ok {
+			if a != "" {
+				b.byFile[a] = append(b.byFile[a], o)
+			}
 			continue
 		}
 		var a string
@@ -164,6 +194,7 @@ func (b *builder) index() {
 		}
 		b.abs[o.File] = a
 		if a != "" {
+			b.byFile[a] = append(b.byFile[a], o)
 			b.files = append(b.files, a)
 			b.m.display[a] = o.File.Path
 		}
@@ -190,6 +221,9 @@ func (b *builder) indexNames() {
 
 func (b *builder) reset() {
 	b.members = map[string][]member{}
+	b.objMembers = map[*manifest.Object][]member{}
+	b.prevSpec, b.spec = b.spec, map[*manifest.Object]renderedSpec{}
+	b.m.Renderings = nil
 	b.claims = nil
 	b.remotes = nil
 	b.unitsBy = map[string][]*Unit{}
@@ -307,31 +341,64 @@ func (b *builder) relSlash(p string) string {
 func (b *builder) addUnit(u *Unit) { b.m.Units = append(b.m.Units, u) }
 
 // collectUnits creates a unit for every Application (and every Application an
-// ApplicationSet generates), Kustomization and HelmRelease.
+// ApplicationSet generates), Kustomization and HelmRelease, each read as the previous pass
+// rendered it (specOf).
 func (b *builder) collectUnits() {
 	for i, o := range b.objects {
+		if b.dead[o] {
+			continue
+		}
 		switch b.gks[i] {
 		case gkApplication:
-			b.addUnit(&Unit{Kind: ApplicationUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace,
-				Object: o, spec: o.Node.YNode()})
+			b.addUnit(b.unitOf(ApplicationUnit, o))
 		case gkApplicationSet:
 			for _, u := range b.expandApplicationSet(o) {
 				b.addUnit(u)
 			}
 		case gkKustomization:
 			if strings.HasPrefix(o.Ref.APIVersion, "kustomize.toolkit.fluxcd.io/") {
-				b.addUnit(&Unit{Kind: KustomizationUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o,
-					spec: o.Node.YNode()})
+				b.addUnit(b.unitOf(KustomizationUnit, o))
 			}
 		case gkHelmRelease:
-			b.addUnit(&Unit{Kind: HelmReleaseUnit, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o,
-				spec: o.Node.YNode()})
+			b.addUnit(b.unitOf(HelmReleaseUnit, o))
 		case gkFluxInstance:
 			if u := fluxInstanceUnit(o); u != nil {
 				b.addUnit(u)
 			}
 		}
 	}
+}
+
+// unitOf returns the unit of kind k that o defines, read as a build renders it: the
+// namespace and spec a parent kustomization gives it (a patch that sets targetNamespace, a
+// namespace transformer), with the parent's Flux variables substituted.
+func (b *builder) unitOf(k UnitKind, o *manifest.Object) *Unit {
+	u := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Node.YNode()}
+	r, ok := b.prevSpec[o]
+	if !ok {
+		return u
+	}
+	spec := r.node.YNode()
+	if sv := r.subst; sv != nil && (len(sv.vars) > 0 || sv.always) && hasExpr(spec) {
+		spec = yaml.CopyYNode(spec)
+		substNode(spec, sv)
+	}
+	u.spec = spec
+	if ns := scalarAt(spec, "metadata", "namespace"); ns != "" && !strings.Contains(ns, "${") {
+		u.Namespace = ns
+	}
+	return u
+}
+
+// specsChanged reports whether a build of this pass renders a unit's object differently
+// from the spec the pass read it with, which calls for another pass.
+func (b *builder) specsChanged() bool {
+	for o, r := range b.spec {
+		if b.prevSpec[o].node != r.node {
+			return true
+		}
+	}
+	return false
 }
 
 // fluxInstanceUnit returns the Flux Kustomization that the Flux Operator generates for a
@@ -519,7 +586,7 @@ func (b *builder) placeObjects() {
 			continue
 		}
 		file := b.abs[o.File]
-		mem := b.members[file]
+		mem := b.membersOf(o)
 		if len(mem) == 0 {
 			if file != "" && (b.claimed(file) || b.inComponent(file)) {
 				continue
@@ -564,6 +631,66 @@ func (b *builder) placeObjects() {
 	for _, u := range b.m.Units[1:] {
 		u.Parent.Children = append(u.Parent.Children, u)
 	}
+}
+
+// markDead records the objects defining units that no unit applies: left out of the
+// kustomization or directory that holds them (a commented-out resource, a $patch: delete).
+// Their units do not exist, and what only they applied is not applied either. It reports
+// whether it found new ones, which calls for another pass.
+func (b *builder) markDead() bool {
+	found := false
+	for i, o := range b.objects {
+		switch b.gks[i] {
+		case gkApplication, gkApplicationSet, gkKustomization, gkHelmRelease, gkFluxInstance:
+		default:
+			continue
+		}
+		if !b.dead[o] && len(b.m.place[o]) == 0 {
+			b.dead[o] = true
+			found = true
+		}
+	}
+	return found
+}
+
+// filterUnreached sets Model.Unreached: in a tree with GitOps roots (a unit that applies a
+// directory of the tree), the objects that no unit applies. The roots are applied by hand
+// or by bootstrap (kubectl apply -f bootstrap/, flux bootstrap), and so is what sits in
+// their directories beside them (argocd-cm next to the root Application, gotk-components
+// next to gotk-sync); everything in a tree without roots is too. Unless
+// Options.Unreached, unreached objects leave Model.Objects.
+func (b *builder) filterUnreached() {
+	if !slices.ContainsFunc(b.m.Units[1:], func(u *Unit) bool { return len(u.Paths) > 0 }) {
+		return
+	}
+	root := b.m.Units[0]
+	bootstrap := map[string]bool{} // directories of the roots' files
+	for _, u := range root.Children {
+		if u.Object != nil && u.Object.File != nil {
+			bootstrap[filepath.Dir(b.abs[u.Object.File])] = true
+		}
+	}
+	objects, gks := b.objects[:0:0], b.gks[:0:0]
+	for i, o := range b.objects {
+		f := b.abs[o.File]
+		reached := f == "" || bootstrap[filepath.Dir(f)]
+		switch {
+		case reached:
+		case isBuildConfig(o):
+			reached = b.claimed(f)
+		default:
+			reached = slices.ContainsFunc(b.m.place[o], func(p Placement) bool { return p.Unit != root })
+		}
+		if !reached {
+			b.m.Unreached = append(b.m.Unreached, o)
+			if !b.opts.Unreached {
+				delete(b.m.place, o)
+				continue
+			}
+		}
+		objects, gks = append(objects, o), append(gks, b.gks[i])
+	}
+	b.objects, b.gks, b.m.Objects = objects, gks, objects
 }
 
 // definedGK returns the "group/Kind" a CRD object defines.

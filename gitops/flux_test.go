@@ -143,7 +143,7 @@ func TestModelOrdersFluxDependencies(t *testing.T) {
 }
 
 func TestModelResolvesNamespaces(t *testing.T) {
-	m, inv := build(t, map[string]string{
+	m, inv := buildAll(t, map[string]string{
 		"apps/app.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -481,7 +481,7 @@ spec:
 // The Flux Operator's FluxInstance syncs spec.sync.path through a Kustomization it names
 // after its namespace: what that path holds is applied by Flux, not by hand.
 func TestModelFluxInstance(t *testing.T) {
-	m, inv := build(t, map[string]string{
+	m, inv := buildAll(t, map[string]string{
 		"clusters/prod/flux-system/instance.yaml": `
 apiVersion: fluxcd.controlplane.io/v1
 kind: FluxInstance

@@ -31,6 +31,15 @@ type metaEdit struct {
 	at map[string]manifest.Position
 }
 
+// posOf returns where e sets label key.
+func (e *metaEdit) posOf(key string) (manifest.Position, bool) {
+	if e == nil {
+		return manifest.Position{}, false
+	}
+	p, ok := e.at[key]
+	return p, ok
+}
+
 // empty reports whether e adds nothing.
 func (e *metaEdit) empty() bool {
 	return e == nil || (len(e.labels) == 0 && len(e.annotations) == 0)
@@ -195,7 +204,7 @@ func (b *builder) writtenAnnotations(o *manifest.Object) map[string]string {
 // metadata of substituted objects from their nodes anew.
 func (b *builder) reapplyEdits() {
 	for _, o := range b.objects {
-		if mem := b.members[b.abs[o.File]]; len(mem) > 0 {
+		if mem := b.membersOf(o); len(mem) > 0 {
 			b.applyEdit(o, mem[0].edit)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // Labels and annotations that builds add: kustomize transformers (own, a Component's, an
 // enclosing build's), Argo CD's kustomize options, Flux's commonMetadata.
 func TestModelAddsBuildMetadata(t *testing.T) {
-	m, inv := build(t, map[string]string{
+	m, inv := buildAll(t, map[string]string{
 		"argocd/shop.yaml": `
 apiVersion: argoproj.io/v1alpha1
 kind: Application

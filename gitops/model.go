@@ -58,6 +58,13 @@ type Model struct {
 	// Enrollments lists every place the tree enrolls workloads in ambient mode, in input
 	// order.
 	Enrollments []*Enrollment
+	// Renderings lists the kustomize builds of the directories units apply, in the order
+	// the units are resolved (render.go).
+	Renderings []*Rendering
+	// Unreached lists the objects of a tree with GitOps roots that no unit applies, in
+	// input order: files left out of every kustomization, Flux path and Argo CD source.
+	// They are not in Objects unless Options.Unreached asks for them.
+	Unreached []*manifest.Object
 
 	place   map[*manifest.Object][]Placement
 	setAt   map[*manifest.Object]map[string]manifest.Position // labels a build sets on an object (LabelSetAt)

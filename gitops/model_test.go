@@ -20,6 +20,13 @@ func build(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) 
 	return buildWith(t, files, Options{})
 }
 
+// buildAll is build with Options.Unreached: objects no unit applies stay in the inventory,
+// on the implicit Application, for tests of where everything is placed.
+func buildAll(t *testing.T, files map[string]string) (*Model, *manifest.Inventory) {
+	t.Helper()
+	return buildWith(t, files, Options{Unreached: true})
+}
+
 func buildWith(t *testing.T, files map[string]string, opts Options) (*Model, *manifest.Inventory) {
 	t.Helper()
 	dir := t.TempDir()

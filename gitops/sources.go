@@ -1,10 +1,12 @@
 package gitops
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ambientkit/ambientkit/manifest"
@@ -16,6 +18,9 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 
 // resolveUnits resolves what each unit applies: files (with the namespace kustomize forces),
 // chart installs, and components from remote sources.
+//
+// HelmReleases come last: their valuesFrom may name a ConfigMap that a kustomization's
+// generator makes, known once the builds are done.
 func (b *builder) resolveUnits() {
 	for _, u := range b.m.Units[1:] {
 		switch u.Kind {
@@ -23,10 +28,21 @@ func (b *builder) resolveUnits() {
 			b.resolveApplication(u)
 		case KustomizationUnit:
 			b.resolveKustomization(u)
-		case HelmReleaseUnit:
+		}
+	}
+	for _, u := range b.m.Units[1:] {
+		if u.Kind == HelmReleaseUnit {
 			b.resolveHelmRelease(u)
 		}
 	}
+	// Charts in input order: by unit, each unit's in the order it names them.
+	order := make(map[*Unit]int, len(b.m.Units))
+	for i, u := range b.m.Units {
+		order[u] = i
+	}
+	slices.SortStableFunc(b.m.Charts, func(x, y *ChartInstall) int {
+		return cmp.Compare(order[x.Placement.Unit], order[y.Placement.Unit])
+	})
 }
 
 // kustomizationIn returns the kustomization file of dir, or "".
@@ -286,7 +302,10 @@ func (b *builder) resolveApplication(u *Unit) {
 			u.Paths = append(u.Paths, b.relSlash(dir))
 			switch {
 			case b.kustomizationIn(dir) != "":
-				b.kustomize(u, dir, scalarAt(s.node, "kustomize", "namespace"), map[string]bool{}, argoEdit(unitFile(u), s.node))
+				ns, edit := scalarAt(s.node, "kustomize", "namespace"), argoEdit(unitFile(u), s.node)
+				if !b.applyRendering(u, b.render(u, dir, s.node), edit, ns) {
+					b.kustomize(u, dir, ns, map[string]bool{}, edit)
+				}
 			case b.stat(filepath.Join(dir, "Chart.yaml")).exists:
 				b.localChart(u, s, dir, refs)
 			default:
@@ -535,17 +554,10 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool, outer
 		entries = append(entries, seqAt(kn, field)...)
 	}
 	for _, e := range entries {
-		if e.Kind != yaml.ScalarNode {
+		if e.Kind != yaml.ScalarNode || isRemoteResource(e.Value) {
 			continue
 		}
-		r := e.Value
-		if isRemoteResource(r) {
-			if isGatewayAPISource(r, "") {
-				b.addRemote(u, GatewayAPICRDs, nil, "kustomize resource "+r, nodePos(display, e))
-			}
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(r))
+		p := filepath.Join(dir, filepath.FromSlash(e.Value))
 		switch st := b.stat(p); {
 		case st.dir:
 			if b.kustomizationIn(p) != "" {
@@ -568,6 +580,30 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool, outer
 	for _, pf := range patches {
 		if p := filepath.Join(dir, filepath.FromSlash(pf)); b.stat(p).exists && !b.stat(p).dir {
 			b.addMember(p, u, ns, edit)
+		}
+	}
+	b.kustomizeExtras(u, kf, ns)
+}
+
+// kustomizeExtras records what a kustomization file kf that u builds installs beyond its
+// local resources: the Gateway API CRDs from a remote resource (never fetched), and its
+// helmCharts (never inflated), with their values. ns is the namespace the build forces.
+func (b *builder) kustomizeExtras(u *Unit, kf, ns string) {
+	k := b.readYAML(kf)
+	if k == nil {
+		return
+	}
+	kn := k.YNode()
+	if ns == "" {
+		ns = scalarAt(kn, "namespace")
+	}
+	display := b.displayPath(kf)
+	dir := filepath.Dir(kf)
+	for _, field := range []string{"resources", "bases", "components"} {
+		for _, e := range seqAt(kn, field) {
+			if e.Kind == yaml.ScalarNode && isRemoteResource(e.Value) && isGatewayAPISource(e.Value, "") {
+				b.addRemote(u, GatewayAPICRDs, nil, "kustomize resource "+e.Value, nodePos(display, e))
+			}
 		}
 	}
 	for i, hc := range seqAt(kn, "helmCharts") {
@@ -668,6 +704,9 @@ func (b *builder) resolveKustomization(u *Unit) {
 		return
 	}
 	u.Paths = append(u.Paths, b.relSlash(dir))
+	if b.applyRendering(u, b.render(u, dir, nil), u.edit, u.nsOverride) {
+		return
+	}
 	if b.kustomizationIn(dir) != "" {
 		b.kustomize(u, dir, u.nsOverride, map[string]bool{}, u.edit)
 		return

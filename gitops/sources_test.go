@@ -182,7 +182,7 @@ metadata:
 `,
 	}
 	t.Run("without argocd.repoURLs every path of the tree is local", func(t *testing.T) {
-		m, inv := build(t, files)
+		m, inv := buildAll(t, files)
 		got := map[string][]string{}
 		for _, n := range []string{"top", "skip", "deep"} {
 			got[n] = placementsOf(m, objectNamed(t, inv, "ConfigMap", n))

@@ -13,6 +13,10 @@ type Result struct {
 	Files int
 	// Objects is the number of objects loaded.
 	Objects int
+	// Unreached is the number of loaded objects that no unit of a tree with GitOps roots
+	// applies (gitops.Model.Unreached); UnreachedLinted says whether the rules judged them.
+	Unreached       int
+	UnreachedLinted bool
 	// Inventory is the run's inventory: the objects as the GitOps model renders them.
 	Inventory *manifest.Inventory
 	// Model is the run's GitOps model.

@@ -34,6 +34,7 @@ type lintOptions struct {
 	output      string
 	noColor     bool
 	maxFileSize string
+	unreached   bool
 	repoRoot    string
 	base        string
 	all         bool
@@ -67,6 +68,7 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", "", "report files larger than `SIZE` instead of reading them, e.g. 16MiB\n(default from the configuration, else 16MiB)")
 	fs.StringVar(&o.repoRoot, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); paths in the configuration, SARIF and GitHub output are\nrelative to it")
 	fs.StringVar(&o.base, "base", "", "lint the change since the git revision `REV` (e.g. HEAD, origin/main): report\nonly findings in files changed since REV (or related to them), and run the\nrules that compare two revisions (AMB201)")
+	fs.BoolVar(&o.unreached, "unreached", false, "lint also the files that no Argo CD Application or Flux Kustomization of\nthe tree applies, as if applied by hand (configuration: unreached: lint)")
 	fs.BoolVar(&o.all, "all", false, "with --base, report every finding, changed or not")
 	fs.BoolVar(&o.fix, "fix", false, "apply the suggested fixes to the files (atomically, touching nothing else),\nthen report what is left")
 	fs.BoolVar(&o.diff, "diff", false, "print the suggested fixes as a unified diff instead of the findings;\nwrite nothing")
@@ -349,6 +351,9 @@ func loadConfig(o *lintOptions, start, root string, catalogue []*lint.Rule) (*co
 			return nil, fmt.Errorf("--max-file-size: %w", err)
 		}
 		cfg.MaxFileSize = size
+	}
+	if o.unreached {
+		cfg.LintUnreached = true
 	}
 	for _, op := range o.ruleOps {
 		var err error

@@ -28,7 +28,17 @@ type Config struct {
 	// only for workloads whose namespace moves from sidecars to ambient in the change under
 	// review, RestartsAlways for every workload of a newly enrolled namespace.
 	Restarts string
+	// LintUnreached lints the files that no unit of a tree with GitOps roots applies (key
+	// unreached: lint) as if applied by hand; by default (unreached: skip) they are left
+	// out and only counted.
+	LintUnreached bool
 }
+
+// Values of the unreached key.
+const (
+	UnreachedSkip = "skip"
+	UnreachedLint = "lint"
+)
 
 // Egress is the egress section of the configuration.
 type Egress struct {

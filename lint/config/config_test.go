@@ -95,7 +95,7 @@ func TestParseConfigErrors(t *testing.T) {
 		want string
 	}{
 		{"an unknown top-level key names its line", "rules: {}\nexcludes: []\n",
-			`cfg.yaml:2:1: unknown key "excludes" (known: rules, exclude, egress, maxFileSize, argocd, restarts)`},
+			`cfg.yaml:2:1: unknown key "excludes" (known: rules, exclude, egress, maxFileSize, argocd, restarts, unreached)`},
 		{"an unknown rule is reported with a suggestion", "rules:\n  wildcard-egres: off\n",
 			`cfg.yaml:2:3: rules: unknown rule "wildcard-egres" (did you mean "wildcard-egress"?)`},
 		{"a bad severity names the value's position", "rules:\n  AMB301: loud\n",

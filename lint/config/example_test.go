@@ -25,7 +25,7 @@ maxFileSize: 4MiB
 	fmt.Println(err)
 	// Output:
 	// warning true 4194304
-	// .ambientlint.yaml:1:1: unknown key "rule" (known: rules, exclude, egress, maxFileSize, argocd, restarts)
+	// .ambientlint.yaml:1:1: unknown key "rule" (known: rules, exclude, egress, maxFileSize, argocd, restarts, unreached)
 }
 
 func ExampleMatchGlob() {

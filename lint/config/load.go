@@ -108,6 +108,7 @@ func Find(start, root string) (string, error) {
 //	argocd:
 //	  repoURLs: ["https://github.com/example/gitops.git"]
 //	restarts: changed # or always
+//	unreached: skip   # or lint: files that no Application or Flux Kustomization applies
 func Load(path string, known []*lint.Rule) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -233,8 +234,14 @@ func (p *configParser) top(n *yaml.Node) error {
 			}
 			p.cfg.Restarts = v.Value
 			return nil
+		case "unreached":
+			if v.Kind != yaml.ScalarNode || (v.Value != UnreachedSkip && v.Value != UnreachedLint) {
+				return p.errf(v, "unreached must be %q or %q", UnreachedSkip, UnreachedLint)
+			}
+			p.cfg.LintUnreached = v.Value == UnreachedLint
+			return nil
 		}
-		return p.errf(k, "unknown key %q (known: rules, exclude, egress, maxFileSize, argocd, restarts)", k.Value)
+		return p.errf(k, "unknown key %q (known: rules, exclude, egress, maxFileSize, argocd, restarts, unreached)", k.Value)
 	})
 }
 

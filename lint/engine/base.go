@@ -59,7 +59,7 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 			objects = append(objects, objs...)
 		}
 	}
-	model, err := gitops.Build(rev, absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})
+	model, err := gitops.Build(rev, absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached})
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}

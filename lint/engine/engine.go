@@ -118,7 +118,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		loadFindings[i] = lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: sev,
 			Message: p.Message, Pos: p.Pos, Object: p.Object}
 	}
-	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs})
+	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached})
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,8 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		}
 	}
 	lint.SortFindings(findings)
-	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model, LoadFindings: loadFindings, Root: absRoot}
+	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model,
+		LoadFindings: loadFindings, Root: absRoot, Unreached: len(model.Unreached), UnreachedLinted: cfg.LintUnreached}
 	if rev != nil && !opts.All {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
 	}

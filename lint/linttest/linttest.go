@@ -28,8 +28,20 @@ func Run(t testing.TB, dir string, rules ...*lint.Rule) *lint.Result {
 }
 
 // RunWithConfig is Run with a configuration (nil means the defaults).
+//
+// A testdata tree collects a rule's cases side by side, not one cluster's repository, so
+// every file of it is linted: the files that no Application or Flux Kustomization of the tree
+// applies as well (configuration unreached: lint). Which files a tree applies is the GitOps
+// model's concern, tested there.
 func RunWithConfig(t testing.TB, dir string, cfg *config.Config, rules ...*lint.Rule) *lint.Result {
 	t.Helper()
+	if cfg == nil {
+		cfg = config.Default()
+	} else {
+		c := *cfg
+		cfg = &c
+	}
+	cfg.LintUnreached = true
 	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Config: cfg, Rules: rules, Root: dir})
 	if err != nil {
 		t.Errorf("linting %s: %v", dir, err)

@@ -77,15 +77,23 @@ func Count(res *lint.Result) Counts {
 }
 
 // Summary returns the one-line summary of res that the text format prints on stderr:
-// "2 errors, 1 warning, 0 infos in 3 files (12 objects)".
+// "2 errors, 1 warning, 0 infos in 3 files (12 objects)", with the objects that nothing
+// applies: "(12 objects, 4 applied by nothing and not linted)".
 func Summary(res *lint.Result) string {
 	if res == nil {
 		res = &lint.Result{}
 	}
 	c := Count(res)
+	objects := plural(res.Objects, "object")
+	switch {
+	case res.Unreached > 0 && res.UnreachedLinted:
+		objects += fmt.Sprintf(", %d applied by nothing", res.Unreached)
+	case res.Unreached > 0:
+		objects += fmt.Sprintf(", %d applied by nothing and not linted", res.Unreached)
+	}
 	return fmt.Sprintf("%s, %s, %s in %s (%s)",
 		plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Infos, "info"),
-		plural(res.Files, "file"), plural(res.Objects, "object"))
+		plural(res.Files, "file"), objects)
 }
 
 func plural(n int, word string) string {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ambientkit/ambientkit/gitops"
@@ -88,7 +89,15 @@ func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.P
 		rc := data["resource.customizations"]
 		return strings.Contains(rc, "argoproj.io/Application:") && strings.Contains(rc, "health.lua")
 	}
-	for _, o := range p.Inventory.Kind("/ConfigMap") {
+	// Argo CD's own configuration is installed with Argo CD, often by hand outside every
+	// Application: an argocd-cm that no unit applies still describes the cluster's.
+	cms := slices.Clone(p.Inventory.Kind("/ConfigMap"))
+	for _, o := range m.Unreached {
+		if o.GK() == "/ConfigMap" && !slices.Contains(cms, o) {
+			cms = append(cms, o)
+		}
+	}
+	for _, o := range cms {
 		if o.Ref.Name != "argocd-cm" {
 			continue
 		}

@@ -1,0 +1,693 @@
+package gitops
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ambientkit/ambientkit/manifest"
+	fluxkustomize "github.com/fluxcd/pkg/kustomize"
+	fluxfs "github.com/fluxcd/pkg/kustomize/filesys"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Rendering: every kustomize root a unit applies is built by kustomize itself, as the
+// controllers build it. A Flux Kustomization's directory goes through Flux's own generator
+// first (github.com/fluxcd/pkg/kustomize: the kustomization.yaml it generates where the
+// directory has none, targetNamespace, namePrefix and nameSuffix, patches, components,
+// images), then Flux's build (kustomize's krusty with plugins off and no load restrictions);
+// an Argo CD kustomize source gets the source's kustomize overrides written into its
+// kustomization, as Argo CD's `kustomize edit` does, then the same build.
+//
+// Kustomize reads the tree through the model's fs.FS, never the network: resources and
+// components that are URLs, or paths the tree does not have, are left out of the build (and
+// listed in Rendering.LeftOut), and helmCharts are not inflated (the model reads their
+// values from the kustomization instead). Origin annotations map every object kustomize emits
+// back to the file it came from, and so to the loaded object, whose positions findings keep.
+
+// originAnnotations is kustomize's build option that records each resource's origin.
+const originAnnotations = "originAnnotations"
+
+// Annotations a build adds for its own bookkeeping, never applied by the controllers that
+// render with origin tracking off.
+var buildAnnotations = []string{"config.kubernetes.io/origin", "alpha.config.kubernetes.io/transformations"}
+
+// Rendering is one kustomize build of a directory that a unit applies.
+type Rendering struct {
+	// Unit is the first unit the build was made for; Dir its root directory, relative to
+	// the repository root (slash-separated).
+	Unit *Unit
+	Dir  string
+	// Err is why kustomize could not build the directory; the model then falls back to
+	// reading the kustomization files itself (resources, namespace, labels).
+	Err error
+	// LeftOut lists the resources and components the build did not read: remote bases (the
+	// model never fetches) and paths the tree does not have.
+	LeftOut []string
+	// Warnings are what kustomize printed while building, e.g. "# Warning: 'commonLabels'
+	// is deprecated. Please use 'labels' instead. ...".
+	Warnings []string
+
+	objects []renderedObject
+	dirs    []string // absolute directories whose kustomization file the build read
+	flux    bool     // a Flux directory without a kustomization file: Flux generated one
+}
+
+// renderedObject is one object a build emits.
+type renderedObject struct {
+	src *manifest.Object // the object as the model holds it (a copy of the loaded one); nil when generated
+	gen *manifest.Object // for a generated object (configMapGenerator, secretGenerator): the object itself
+	// What the build gives src: its namespace, name, labels and annotations (without the
+	// build's bookkeeping annotations), and for the kinds the model reads as units, the
+	// whole object.
+	ns, name            string
+	labels, annotations map[string]string
+	node                *yaml.RNode
+}
+
+// renderedSpec is a unit's object as a build emits it, with the variables of the Flux
+// Kustomization that applies it (nil for none).
+type renderedSpec struct {
+	node  *yaml.RNode
+	subst *substVars
+}
+
+// render builds dir for unit u: through Flux's generator for a Flux Kustomization, with an
+// Argo CD source's kustomize overrides for source (nil otherwise). Builds are cached by
+// directory and the kustomization kustomize reads at the top.
+func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
+	top, topFile, generated, err := b.topKustomization(u, dir, source)
+	key := dir + "\x00" + string(top)
+	if r, ok := b.renders[key]; ok {
+		if !slices.Contains(b.m.Renderings, r) {
+			b.m.Renderings = append(b.m.Renderings, r)
+		}
+		return r
+	}
+	r := &Rendering{Unit: u, Dir: b.relSlash(dir), flux: generated}
+	b.renders[key] = r
+	b.m.Renderings = append(b.m.Renderings, r)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	tree := &treeFS{b: b}
+	top, r.LeftOut = tree.sanitize(dir, top)
+	top, err = withBuildMetadata(top, originAnnotations)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	layered := fluxfs.MakeFsInMemory(tree)
+	if err := layered.WriteFile(topFile, top); err != nil {
+		r.Err = err
+		return r
+	}
+	tree.read = []string{dir}
+	var res resmap.ResMap
+	r.Warnings, err = captureStderr(func() error {
+		var err error
+		res, err = fluxkustomize.Build(layered, dir)
+		return err
+	})
+	r.LeftOut = append(r.LeftOut, tree.left...)
+	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	used := map[*manifest.Object]bool{}
+	for _, res := range res.Resources() {
+		origin, _ := res.GetOrigin()
+		node := &res.RNode
+		ann := node.GetAnnotations()
+		for _, k := range buildAnnotations {
+			delete(ann, k)
+		}
+		ro := renderedObject{ns: node.GetNamespace(), name: node.GetName(), labels: node.GetLabels(), annotations: ann}
+		switch {
+		case origin == nil || origin.Repo != "":
+			continue
+		case origin.Path != "":
+			ro.src = b.matchRendered(filepath.Join(dir, filepath.FromSlash(origin.Path)), node, used)
+			if ro.src == nil {
+				continue
+			}
+			switch ro.src.GK() {
+			case gkApplication, gkKustomization, gkHelmRelease:
+				if err := node.SetAnnotations(ann); err == nil {
+					ro.node = node
+				}
+			}
+		case origin.ConfiguredIn != "":
+			if err := node.SetAnnotations(ann); err != nil {
+				continue
+			}
+			ro.gen = b.generatedObject(filepath.Join(dir, filepath.FromSlash(origin.ConfiguredIn)), node)
+		default:
+			continue
+		}
+		r.objects = append(r.objects, ro)
+	}
+	return r
+}
+
+// topKustomization returns the kustomization kustomize reads at the top of a build of dir,
+// and the path it is read at: for a Flux Kustomization what Flux's generator makes of the
+// directory (generated is true when the directory has no kustomization file); for an Argo
+// CD source the directory's own with the source's kustomize overrides.
+func (b *builder) topKustomization(u *Unit, dir string, source *yaml.Node) (data []byte, file string, generated bool, err error) {
+	if u.Kind == KustomizationUnit {
+		return b.fluxKustomization(u, dir)
+	}
+	file = b.kustomizationIn(dir)
+	if data, err = b.readFile(file); err != nil {
+		return nil, file, false, err
+	}
+	data, err = argoOverrides(data, source)
+	return data, file, false, err
+}
+
+// fluxKustomization runs Flux's generator on dir for u. The generator reads the directory
+// on disk, so the part of the tree it reads (the kustomization file, or the manifests below
+// a directory without one) is copied from the model's file system into a scratch directory.
+func (b *builder) fluxKustomization(u *Unit, dir string) ([]byte, string, bool, error) {
+	scratch, err := b.scratchDir()
+	if err != nil {
+		return nil, "", false, err
+	}
+	rel := b.relSlash(dir)
+	sdir := filepath.Join(scratch, filepath.FromSlash(rel))
+	if err := b.materialize(rel, sdir); err != nil {
+		return nil, "", false, err
+	}
+	for _, c := range stringsAt(u.spec, "spec", "components") {
+		if p := path.Join(rel, c); fluxkustomize.IsLocalRelativePath(c) && b.stat(filepath.Join(b.root, filepath.FromSlash(p))).dir {
+			if err := os.MkdirAll(filepath.Join(scratch, filepath.FromSlash(p)), 0o755); err != nil {
+				return nil, "", false, err
+			}
+		}
+	}
+	obj, err := jsonObject(u.spec)
+	if err != nil {
+		return nil, "", false, err
+	}
+	g := fluxkustomize.NewGenerator(scratch, unstructured.Unstructured{Object: obj})
+	data, kfile, action, err := g.GenerateManifest(sdir)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return data, filepath.Join(dir, filepath.Base(kfile)), action == fluxkustomize.CreatedAction, nil
+}
+
+// jsonObject converts an object's node into the JSON values unstructured.Unstructured holds.
+func jsonObject(n *yaml.Node) (map[string]any, error) {
+	m := decodeMap(n)
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	err = json.Unmarshal(data, &out)
+	return out, err
+}
+
+// scratchDir returns the build's scratch directory, made on first use; Build removes it.
+func (b *builder) scratchDir() (string, error) {
+	if b.scratch == "" {
+		d, err := os.MkdirTemp("", "ambientkit-render-")
+		if err != nil {
+			return "", err
+		}
+		b.scratch = d
+	}
+	return b.scratch, nil
+}
+
+// materialize copies what Flux's generator reads of the tree directory rel into sdir (once
+// per directory): its kustomization file when it has one; else every YAML file below it,
+// stopping at subdirectories with a kustomization file (of which it copies that file).
+func (b *builder) materialize(rel, sdir string) error {
+	if b.materialized[rel] {
+		return nil
+	}
+	b.materialized[rel] = true
+	copyFile := func(name string) error {
+		data, err := fs.ReadFile(b.fsys, name)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(b.scratch, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	}
+	kustIn := func(d string) string {
+		for _, n := range kustomizationFiles {
+			if fi, err := fs.Stat(b.fsys, path.Join(d, n)); err == nil && !fi.IsDir() {
+				return path.Join(d, n)
+			}
+		}
+		return ""
+	}
+	if err := os.MkdirAll(sdir, 0o755); err != nil {
+		return err
+	}
+	if k := kustIn(rel); k != "" {
+		return copyFile(k)
+	}
+	return fs.WalkDir(b.fsys, rel, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable parts: the generator does not see them either
+		}
+		if d.IsDir() {
+			if p == rel {
+				return nil
+			}
+			if k := kustIn(p); k != "" {
+				if err := copyFile(k); err != nil {
+					return err
+				}
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
+			return copyFile(p)
+		}
+		return nil
+	})
+}
+
+// matchRendered returns the object of file that kustomize emitted as node: the one of the
+// same kind whose name is the emitted name, or a part of it (a namePrefix or nameSuffix
+// added), the longest such; else the only one of that kind. Each object matches once per
+// build.
+func (b *builder) matchRendered(file string, node *yaml.RNode, used map[*manifest.Object]bool) *manifest.Object {
+	kind, name := node.GetKind(), node.GetName()
+	var best *manifest.Object
+	var only []*manifest.Object
+	for _, o := range b.byFile[file] {
+		if used[o] || o.Source.Ref.Kind != kind {
+			continue
+		}
+		only = append(only, o)
+		orig := o.Source.Ref.Name
+		if orig == name {
+			best = o
+			break
+		}
+		if strings.Contains(name, orig) && (best == nil || len(orig) > len(best.Source.Ref.Name)) {
+			best = o
+		}
+	}
+	if best == nil && len(only) == 1 {
+		best = only[0]
+	}
+	if best != nil {
+		used[best] = true
+	}
+	return best
+}
+
+// generatedObject makes an object of what a generator in kustFile emits: its node is
+// kustomize's, its position the kustomization file's.
+func (b *builder) generatedObject(kustFile string, node *yaml.RNode) *manifest.Object {
+	apiVersion := node.GetApiVersion()
+	group, _, _ := strings.Cut(apiVersion, "/")
+	if !strings.Contains(apiVersion, "/") {
+		group = ""
+	}
+	o := &manifest.Object{
+		Node: node,
+		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: node.GetKind(), Name: node.GetName(),
+			Namespace: node.GetNamespace()},
+		Group: group, Labels: node.GetLabels(), Annotations: node.GetAnnotations(),
+		Namespace: node.GetNamespace(),
+	}
+	if k := b.buildFile(kustFile); k != nil {
+		o.File = k.File
+	}
+	return o
+}
+
+// buildFile returns the loaded kustomization object of file, or nil.
+func (b *builder) buildFile(file string) *manifest.Object {
+	for _, o := range b.byFile[file] {
+		if isBuildConfig(o) {
+			return o
+		}
+	}
+	return nil
+}
+
+// withBuildMetadata adds option to a kustomization's buildMetadata.
+func withBuildMetadata(data []byte, option string) ([]byte, error) {
+	rn, err := yaml.Parse(string(data))
+	if err != nil {
+		return nil, err
+	}
+	seq, err := rn.Pipe(yaml.LookupCreate(yaml.SequenceNode, "buildMetadata"))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range seq.Content() {
+		if e.Value == option {
+			return data, nil
+		}
+	}
+	seq.YNode().Content = append(seq.YNode().Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: option})
+	s, err := rn.String()
+	return []byte(s), err
+}
+
+// argoOverrides writes an Argo CD source's kustomize options into the kustomization data,
+// as Argo CD's `kustomize edit set`/`add` commands do before it builds: namespace,
+// namePrefix, nameSuffix, commonLabels, commonAnnotations, patches and components.
+func argoOverrides(data []byte, source *yaml.Node) ([]byte, error) {
+	opts := nodeAt(source, "kustomize")
+	if opts == nil || opts.Kind != yaml.MappingNode {
+		return data, nil
+	}
+	rn, err := yaml.Parse(string(data))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []string{"namespace", "namePrefix", "nameSuffix"} {
+		if v := scalarAt(opts, f); v != "" {
+			if err := rn.PipeE(yaml.SetField(f, yaml.NewStringRNode(v))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, f := range []string{"commonLabels", "commonAnnotations"} {
+		for k, v := range mapAt(opts, f) {
+			if err := rn.PipeE(yaml.LookupCreate(yaml.MappingNode, f), yaml.SetField(k, yaml.NewStringRNode(v))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, f := range []string{"patches", "components"} {
+		items := seqAt(opts, f)
+		if len(items) == 0 {
+			continue
+		}
+		seq, err := rn.Pipe(yaml.LookupCreate(yaml.SequenceNode, f))
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			seq.YNode().Content = append(seq.YNode().Content, yaml.CopyYNode(it))
+		}
+	}
+	s, err := rn.String()
+	return []byte(s), err
+}
+
+// treeFS is kustomize's view of the model's file system: read-only, absolute paths below
+// the root. It hands kustomize every kustomization file with what the model does not build
+// left out (see sanitize), and records the directories whose kustomization file it read.
+type treeFS struct {
+	b    *builder
+	read []string // absolute directories whose kustomization file was read
+	left []string // entries left out, as "dir: entry"
+}
+
+var errReadOnly = errors.New("the model's file system is read-only")
+
+func (t *treeFS) Create(string) (filesys.File, error) { return nil, errReadOnly }
+func (t *treeFS) Mkdir(string) error                  { return errReadOnly }
+func (t *treeFS) MkdirAll(string) error               { return errReadOnly }
+func (t *treeFS) RemoveAll(string) error              { return errReadOnly }
+func (t *treeFS) WriteFile(string, []byte) error      { return errReadOnly }
+func (t *treeFS) Open(p string) (filesys.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: p, Err: errors.ErrUnsupported}
+}
+func (t *treeFS) IsDir(p string) bool  { return t.b.stat(filepath.Clean(p)).dir }
+func (t *treeFS) Exists(p string) bool { return t.b.stat(filepath.Clean(p)).exists }
+
+func (t *treeFS) ReadDir(p string) ([]string, error) {
+	rel, ok := t.b.fsPath(filepath.Clean(p))
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	ents, err := fs.ReadDir(t.b.fsys, rel)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ents))
+	for i, e := range ents {
+		out[i] = e.Name()
+	}
+	return out, nil
+}
+
+func (t *treeFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
+	p = filepath.Clean(p)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(t.b.root, p)
+	}
+	switch st := t.b.stat(p); {
+	case st.dir:
+		return filesys.ConfirmedDir(p), "", nil
+	case st.exists:
+		return filesys.ConfirmedDir(filepath.Dir(p)), filepath.Base(p), nil
+	}
+	return "", "", fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+}
+
+func (t *treeFS) Glob(pattern string) ([]string, error) {
+	rel, ok := t.b.fsPath(filepath.Clean(pattern))
+	if !ok {
+		return nil, nil
+	}
+	return t.b.glob(rel), nil
+}
+
+func (t *treeFS) ReadFile(p string) ([]byte, error) {
+	p = filepath.Clean(p)
+	data, err := t.b.readFile(p)
+	if err != nil || !slices.Contains(kustomizationFiles, filepath.Base(p)) {
+		return data, err
+	}
+	dir := filepath.Dir(p)
+	t.read = append(t.read, dir)
+	data, left := t.sanitize(dir, data)
+	t.left = append(t.left, left...)
+	return data, nil
+}
+
+func (t *treeFS) Walk(p string, walkFn filepath.WalkFunc) error {
+	rel, ok := t.b.fsPath(filepath.Clean(p))
+	if !ok {
+		return walkFn(p, nil, fs.ErrNotExist)
+	}
+	return fs.WalkDir(t.b.fsys, rel, func(name string, d fs.DirEntry, err error) error {
+		abs := filepath.Join(t.b.root, filepath.FromSlash(name))
+		if err != nil {
+			return walkFn(abs, nil, err)
+		}
+		info, err := d.Info()
+		return walkFn(abs, info, err)
+	})
+}
+
+// sanitize returns a kustomization of dir with what the model does not build left out:
+// resources and components that are URLs or paths the tree does not have (kustomize would
+// fetch the former), and helmCharts (never inflated here). It returns data itself when
+// nothing is left out, and the entries left out.
+func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
+	rn, err := yaml.Parse(string(data))
+	if err != nil || rn.YNode().Kind != yaml.MappingNode {
+		return data, nil
+	}
+	var left []string
+	changed := false
+	for _, f := range []string{"resources", "bases", "components"} {
+		seq := rn.Field(f)
+		if seq == nil || seq.Value.YNode().Kind != yaml.SequenceNode {
+			continue
+		}
+		n := seq.Value.YNode()
+		kept := n.Content[:0:0]
+		for _, e := range n.Content {
+			if e.Kind == yaml.ScalarNode && (isRemoteResource(e.Value) || !t.b.stat(filepath.Join(dir, filepath.FromSlash(e.Value))).exists) {
+				left = append(left, t.b.relSlash(dir)+": "+e.Value)
+				changed = true
+				continue
+			}
+			kept = append(kept, e)
+		}
+		n.Content = kept
+	}
+	for _, f := range []string{"helmCharts", "helmGlobals", "helmChartInflationGenerator"} {
+		if rn.Field(f) != nil {
+			if _, err := rn.Pipe(yaml.Clear(f)); err == nil {
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return data, nil
+	}
+	s, err := rn.String()
+	if err != nil {
+		return data, left
+	}
+	return []byte(s), left
+}
+
+// applyRendering records what a successful build of u applies: every object it emits (with
+// the namespace, name, labels and annotations the build gives it), the generated ConfigMaps
+// and Secrets (for valuesFrom and substituteFrom), the directories it reads (files there
+// that it does not emit are not applied), and the chart installs and remote components of
+// the kustomizations it reads. It reports false when the build failed.
+//
+// outer is what the unit adds to the metadata of what it applies after the build (Flux's
+// commonMetadata), or, for an Argo CD source, where its kustomize options are written; ns
+// is the namespace the build forces, for its charts.
+func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns string) bool {
+	if r.Err != nil {
+		return false
+	}
+	for _, d := range r.dirs {
+		b.claims = append(b.claims, claim{dir: d})
+	}
+	if r.flux {
+		b.claims = append(b.claims, claim{dir: filepath.Join(b.root, filepath.FromSlash(r.Dir)), recursive: true})
+	}
+	// Where the build's own label transformers are written, for findings about a label
+	// the build sets (LabelSetAt).
+	at := outer
+	for _, d := range r.dirs {
+		if kf := b.kustomizationIn(d); kf != "" {
+			if k := b.readYAML(kf); k != nil {
+				at = at.over(kustomizeEdit(b.displayPath(kf), k.YNode()))
+			}
+		}
+	}
+	for _, ro := range r.objects {
+		if ro.gen != nil {
+			k := ro.gen.GK() + "/" + ro.gen.Ref.Name
+			b.lookup[k] = append(b.lookup[k], ro.gen)
+			continue
+		}
+		o := ro.src
+		ns := ro.ns
+		if o.GK() == gkNamespace {
+			ns = ro.name // the namespace transformer renames Namespace objects
+		}
+		if ns == o.Source.Ref.Namespace && o.GK() != gkNamespace {
+			ns = "" // as written: resolveNamespaces defaults it as the unit does
+		}
+		edit := renderedEdit(o.Source, ro, at)
+		if u.Kind == KustomizationUnit {
+			edit = outer.over(edit) // kustomize-controller sets commonMetadata after the build
+		}
+		mb := member{unit: u, ns: ns, edit: edit}
+		if !slices.ContainsFunc(b.objMembers[o], func(m member) bool { return m.unit == u }) {
+			b.objMembers[o] = append(b.objMembers[o], mb)
+		}
+		if ro.node != nil {
+			if _, ok := b.spec[o]; !ok {
+				b.spec[o] = renderedSpec{node: ro.node, subst: u.subst}
+			}
+		}
+	}
+	for _, d := range r.dirs {
+		if kf := b.kustomizationIn(d); kf != "" {
+			b.kustomizeExtras(u, kf, ns)
+		}
+	}
+	return true
+}
+
+// renderedEdit returns the labels and annotations a build gives o beyond those written in
+// it, with where each label is set when at knows it.
+func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit) *metaEdit {
+	e := &metaEdit{}
+	for k, v := range ro.labels {
+		if w, ok := o.Labels[k]; !ok || w != v {
+			if e.labels == nil {
+				e.labels = map[string]string{}
+			}
+			e.labels[k] = v
+			if p, ok := at.posOf(k); ok {
+				if e.at == nil {
+					e.at = map[string]manifest.Position{}
+				}
+				e.at[k] = p
+			}
+		}
+	}
+	for k, v := range ro.annotations {
+		if w, ok := o.Annotations[k]; !ok || w != v {
+			if e.annotations == nil {
+				e.annotations = map[string]string{}
+			}
+			e.annotations[k] = v
+		}
+	}
+	if e.empty() {
+		return nil
+	}
+	return e
+}
+
+// membersOf returns the units that apply o: those whose kustomize build emits it, then
+// those that apply its whole file (directory sources, and builds the model read itself).
+func (b *builder) membersOf(o *manifest.Object) []member {
+	mem := b.objMembers[o]
+	for _, m := range b.members[b.abs[o.File]] {
+		if !slices.ContainsFunc(mem, func(x member) bool { return x.unit == m.unit }) {
+			mem = append(mem, m)
+		}
+	}
+	return mem
+}
+
+// stderrMu serializes the builds whose standard error captureStderr takes.
+var stderrMu sync.Mutex
+
+// captureStderr runs build with the process's standard error redirected to a pipe, and
+// returns the lines written there. Kustomize writes its deprecation warnings straight to
+// os.Stderr; a linter's output must not carry them, so the model keeps them as data
+// (Rendering.Warnings). Nothing else writes while the model builds.
+func captureStderr(build func() error) ([]string, error) {
+	stderrMu.Lock()
+	defer stderrMu.Unlock()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return nil, build()
+	}
+	saved := os.Stderr
+	os.Stderr = wr
+	done := make(chan []byte)
+	go func() {
+		data, _ := io.ReadAll(rd)
+		rd.Close()
+		done <- data
+	}()
+	err = build()
+	os.Stderr = saved
+	wr.Close()
+	var lines []string
+	for l := range strings.SplitSeq(strings.TrimSpace(string(<-done)), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(lines, l) {
+			lines = append(lines, l)
+		}
+	}
+	return lines, err
+}
