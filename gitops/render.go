@@ -15,10 +15,12 @@ import (
 
 	"github.com/ambientkit/ambientkit/manifest"
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
-	fluxfs "github.com/fluxcd/pkg/kustomize/filesys"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
+	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -109,18 +111,17 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 		r.Err = err
 		return r
 	}
-	layered := fluxfs.MakeFsInMemory(tree)
-	if err := layered.WriteFile(topFile, top); err != nil {
-		r.Err = err
-		return r
-	}
+	tree.top, tree.topData = topFile, top
 	tree.read = []string{dir}
 	var res resmap.ResMap
 	r.Warnings, err = captureStderr(func() error {
 		var err error
-		res, err = fluxkustomize.Build(layered, dir)
+		res, err = kustomizeBuild(tree, dir)
 		return err
 	})
+	if tree.openapi {
+		openapi.ResetOpenAPI() // a custom schema must not outlive its build
+	}
 	r.LeftOut = append(r.LeftOut, tree.left...)
 	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
 	if err != nil {
@@ -417,12 +418,16 @@ func argoOverrides(data []byte, source *yaml.Node) ([]byte, error) {
 }
 
 // treeFS is kustomize's view of the model's file system: read-only, absolute paths below
-// the root. It hands kustomize every kustomization file with what the model does not build
-// left out (see sanitize), and records the directories whose kustomization file it read.
+// the root, with the build's top kustomization (top) read from topData. It hands kustomize
+// every other kustomization file with what the model does not build left out (see
+// sanitize), and records the directories whose kustomization file it read.
 type treeFS struct {
-	b    *builder
-	read []string // absolute directories whose kustomization file was read
-	left []string // entries left out, as "dir: entry"
+	b       *builder
+	top     string
+	topData []byte
+	read    []string // absolute directories whose kustomization file was read
+	left    []string // entries left out, as "dir: entry"
+	openapi bool     // a kustomization set its own OpenAPI schema
 }
 
 var errReadOnly = errors.New("the model's file system is read-only")
@@ -435,8 +440,11 @@ func (t *treeFS) WriteFile(string, []byte) error      { return errReadOnly }
 func (t *treeFS) Open(p string) (filesys.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: p, Err: errors.ErrUnsupported}
 }
-func (t *treeFS) IsDir(p string) bool  { return t.b.stat(filepath.Clean(p)).dir }
-func (t *treeFS) Exists(p string) bool { return t.b.stat(filepath.Clean(p)).exists }
+func (t *treeFS) IsDir(p string) bool { return t.b.stat(filepath.Clean(p)).dir }
+func (t *treeFS) Exists(p string) bool {
+	p = filepath.Clean(p)
+	return p == t.top || t.b.stat(p).exists
+}
 
 func (t *treeFS) ReadDir(p string) ([]string, error) {
 	rel, ok := t.b.fsPath(filepath.Clean(p))
@@ -451,6 +459,9 @@ func (t *treeFS) ReadDir(p string) ([]string, error) {
 	for i, e := range ents {
 		out[i] = e.Name()
 	}
+	if filepath.Dir(t.top) == filepath.Clean(p) && !slices.Contains(out, filepath.Base(t.top)) {
+		out = append(out, filepath.Base(t.top))
+	}
 	return out, nil
 }
 
@@ -460,6 +471,8 @@ func (t *treeFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 		p = filepath.Join(t.b.root, p)
 	}
 	switch st := t.b.stat(p); {
+	case p == t.top:
+		return filesys.ConfirmedDir(filepath.Dir(p)), filepath.Base(p), nil
 	case st.dir:
 		return filesys.ConfirmedDir(p), "", nil
 	case st.exists:
@@ -478,6 +491,9 @@ func (t *treeFS) Glob(pattern string) ([]string, error) {
 
 func (t *treeFS) ReadFile(p string) ([]byte, error) {
 	p = filepath.Clean(p)
+	if p == t.top {
+		return t.topData, nil
+	}
 	data, err := t.b.readFile(p)
 	if err != nil || !slices.Contains(kustomizationFiles, filepath.Base(p)) {
 		return data, err
@@ -515,6 +531,9 @@ func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 	}
 	var left []string
 	changed := false
+	if rn.Field("openapi") != nil {
+		t.openapi = true
+	}
 	for _, f := range []string{"resources", "bases", "components"} {
 		seq := rn.Field(f)
 		if seq == nil || seq.Value.YNode().Kind != yaml.SequenceNode {
@@ -658,7 +677,26 @@ func (b *builder) membersOf(o *manifest.Object) []member {
 	return mem
 }
 
-// stderrMu serializes the builds whose standard error captureStderr takes.
+// kustomizeBuild builds dir as kustomize-controller does (Flux's kustomize.Build): krusty
+// with no load restrictions and plugins off, a panic of kustomize's an error. Unlike Flux's
+// Build it does not parse kustomize's built-in OpenAPI schema again for every build (90% of
+// the time of a build); render resets it after a kustomization that sets its own.
+func kustomizeBuild(fsys filesys.FileSystem, dir string) (res resmap.ResMap, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("kustomize build panicked: %v", r)
+		}
+	}()
+	k := krusty.MakeKustomizer(&krusty.Options{
+		LoadRestrictions: kustypes.LoadRestrictionsNone,
+		PluginConfig:     kustypes.DisabledPluginConfig(),
+	})
+	return k.Run(fsys, dir)
+}
+
+// stderrMu serializes kustomize builds: kustomize's global state (its OpenAPI schema) is not
+// safe for concurrent builds (kubernetes-sigs/kustomize#3659), and captureStderr takes the
+// process's standard error.
 var stderrMu sync.Mutex
 
 // captureStderr runs build with the process's standard error redirected to a pipe, and
