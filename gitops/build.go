@@ -543,6 +543,21 @@ func (b *builder) claimed(file string) bool {
 	return false
 }
 
+// inSource reports whether file lies below a directory that a unit applies (Unit.Paths):
+// a file there that the unit's build does not emit (left out of its kustomization, or of a
+// nested one) is a file the tree means that unit to apply, not one applied by hand.
+func (b *builder) inSource(file string) bool {
+	for _, u := range b.m.Units[1:] {
+		for _, p := range u.Paths {
+			dir := filepath.Join(b.root, filepath.FromSlash(p))
+			if dir == b.root || strings.HasPrefix(file, dir+string(filepath.Separator)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // filesUnder returns the loaded files in dir (and below it when recursive), sorted.
 func (b *builder) filesUnder(dir string, recursive bool) []string {
 	prefix := dir + string(filepath.Separator)
@@ -588,7 +603,7 @@ func (b *builder) placeObjects() {
 		file := b.abs[o.File]
 		mem := b.membersOf(o)
 		if len(mem) == 0 {
-			if file != "" && (b.claimed(file) || b.inComponent(file)) {
+			if file != "" && (b.claimed(file) || b.inComponent(file) || b.inSource(file)) {
 				continue
 			}
 			mem = []member{{unit: root}}

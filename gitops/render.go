@@ -93,6 +93,7 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 	key := dir + "\x00" + string(top)
 	if r, ok := b.renders[key]; ok {
 		if !slices.Contains(b.m.Renderings, r) {
+			r.Unit = u // the first of this pass's units: each pass makes its units anew
 			b.m.Renderings = append(b.m.Renderings, r)
 		}
 		return r

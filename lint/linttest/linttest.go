@@ -27,6 +27,14 @@ func Run(t testing.TB, dir string, rules ...*lint.Rule) *lint.Result {
 	return RunWithConfig(t, dir, nil, rules...)
 }
 
+// RunRepo lints dir as ambientlint lints a repository, with the default configuration:
+// files that no Application or Flux Kustomization of the tree applies are not linted. It
+// reports through t like Run.
+func RunRepo(t testing.TB, dir string, rules ...*lint.Rule) *lint.Result {
+	t.Helper()
+	return check(t, dir, config.Default(), rules)
+}
+
 // RunWithConfig is Run with a configuration (nil means the defaults).
 //
 // A testdata tree collects a rule's cases side by side, not one cluster's repository, so
@@ -42,6 +50,12 @@ func RunWithConfig(t testing.TB, dir string, cfg *config.Config, rules ...*lint.
 		cfg = &c
 	}
 	cfg.LintUnreached = true
+	return check(t, dir, cfg, rules)
+}
+
+// check lints dir with cfg and rules and compares the findings with the want comments.
+func check(t testing.TB, dir string, cfg *config.Config, rules []*lint.Rule) *lint.Result {
+	t.Helper()
 	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Config: cfg, Rules: rules, Root: dir})
 	if err != nil {
 		t.Errorf("linting %s: %v", dir, err)

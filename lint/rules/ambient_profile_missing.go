@@ -34,8 +34,8 @@ all — no mTLS, no policy — while the label suggests they are protected.
 **Fix.** Install both charts with the ambient profile, as Istio's Helm instructions do
 (` + "`--set profile=ambient`" + `): add ` + "`profile: ambient`" + ` to the chart's values (` + "`helm.valuesObject`" + ` in
 Argo CD, ` + "`spec.values`" + ` in a HelmRelease).`,
-	Kinds: []string{"argoproj.io/Application", "argoproj.io/ApplicationSet", "helm.toolkit.fluxcd.io/HelmRelease",
-		"apps/Deployment", "apps/DaemonSet", "/ConfigMap", "sailoperator.io/Istio", "sailoperator.io/IstioCNI"},
+	Kinds: append([]string{"apps/Deployment", "apps/DaemonSet", "/ConfigMap", "sailoperator.io/Istio",
+		"sailoperator.io/IstioCNI"}, chartInstallerGKs...),
 	Run: runAmbientProfileMissing,
 }
 

@@ -28,8 +28,8 @@ cluster credentials), and dangerous as soon as anything publishes it.
 ` + "`kubectl -n istio-system port-forward svc/kiali 20001:20001`" + `), keep it so; suppress the
 finding with that reason if you like. Otherwise use ` + "`auth.strategy: token`" + ` or
 ` + "`openid`" + `.`,
-	Kinds: []string{serviceGK, ingressGK, httpRouteGK, grpcRouteGK, tlsRouteGK, virtualServiceGK, openShiftRouteGK,
-		gatewayGK, kialiCRGK, configMapGK},
+	Kinds: append([]string{serviceGK, ingressGK, httpRouteGK, grpcRouteGK, tlsRouteGK, virtualServiceGK,
+		openShiftRouteGK, gatewayGK, kialiCRGK, configMapGK}, chartInstallerGKs...),
 	Run: runKialiAnonymous,
 }
 

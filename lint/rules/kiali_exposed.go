@@ -31,6 +31,12 @@ const (
 	kialiCRGK        = "kiali.io/Kiali"
 )
 
+// chartInstallerGKs are the kinds that install Helm charts (gitops.Model.Charts): Argo CD
+// Applications and ApplicationSets, Flux HelmReleases, kustomizations with helmCharts. A
+// rule that reads chart values runs when the tree has one of them.
+var chartInstallerGKs = []string{"argoproj.io/Application", "argoproj.io/ApplicationSet",
+	"helm.toolkit.fluxcd.io/HelmRelease", "kustomize.config.k8s.io/Kustomization"}
+
 // KialiExposed is AMB401: Kiali is reachable from outside the cluster.
 var KialiExposed = &lint.Rule{
 	ID:       "AMB401",
@@ -63,8 +69,8 @@ to the mesh's control plane.
 else in the Service needs an external type), remove its routes, and open it when needed with
 ` + "`kubectl -n istio-system port-forward svc/kiali 20001:20001`" + `. If it must be published, put it
 behind ` + "`auth.strategy: openid`" + ` or ` + "`token`" + `.`,
-	Kinds: []string{serviceGK, ingressGK, httpRouteGK, grpcRouteGK, tlsRouteGK, virtualServiceGK, openShiftRouteGK,
-		gatewayGK, kialiCRGK, configMapGK},
+	Kinds: append([]string{serviceGK, ingressGK, httpRouteGK, grpcRouteGK, tlsRouteGK, virtualServiceGK,
+		openShiftRouteGK, gatewayGK, kialiCRGK, configMapGK}, chartInstallerGKs...),
 	Run: runKialiExposed,
 }
 

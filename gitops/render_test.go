@@ -1,0 +1,128 @@
+package gitops
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ambientkit/ambientkit/internal/golden"
+	"github.com/ambientkit/ambientkit/manifest/load"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/layouts")
+
+// TestLayouts builds the model of repository layouts people copy (testdata/layouts/NAME)
+// and compares what it renders with NAME.golden: every kustomize build with the objects it
+// emits (as the cluster gets them, with the file and line they come from) and the generated
+// ones, the units with their namespaces and paths, the chart installs with their values,
+// and the objects nothing applies.
+func TestLayouts(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "layouts", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			m := buildDir(t, dir, Options{})
+			golden.Check(t, dir+".golden", []byte(describe(m)), *update)
+		})
+	}
+}
+
+// buildDir builds the model of the tree at dir.
+func buildDir(t *testing.T, dir string, opts Options) *Model {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := load.Load(context.Background(), []string{abs}, load.Options{Root: abs, MaxFileSize: 16 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(os.DirFS(abs), abs, loaded.Objects, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// describe prints what the model renders, with paths relative to its root.
+func describe(m *Model) string {
+	var sb strings.Builder
+	rel := func(p string) string {
+		if r, err := filepath.Rel(m.Root, p); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return p
+	}
+	for _, r := range m.Renderings {
+		fmt.Fprintf(&sb, "build %s for %s\n", r.Dir, r.Unit)
+		if r.Err != nil {
+			fmt.Fprintf(&sb, "  error: %v\n", r.Err)
+		}
+		for _, ro := range r.objects {
+			if ro.gen != nil {
+				fmt.Fprintf(&sb, "  generated %s %s/%s in %s\n", ro.gen.Ref.Kind, ro.gen.Ref.Namespace, ro.gen.Ref.Name, rel(ro.gen.File.Path))
+				continue
+			}
+			pos := ro.src.Pos()
+			fmt.Fprintf(&sb, "  %s %s/%s from %s:%d\n", ro.src.Ref.Kind, ro.ns, ro.name, rel(pos.File), pos.Line)
+		}
+		for _, l := range r.LeftOut {
+			fmt.Fprintf(&sb, "  left out %s\n", l)
+		}
+	}
+	sb.WriteString("units\n")
+	for _, u := range m.Units[1:] {
+		fmt.Fprintf(&sb, "  %s", u)
+		if u.TargetNamespace != "" {
+			fmt.Fprintf(&sb, " targetNamespace=%s", u.TargetNamespace)
+		}
+		if len(u.Paths) > 0 {
+			fmt.Fprintf(&sb, " paths=%s", strings.Join(u.Paths, ","))
+		}
+		for _, d := range u.DependsOn {
+			fmt.Fprintf(&sb, " dependsOn=%s", d.Ref.Namespace+"/"+d.Ref.Name)
+			if d.Unit == nil {
+				sb.WriteString("(missing)")
+			}
+		}
+		fmt.Fprintf(&sb, " under %s\n", u.Parent)
+	}
+	sb.WriteString("charts\n")
+	for _, ci := range m.Charts {
+		keys := make([]string, 0, len(ci.Values))
+		for k := range ci.Values {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		fmt.Fprintf(&sb, "  %s %s release %s in %s by %s known=%v values=%v\n", ci.Chart, ci.Version, ci.ReleaseName,
+			ci.Namespace, ci.Placement.Unit, ci.ValuesKnown, ci.Values)
+	}
+	sb.WriteString("objects\n")
+	for _, o := range m.Objects {
+		if isBuildConfig(o) {
+			continue
+		}
+		var units []string
+		for _, p := range m.Placements(o) {
+			units = append(units, p.Unit.String())
+		}
+		fmt.Fprintf(&sb, "  %s %s/%s from %s:%d by %s\n", o.Ref.Kind, o.Namespace, m.Name(o), rel(o.Pos().File), o.Pos().Line,
+			strings.Join(units, ", "))
+	}
+	sb.WriteString("applied by nothing\n")
+	for _, o := range m.Unreached {
+		fmt.Fprintf(&sb, "  %s %s from %s:%d\n", o.Ref.Kind, o.Ref.Name, rel(o.Pos().File), o.Pos().Line)
+	}
+	return sb.String()
+}
