@@ -139,12 +139,12 @@ type builder struct {
 	renders      map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
 	scratch      string                // scratch directory for Flux's generator, "" until used
 	materialized map[string]bool       // tree directories copied into scratch
-	prevSpec     map[*manifest.Object]renderedSpec
+	prevSpec     map[*manifest.Object][]renderedSpec
 
 	// Per pass.
-	members    map[string][]member               // absolute file → units that apply it
-	objMembers map[*manifest.Object][]member     // object → units whose kustomize build emits it
-	spec       map[*manifest.Object]renderedSpec // unit objects as a build emits them
+	members    map[string][]member                 // absolute file → units that apply it
+	objMembers map[*manifest.Object][]member       // object → units whose kustomize build emits it
+	spec       map[*manifest.Object][]renderedSpec // unit objects as builds emit them
 	claims     []claim
 	remotes    []*Component       // components from remote sources, placed later
 	unitsBy    map[string][]*Unit // "Kind/namespace/name" → Flux units, in input order
@@ -222,7 +222,7 @@ func (b *builder) indexNames() {
 func (b *builder) reset() {
 	b.members = map[string][]member{}
 	b.objMembers = map[*manifest.Object][]member{}
-	b.prevSpec, b.spec = b.spec, map[*manifest.Object]renderedSpec{}
+	b.prevSpec, b.spec = b.spec, map[*manifest.Object][]renderedSpec{}
 	b.m.Renderings = nil
 	b.claims = nil
 	b.remotes = nil
@@ -342,7 +342,7 @@ func (b *builder) addUnit(u *Unit) { b.m.Units = append(b.m.Units, u) }
 
 // collectUnits creates a unit for every Application (and every Application an
 // ApplicationSet generates), Kustomization and HelmRelease, each read as the previous pass
-// rendered it (specOf).
+// rendered it (unitsOf).
 func (b *builder) collectUnits() {
 	for i, o := range b.objects {
 		if b.dead[o] {
@@ -350,17 +350,17 @@ func (b *builder) collectUnits() {
 		}
 		switch b.gks[i] {
 		case gkApplication:
-			b.addUnit(b.unitOf(ApplicationUnit, o))
+			b.m.Units = append(b.m.Units, b.unitsOf(ApplicationUnit, o)...)
 		case gkApplicationSet:
 			for _, u := range b.expandApplicationSet(o) {
 				b.addUnit(u)
 			}
 		case gkKustomization:
 			if strings.HasPrefix(o.Ref.APIVersion, "kustomize.toolkit.fluxcd.io/") {
-				b.addUnit(b.unitOf(KustomizationUnit, o))
+				b.m.Units = append(b.m.Units, b.unitsOf(KustomizationUnit, o)...)
 			}
 		case gkHelmRelease:
-			b.addUnit(b.unitOf(HelmReleaseUnit, o))
+			b.m.Units = append(b.m.Units, b.unitsOf(HelmReleaseUnit, o)...)
 		case gkFluxInstance:
 			if u := fluxInstanceUnit(o); u != nil {
 				b.addUnit(u)
@@ -369,33 +369,46 @@ func (b *builder) collectUnits() {
 	}
 }
 
-// unitOf returns the unit of kind k that o defines, read as a build renders it: the
-// namespace and spec a parent kustomization gives it (a patch that sets targetNamespace, a
-// namespace transformer), with the parent's Flux variables substituted.
-func (b *builder) unitOf(k UnitKind, o *manifest.Object) *Unit {
-	u := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Node.YNode()}
-	r, ok := b.prevSpec[o]
-	if !ok {
-		return u
+// unitsOf returns the units of kind k that o defines, read as the builds that apply it
+// render it: the namespace and spec a parent kustomization gives it (a patch that sets
+// targetNamespace or values, a namespace transformer), with the parent's Flux variables
+// substituted. An object that several units' builds apply (a base that two clusters'
+// overlays include) is a unit for each, as each cluster has its own (Unit.renderedBy says
+// whose).
+func (b *builder) unitsOf(k UnitKind, o *manifest.Object) []*Unit {
+	plain := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Node.YNode()}
+	var out []*Unit
+	for _, r := range b.prevSpec[o] {
+		spec := r.node.YNode()
+		if sv := r.subst; sv != nil && (len(sv.vars) > 0 || sv.always) && hasExpr(spec) {
+			spec = yaml.CopyYNode(spec)
+			substNode(spec, sv)
+		}
+		u := *plain
+		u.spec, u.renderedBy = spec, r.by
+		if ns := scalarAt(spec, "metadata", "namespace"); ns != "" && !strings.Contains(ns, "${") {
+			u.Namespace = ns
+		}
+		out = append(out, &u)
 	}
-	spec := r.node.YNode()
-	if sv := r.subst; sv != nil && (len(sv.vars) > 0 || sv.always) && hasExpr(spec) {
-		spec = yaml.CopyYNode(spec)
-		substNode(spec, sv)
+	if len(out) == 0 {
+		return []*Unit{plain}
 	}
-	u.spec = spec
-	if ns := scalarAt(spec, "metadata", "namespace"); ns != "" && !strings.Contains(ns, "${") {
-		u.Namespace = ns
-	}
-	return u
+	return out
 }
 
 // specsChanged reports whether a build of this pass renders a unit's object differently
 // from the spec the pass read it with, which calls for another pass.
 func (b *builder) specsChanged() bool {
-	for o, r := range b.spec {
-		if b.prevSpec[o].node != r.node {
+	for o, rs := range b.spec {
+		prev := b.prevSpec[o]
+		if len(prev) != len(rs) {
 			return true
+		}
+		for i := range rs {
+			if prev[i].node != rs[i].node {
+				return true
+			}
 		}
 	}
 	return false
@@ -635,6 +648,9 @@ func (b *builder) placeObjects() {
 		for _, p := range b.m.place[u.Object] {
 			if p.Unit == u || p.Unit.Within(u) {
 				continue // a unit that applies itself (a self-managed root Application)
+			}
+			if u.renderedBy != nil && p.Unit.Object != u.renderedBy {
+				continue // another unit's build of the object: another unit
 			}
 			u.Parent, u.At = p.Unit, p.At
 			break

@@ -135,10 +135,11 @@ type Unit struct {
 	// dependencies); the order command prints it as the dependency depth.
 	Depth int
 
-	spec       *yaml.Node // the Application (or rendered ApplicationSet template) node
-	nsOverride string     // Flux targetNamespace
-	subst      *substVars // Flux postBuild variables
-	edit       *metaEdit  // Flux commonMetadata
+	spec       *yaml.Node       // the Application (or rendered ApplicationSet template) node
+	renderedBy *manifest.Object // the object of the unit whose build renders spec; nil when read as written
+	nsOverride string           // Flux targetNamespace
+	subst      *substVars       // Flux postBuild variables
+	edit       *metaEdit        // Flux commonMetadata
 }
 
 // String names the unit as messages do: "Application istiod", "Application api of

@@ -83,6 +83,7 @@ type renderedObject struct {
 type renderedSpec struct {
 	node  *yaml.RNode
 	subst *substVars
+	by    *manifest.Object // the object of the unit whose build emits it
 }
 
 // render builds dir for unit u: through Flux's generator for a Flux Kustomization, with an
@@ -621,8 +622,8 @@ func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns stri
 			b.objMembers[o] = append(b.objMembers[o], mb)
 		}
 		if ro.node != nil {
-			if _, ok := b.spec[o]; !ok {
-				b.spec[o] = renderedSpec{node: ro.node, subst: u.subst}
+			if !slices.ContainsFunc(b.spec[o], func(r renderedSpec) bool { return r.by == u.Object }) {
+				b.spec[o] = append(b.spec[o], renderedSpec{node: ro.node, subst: u.subst, by: u.Object})
 			}
 		}
 	}

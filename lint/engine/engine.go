@@ -177,6 +177,11 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		}
 	}
 	lint.SortFindings(findings)
+	// An object that several units apply (a base two clusters include) can give the same
+	// finding once per unit: report it once.
+	findings = slices.CompactFunc(findings, func(a, b lint.Finding) bool {
+		return a.Rule == b.Rule && a.Pos == b.Pos && a.Message == b.Message
+	})
 	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model,
 		LoadFindings: loadFindings, Root: absRoot, Unreached: len(model.Unreached), UnreachedLinted: cfg.LintUnreached}
 	if rev != nil && !opts.All {
