@@ -136,14 +136,16 @@ type builder struct {
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
 
-	renders      map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
-	scratch      string                // scratch directory for Flux's generator, "" until used
-	materialized map[string]bool       // tree directories copied into scratch
+	renders map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
+
+	scratch      string          // scratch directory for Flux's generator, "" until used
+	materialized map[string]bool // tree directories copied into scratch
 	prevSpec     map[*manifest.Object][]renderedSpec
 
 	// Per pass.
 	members    map[string][]member                 // absolute file → units that apply it
 	objMembers map[*manifest.Object][]member       // object → units whose kustomize build emits it
+	patches    map[string]bool                     // absolute files the builds read as patches
 	spec       map[*manifest.Object][]renderedSpec // unit objects as builds emit them
 	claims     []claim
 	remotes    []*Component       // components from remote sources, placed later
@@ -222,6 +224,7 @@ func (b *builder) indexNames() {
 func (b *builder) reset() {
 	b.members = map[string][]member{}
 	b.objMembers = map[*manifest.Object][]member{}
+	b.patches = map[string]bool{}
 	b.prevSpec, b.spec = b.spec, map[*manifest.Object][]renderedSpec{}
 	b.m.Renderings = nil
 	b.claims = nil
@@ -689,7 +692,8 @@ func (b *builder) markDead() bool {
 // or by bootstrap (kubectl apply -f bootstrap/, flux bootstrap), and so is what sits in
 // their directories beside them (argocd-cm next to the root Application, gotk-components
 // next to gotk-sync); everything in a tree without roots is too. Unless
-// Options.Unreached, unreached objects leave Model.Objects.
+// Options.Unreached, unreached objects leave Model.Objects. The patches a build reads stay,
+// without placements.
 func (b *builder) filterUnreached() {
 	if !slices.ContainsFunc(b.m.Units[1:], func(u *Unit) bool { return len(u.Paths) > 0 }) {
 		return
@@ -704,7 +708,9 @@ func (b *builder) filterUnreached() {
 	objects, gks := b.objects[:0:0], b.gks[:0:0]
 	for i, o := range b.objects {
 		f := b.abs[o.File]
-		reached := f == "" || bootstrap[filepath.Dir(f)]
+		// A patch a build reads is part of that build: kept, not placed, so rules still read
+		// what it writes.
+		reached := f == "" || bootstrap[filepath.Dir(f)] || b.patches[f]
 		switch {
 		case reached:
 		case isBuildConfig(o):

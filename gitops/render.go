@@ -63,6 +63,7 @@ type Rendering struct {
 
 	objects []renderedObject
 	dirs    []string // absolute directories whose kustomization file the build read
+	patches []string // absolute patch files the build read
 	flux    bool     // a Flux directory without a kustomization file: Flux generated one
 }
 
@@ -115,6 +116,7 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 	}
 	tree.top, tree.topData = topFile, top
 	tree.read = []string{dir}
+	tree.patches = patchFiles(dir, top)
 	var res resmap.ResMap
 	r.Warnings, err = captureStderr(func() error {
 		var err error
@@ -126,6 +128,13 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 	}
 	r.LeftOut = append(r.LeftOut, tree.left...)
 	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
+	for _, f := range tree.files {
+		if slices.Contains(tree.patches, f) {
+			r.patches = append(r.patches, f)
+		}
+	}
+	slices.Sort(r.patches)
+	r.patches = slices.Compact(r.patches)
 	if err != nil {
 		r.Err = err
 		return r
@@ -428,6 +437,8 @@ type treeFS struct {
 	top     string
 	topData []byte
 	read    []string // absolute directories whose kustomization file was read
+	files   []string // absolute files read
+	patches []string // absolute files the kustomizations read name as patches
 	left    []string // entries left out, as "dir: entry"
 	openapi bool     // a kustomization set its own OpenAPI schema
 }
@@ -497,11 +508,15 @@ func (t *treeFS) ReadFile(p string) ([]byte, error) {
 		return t.topData, nil
 	}
 	data, err := t.b.readFile(p)
+	if err == nil {
+		t.files = append(t.files, p)
+	}
 	if err != nil || !slices.Contains(kustomizationFiles, filepath.Base(p)) {
 		return data, err
 	}
 	dir := filepath.Dir(p)
 	t.read = append(t.read, dir)
+	t.patches = append(t.patches, patchFiles(dir, data)...)
 	data, left := t.sanitize(dir, data)
 	t.left = append(t.left, left...)
 	return data, nil
@@ -520,6 +535,33 @@ func (t *treeFS) Walk(p string, walkFn filepath.WalkFunc) error {
 		info, err := d.Info()
 		return walkFn(abs, info, err)
 	})
+}
+
+// patchFiles returns the files a kustomization of dir names as patches (patches[].path,
+// patchesStrategicMerge, patchesJson6902[].path), absolute.
+func patchFiles(dir string, data []byte) []string {
+	rn, err := yaml.Parse(string(data))
+	if err != nil {
+		return nil
+	}
+	n := rn.YNode()
+	var out []string
+	add := func(p string) {
+		if p != "" && !strings.ContainsAny(p, "\n:") {
+			out = append(out, filepath.Join(dir, filepath.FromSlash(p)))
+		}
+	}
+	for _, f := range []string{"patches", "patchesJson6902"} {
+		for _, e := range seqAt(n, f) {
+			add(scalarAt(e, "path"))
+		}
+	}
+	for _, e := range seqAt(n, "patchesStrategicMerge") {
+		if e.Kind == yaml.ScalarNode {
+			add(e.Value)
+		}
+	}
+	return out
 }
 
 // sanitize returns a kustomization of dir with what the model does not build left out:
@@ -585,6 +627,9 @@ func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns stri
 	}
 	for _, d := range r.dirs {
 		b.claims = append(b.claims, claim{dir: d})
+	}
+	for _, f := range r.patches {
+		b.patches[f] = true
 	}
 	if r.flux {
 		b.claims = append(b.claims, claim{dir: filepath.Join(b.root, filepath.FromSlash(r.Dir)), recursive: true})
