@@ -705,6 +705,16 @@ func (b *builder) filterUnreached() {
 			bootstrap[filepath.Dir(b.abs[u.Object.File])] = true
 		}
 	}
+	b.m.bootstrap = bootstrap
+	b.m.applied = map[string]bool{}
+	for f := range b.members {
+		b.m.applied[f] = true
+	}
+	for _, r := range b.m.Renderings {
+		for _, f := range r.read {
+			b.m.applied[f] = true
+		}
+	}
 	objects, gks := b.objects[:0:0], b.gks[:0:0]
 	for i, o := range b.objects {
 		f := b.abs[o.File]
@@ -718,7 +728,9 @@ func (b *builder) filterUnreached() {
 		default:
 			reached = slices.ContainsFunc(b.m.place[o], func(p Placement) bool { return p.Unit != root })
 		}
-		if !reached {
+		if reached {
+			b.m.applied[f] = true
+		} else {
 			b.m.Unreached = append(b.m.Unreached, o)
 			if !b.opts.Unreached {
 				delete(b.m.place, o)

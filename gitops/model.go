@@ -3,6 +3,7 @@ package gitops
 import (
 	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -65,6 +66,9 @@ type Model struct {
 	// input order: files left out of every kustomization, Flux path and Argo CD source.
 	// They are not in Objects unless Options.Unreached asks for them.
 	Unreached []*manifest.Object
+
+	applied   map[string]bool // absolute files the units apply or read; nil in a tree without roots
+	bootstrap map[string]bool // directories of the roots' files
 
 	place   map[*manifest.Object][]Placement
 	setAt   map[*manifest.Object]map[string]manifest.Position // labels a build sets on an object (LabelSetAt)
@@ -351,6 +355,18 @@ func (m *Model) LabelSetAt(o *manifest.Object, key string) (manifest.Position, b
 	}
 	p, ok := m.setAt[o][key]
 	return p, ok
+}
+
+// Applied reports whether a unit applies or reads the file f (loaded from the tree Build
+// read): always in a tree without GitOps roots. A file that no unit of a rooted tree reaches
+// (left out of every kustomization, Flux path and Argo CD source, and not beside a root) is
+// not applied, and the linter reports nothing there, not even that it does not parse.
+func (m *Model) Applied(f *manifest.File) bool {
+	if m == nil || m.applied == nil || f == nil || f.Rel == "" {
+		return true
+	}
+	p := filepath.Join(m.Root, filepath.FromSlash(f.Rel))
+	return m.applied[p] || m.bootstrap[filepath.Dir(p)]
 }
 
 // Placements returns where o is applied: one placement per unit that applies it; the

@@ -64,6 +64,7 @@ type Rendering struct {
 	objects []renderedObject
 	dirs    []string // absolute directories whose kustomization file the build read
 	patches []string // absolute patch files the build read
+	read    []string // absolute files the build read
 	flux    bool     // a Flux directory without a kustomization file: Flux generated one
 }
 
@@ -128,6 +129,7 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 	}
 	r.LeftOut = append(r.LeftOut, tree.left...)
 	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
+	r.read = slices.Compact(slices.Sorted(slices.Values(tree.files)))
 	for _, f := range tree.files {
 		if slices.Contains(tree.patches, f) {
 			r.patches = append(r.patches, f)

@@ -109,19 +109,11 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		return nil, err
 	}
 	files, objects := loaded.Files, loaded.Objects
-	loadFindings := make([]lint.Finding, len(loaded.Problems))
-	for i, p := range loaded.Problems {
-		sev := lint.Off // AMB001's own severity, as configured
-		if p.Note {
-			sev = lint.Info // left out on purpose, not unreadable
-		}
-		loadFindings[i] = lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: sev,
-			Message: p.Message, Pos: p.Pos, Object: p.Object}
-	}
 	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached})
 	if err != nil {
 		return nil, err
 	}
+	loadFindings := loadProblems(loaded, model, cfg.LintUnreached)
 	inv := manifest.NewInventory(files, model.Objects, model.Names)
 	// Directives are written in the loaded objects; findings are about the rendered ones.
 	directives := suppress.Directives(files, objects)
@@ -188,6 +180,40 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
 	}
 	return res, nil
+}
+
+// loadProblems turns the loader's problems into AMB001 findings, with the rule's own
+// severity (Off here: the configured one is set later) or Info for what was left out on
+// purpose. Problems in files that no unit of the tree applies are dropped unless lintUnreached:
+// nothing applies a file nobody deploys, not even one that does not parse.
+func loadProblems(loaded *load.Loaded, model *gitops.Model, lintUnreached bool) []lint.Finding {
+	byPath := make(map[string]*manifest.File, len(loaded.Files))
+	for _, f := range loaded.Files {
+		byPath[f.Path] = f
+	}
+	type objectIn struct {
+		file string
+		ref  manifest.ObjectRef
+	}
+	unreached := make(map[objectIn]bool, len(model.Unreached))
+	for _, o := range model.Unreached {
+		if o.Source != nil && o.Source.File != nil {
+			unreached[objectIn{o.Source.File.Path, o.Source.Ref}] = true
+		}
+	}
+	out := make([]lint.Finding, 0, len(loaded.Problems))
+	for _, p := range loaded.Problems {
+		if !lintUnreached && (unreached[objectIn{p.Pos.File, p.Object}] || !model.Applied(byPath[p.Pos.File])) {
+			continue
+		}
+		sev := lint.Off // AMB001's own severity, as configured
+		if p.Note {
+			sev = lint.Info // left out on purpose, not unreadable
+		}
+		out = append(out, lint.Finding{Rule: lint.InvalidYAMLID, Name: lint.InvalidYAMLName, Severity: sev,
+			Message: p.Message, Pos: p.Pos, Object: p.Object})
+	}
+	return out
 }
 
 // runConfig returns the configuration a run uses (the defaults for nil) and its file size
