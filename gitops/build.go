@@ -237,18 +237,30 @@ func (b *builder) reset() {
 	b.m.place = map[*manifest.Object][]Placement{}
 }
 
-// find returns the object of gk named name, preferring the one written in namespace ns.
-func (b *builder) find(gk, ns, name string) *manifest.Object {
+// find returns the object of gk named name, preferring the one written in namespace ns,
+// then one written without a namespace; among several, the one whose file shares the most
+// directories with from (the referring object's file): a repository of several clusters
+// defines a cluster-settings ConfigMap once per cluster.
+func (b *builder) find(gk, ns, name, from string) *manifest.Object {
 	cands := b.lookup[gk+"/"+name]
-	for _, o := range cands {
-		if o.Ref.Namespace == ns {
-			return o
+	nearest := func(match func(*manifest.Object) bool) *manifest.Object {
+		var best *manifest.Object
+		bestDirs := -1
+		for _, o := range cands {
+			if !match(o) {
+				continue
+			}
+			if d := sharedDirs(from, b.abs[o.File]); d > bestDirs {
+				best, bestDirs = o, d
+			}
 		}
+		return best
 	}
-	for _, o := range cands {
-		if o.Ref.Namespace == "" {
-			return o
-		}
+	if o := nearest(func(o *manifest.Object) bool { return o.Ref.Namespace == ns }); o != nil {
+		return o
+	}
+	if o := nearest(func(o *manifest.Object) bool { return o.Ref.Namespace == "" }); o != nil {
+		return o
 	}
 	if len(cands) == 1 {
 		return cands[0]
@@ -627,16 +639,23 @@ func (b *builder) placeObjects() {
 		b.applyEdit(o, mem[0].edit)
 		for k, mb := range mem {
 			po := o // the object as this unit applies it, for its sync point
+			var labels map[string]string
 			if k > 0 && mb.edit != mem[0].edit {
 				c := *o
 				c.Annotations = mergeStrings(b.writtenAnnotations(o), mb.edit.annotationsOrNil())
 				po = &c
+				if labels = mergeStrings(b.writtenLabels(o), mb.edit.labelsOrNil()); labels == nil {
+					labels = map[string]string{} // none, unlike the first unit's
+				}
 			}
 			at, ok := b.point(po, mb.unit)
 			if !ok {
 				continue
 			}
-			p := Placement{Unit: mb.unit, At: at, obj: o, gk: gk}
+			p := Placement{Unit: mb.unit, At: at, obj: o, gk: gk, labels: labels}
+			if mb.edit != nil {
+				p.labelAt = mb.edit.at
+			}
 			p.ns = mb.ns // the forced namespace for now; resolveNamespaces completes it
 			if gk == gkCRD {
 				if defs := definedGK(o); defs != "" {

@@ -259,17 +259,35 @@ func (b *builder) detectEnrollments() {
 		if !ok || len(ps) == 0 {
 			continue
 		}
+		var at *manifest.Position
 		if lp[0] == "metadata" {
-			if o.Labels[ambient.LabelDataplaneMode] != ambient.DataplaneModeAmbient {
+			// Only where the unit's build labels it: one cluster's overlay may enroll a base
+			// Namespace that another's does not.
+			var enrolled []Placement
+			for _, p := range ps {
+				labels := o.Labels
+				if p.labels != nil {
+					labels = p.labels
+				}
+				if labels[ambient.LabelDataplaneMode] != ambient.DataplaneModeAmbient {
+					continue
+				}
+				enrolled = append(enrolled, p)
+				if pos, ok := p.labelAt[ambient.LabelDataplaneMode]; ok && at == nil {
+					at = &pos
+				}
+			}
+			if len(enrolled) == 0 {
 				continue
 			}
+			ps = enrolled
 		} else if scalarAt(o.Node.YNode(), append(slicesClone(lp), ambient.LabelDataplaneMode)...) != ambient.DataplaneModeAmbient {
 			continue
 		}
 		e := &Enrollment{Object: o, Path: append(slicesClone(lp), ambient.LabelDataplaneMode), Placements: ps,
-			Namespace: o.Namespace}
-		if at, ok := b.editedLabelAt(o, ambient.LabelDataplaneMode); ok && lp[0] == "metadata" {
-			e.at = &at
+			Namespace: o.Namespace, at: at}
+		if pos, ok := b.editedLabelAt(o, ambient.LabelDataplaneMode); ok && lp[0] == "metadata" && at == nil {
+			e.at = &pos
 		}
 		switch gk {
 		case gkNamespace:

@@ -192,6 +192,22 @@ func (e *metaEdit) annotationsOrNil() map[string]string {
 	return e.annotations
 }
 
+// labelsOrNil returns the labels e adds; nil for a nil e.
+func (e *metaEdit) labelsOrNil() map[string]string {
+	if e == nil {
+		return nil
+	}
+	return e.labels
+}
+
+// writtenLabels returns o's labels as written in it.
+func (b *builder) writtenLabels(o *manifest.Object) map[string]string {
+	if w, ok := b.written[o]; ok {
+		return w.labels
+	}
+	return o.Labels
+}
+
 // writtenAnnotations returns o's annotations as written in it.
 func (b *builder) writtenAnnotations(o *manifest.Object) map[string]string {
 	if w, ok := b.written[o]; ok {

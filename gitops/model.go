@@ -240,6 +240,10 @@ type Placement struct {
 	gk, ns  string           // its "group/Kind" and effective namespace
 	defines func(gk string) bool
 	nsName  string // for a Namespace: the name it is applied under (see Model.Name)
+	// The labels this unit gives the object when they differ from the object's (which are
+	// the first unit's): two clusters' overlays of one base Namespace, one enrolling it.
+	labels  map[string]string
+	labelAt map[string]manifest.Position // where this unit's build sets a label
 }
 
 // Object returns the placed object: nil for a chart's objects and remote sources.

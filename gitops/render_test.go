@@ -108,6 +108,14 @@ func describe(m *Model) string {
 		fmt.Fprintf(&sb, "  %s %s release %s in %s by %s known=%v values=%v\n", ci.Chart, ci.Version, ci.ReleaseName,
 			ci.Namespace, ci.Placement.Unit, ci.ValuesKnown, ci.Values)
 	}
+	sb.WriteString("enrollments\n")
+	for _, e := range m.Enrollments {
+		var units []string
+		for _, p := range e.Placements {
+			units = append(units, p.Unit.String()+" ("+strings.Join(p.Unit.Paths, ",")+")")
+		}
+		fmt.Fprintf(&sb, "  %s by %s\n", e.What, strings.Join(units, ", "))
+	}
 	sb.WriteString("objects\n")
 	for _, o := range m.Objects {
 		if isBuildConfig(o) {

@@ -683,7 +683,7 @@ func (b *builder) resolveKustomization(u *Unit) {
 	var src *manifest.Object
 	switch kind {
 	case "GitRepository", "OCIRepository", "Bucket":
-		src = b.find("source.toolkit.fluxcd.io/"+kind, ns, name)
+		src = b.find("source.toolkit.fluxcd.io/"+kind, ns, name, b.unitFileAbs(u))
 		url = scalarAt(nodeAtObj(src), "spec", "url")
 	}
 	if isGatewayAPISource(url, p) {
@@ -712,6 +712,14 @@ func (b *builder) resolveKustomization(u *Unit) {
 		return
 	}
 	b.fluxGenerate(u, dir)
+}
+
+// unitFileAbs returns the absolute path of the file that defines u, "" when none.
+func (b *builder) unitFileAbs(u *Unit) string {
+	if u.Object == nil {
+		return ""
+	}
+	return b.abs[u.Object.File]
 }
 
 // unitFile returns the path of the file that defines u, for positions in its spec.
@@ -786,14 +794,14 @@ func (b *builder) resolveHelmRelease(u *Unit) {
 		ci.Version = scalarAt(spec, "chart", "spec", "version")
 		ci.Pos = o.Pos("spec", "chart", "spec", "chart")
 		kind, ns, name := fluxSourceRef(spec, u.Namespace, "chart", "spec", "sourceRef")
-		ci.RepoURL = b.fluxRepoURL(kind, ns, name)
+		ci.RepoURL = b.fluxRepoURL(kind, ns, name, b.unitFileAbs(u))
 		if kind == "GitRepository" {
 			ci.Chart = path.Base(ci.Chart)
 		}
 	case nodeAt(spec, "chartRef") != nil:
 		ci.Pos = o.Pos("spec", "chartRef")
 		kind, ns, name := fluxSourceRef(spec, u.Namespace, "chartRef")
-		src := b.find("source.toolkit.fluxcd.io/"+kind, ns, name)
+		src := b.find("source.toolkit.fluxcd.io/"+kind, ns, name, b.unitFileAbs(u))
 		sn := nodeAtObj(src)
 		switch kind {
 		case "OCIRepository":
@@ -807,7 +815,7 @@ func (b *builder) resolveHelmRelease(u *Unit) {
 			ci.Chart = scalarAt(sn, "spec", "chart")
 			ci.Version = scalarAt(sn, "spec", "version")
 			skind, sns, sname := fluxSourceRef(sn, ns, "spec", "sourceRef")
-			ci.RepoURL = b.fluxRepoURL(skind, sns, sname)
+			ci.RepoURL = b.fluxRepoURL(skind, sns, sname, b.unitFileAbs(u))
 		}
 	}
 	ci.ValuesPos, ci.ValuesPath = ci.Pos, nil
@@ -818,9 +826,9 @@ func (b *builder) resolveHelmRelease(u *Unit) {
 	b.m.Charts = append(b.m.Charts, ci)
 }
 
-// fluxRepoURL returns the address of a Flux chart source.
-func (b *builder) fluxRepoURL(kind, ns, name string) string {
-	src := b.find("source.toolkit.fluxcd.io/"+kind, ns, name)
+// fluxRepoURL returns the address of a Flux chart source, the one nearest from (see find).
+func (b *builder) fluxRepoURL(kind, ns, name, from string) string {
+	src := b.find("source.toolkit.fluxcd.io/"+kind, ns, name, from)
 	url := scalarAt(nodeAtObj(src), "spec", "url")
 	if url != "" && scalarAt(nodeAtObj(src), "spec", "type") == "oci" && !strings.HasPrefix(url, "oci://") {
 		url = "oci://" + url
@@ -839,7 +847,7 @@ func (b *builder) fluxValues(u *Unit, spec *yaml.Node) (map[string]any, bool) {
 		if key == "" {
 			key = "values.yaml"
 		}
-		data, ok := b.configData(kind, u.Namespace, name)
+		data, ok := b.configData(kind, u.Namespace, name, b.unitFileAbs(u))
 		if !ok {
 			if !boolAt(vf, "optional") {
 				known = false
@@ -868,13 +876,13 @@ func (b *builder) fluxValues(u *Unit, spec *yaml.Node) (map[string]any, bool) {
 
 // configData returns the data of a ConfigMap or Secret of the tree (Secret data decoded,
 // stringData merged); ok is false when it is not in the tree or is SOPS-encrypted.
-func (b *builder) configData(kind, ns, name string) (map[string]string, bool) {
+func (b *builder) configData(kind, ns, name, from string) (map[string]string, bool) {
 	var o *manifest.Object
 	switch kind {
 	case "ConfigMap":
-		o = b.find(gkConfigMap, ns, name)
+		o = b.find(gkConfigMap, ns, name, from)
 	case "Secret":
-		o = b.find(gkSecret, ns, name)
+		o = b.find(gkSecret, ns, name, from)
 	}
 	if o == nil || o.Lookup("sops") != nil {
 		return nil, false

@@ -29,7 +29,7 @@ func (b *builder) substVarsOf(u *Unit, spec *yaml.Node) *substVars {
 	}
 	sv := &substVars{vars: map[string]string{}, always: scalarAt(pb, "substituteStrategy") == "Always", complete: true}
 	for _, from := range seqAt(pb, "substituteFrom") {
-		data, ok := b.configData(scalarAt(from, "kind"), u.Namespace, scalarAt(from, "name"))
+		data, ok := b.configData(scalarAt(from, "kind"), u.Namespace, scalarAt(from, "name"), b.unitFileAbs(u))
 		if !ok {
 			if !boolAt(from, "optional") {
 				sv.complete = false
