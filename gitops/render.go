@@ -568,8 +568,9 @@ func patchFiles(dir string, data []byte) []string {
 
 // sanitize returns a kustomization of dir with what the model does not build left out:
 // resources and components that are URLs or paths the tree does not have (kustomize would
-// fetch the former), and helmCharts (never inflated here). It returns data itself when
-// nothing is left out, and the entries left out.
+// fetch the former), every other URL kustomize would fetch (generator file sources, patch
+// paths, configurations, the OpenAPI schema), and helmCharts (never inflated here). It
+// returns data itself when nothing is left out, and the entries left out.
 func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 	rn, err := yaml.Parse(string(data))
 	if err != nil || rn.YNode().Kind != yaml.MappingNode {
@@ -596,6 +597,57 @@ func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 			kept = append(kept, e)
 		}
 		n.Content = kept
+	}
+	// Every other place kustomize would fetch from: URLs in file lists, generator sources,
+	// patch and replacement paths, and the OpenAPI schema path.
+	drop := func(where, v string) bool {
+		if !strings.Contains(v, "://") {
+			return false
+		}
+		left = append(left, t.b.relSlash(dir)+": "+where+" "+v)
+		changed = true
+		return true
+	}
+	filterSeq := func(n *yaml.Node, where string, remote func(*yaml.Node) bool) {
+		if n == nil || n.Kind != yaml.SequenceNode {
+			return
+		}
+		kept := n.Content[:0:0]
+		for _, e := range n.Content {
+			if !remote(e) {
+				kept = append(kept, e)
+			}
+		}
+		n.Content = kept
+	}
+	top := rn.YNode()
+	for _, f := range []string{"crds", "configurations", "generators", "transformers", "validators", "patchesStrategicMerge"} {
+		filterSeq(nodeAt(top, f), f, func(e *yaml.Node) bool { return e.Kind == yaml.ScalarNode && drop(f, e.Value) })
+	}
+	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
+		filterSeq(nodeAt(top, f), f, func(e *yaml.Node) bool { return drop(f, scalarAt(e, "path")) })
+	}
+	for _, f := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, g := range seqAt(top, f) {
+			for _, k := range []string{"files", "envs"} {
+				filterSeq(nodeAt(g, k), f, func(e *yaml.Node) bool {
+					if e.Kind != yaml.ScalarNode {
+						return false
+					}
+					_, src, _ := strings.Cut(e.Value, "=")
+					if src == "" {
+						src = e.Value
+					}
+					return drop(f, src)
+				})
+			}
+			if env := nodeAt(g, "env"); env != nil && env.Kind == yaml.ScalarNode && drop(f, env.Value) {
+				env.Value = ""
+			}
+		}
+	}
+	if drop("openapi", scalarAt(top, "openapi", "path")) {
+		_, _ = rn.Pipe(yaml.Clear("openapi"))
 	}
 	for _, f := range []string{"helmCharts", "helmGlobals", "helmChartInflationGenerator"} {
 		if rn.Field(f) != nil {
