@@ -138,6 +138,8 @@ type Unit struct {
 	// Depth is the length of the longest dependsOn chain below the unit (0 without
 	// dependencies); the order command prints it as the dependency depth.
 	Depth int
+	// Builds are the kustomize builds of the unit's source directories (render.go).
+	Builds []*Rendering
 
 	spec       *yaml.Node       // the Application (or rendered ApplicationSet template) node
 	renderedBy *manifest.Object // the object of the unit whose build renders spec; nil when read as written

@@ -68,6 +68,19 @@ type Rendering struct {
 	flux    bool     // a Flux directory without a kustomization file: Flux generated one
 }
 
+// Emitted returns how many objects the build emits: from files of the tree, and made by
+// its generators.
+func (r *Rendering) Emitted() (files, generated int) {
+	for _, ro := range r.objects {
+		if ro.gen != nil {
+			generated++
+		} else {
+			files++
+		}
+	}
+	return files, generated
+}
+
 // renderedObject is one object a build emits.
 type renderedObject struct {
 	src *manifest.Object // the object as the model holds it (a copy of the loaded one); nil when generated
@@ -676,6 +689,7 @@ func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 // commonMetadata), or, for an Argo CD source, where its kustomize options are written; ns
 // is the namespace the build forces, for its charts.
 func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns string) bool {
+	u.Builds = append(u.Builds, r)
 	if r.Err != nil {
 		return false
 	}

@@ -65,6 +65,10 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return failure(stderr, err)
 	}
+	if n := res.Unreached; n > 0 {
+		fmt.Fprintf(stderr, "ambientlint order: %d %s applied by nothing (left out of every kustomization, Flux path and Argo CD source)\n",
+			n, plural(n, "object is", "objects are"))
+	}
 	if n := len(res.LoadFindings); n > 0 {
 		fmt.Fprintf(stderr, "ambientlint order: %d %s could not be read and %s left out; run ambientlint for the details\n",
 			n, plural(n, "file or object", "files or objects"), plural(n, "is", "are"))
@@ -183,6 +187,21 @@ func (s *orderStep) details() []string {
 	}
 	if len(s.ns) > 0 {
 		out = append(out, "enrolls "+strings.Join(s.ns, ", "))
+	}
+	for _, r := range s.plan.Unit.Builds {
+		if r.Err != nil {
+			out = append(out, "kustomize cannot build "+r.Dir+" ("+r.Err.Error()+"), read as written")
+			continue
+		}
+		files, generated := r.Emitted()
+		b := fmt.Sprintf("builds %s: %d %s", r.Dir, files, plural(files, "object", "objects"))
+		if generated > 0 {
+			b += fmt.Sprintf(" and %d generated", generated)
+		}
+		out = append(out, b)
+		for _, l := range r.LeftOut {
+			out = append(out, "leaves out "+l)
+		}
 	}
 	for _, d := range s.after {
 		switch {
