@@ -32,6 +32,11 @@ type Options struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
 	// Application's source; empty means that every path of the tree is local.
 	RepoURLs []string
+	// ProblemFiles are the paths (as loaded) of files the loader could not read whole: an
+	// object of such a file is never taken as kustomize would read it.
+	ProblemFiles []string
+	noPlain      bool // every build through kustomize, for tests of plainBuild
+
 	// Unreached keeps in Model.Objects the objects that no unit of a tree with GitOps
 	// roots applies (Model.Unreached), placed on the implicit Application as if applied by
 	// hand, so rules judge them too.
@@ -74,7 +79,7 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 		dead:    map[*manifest.Object]bool{},
 		written: map[*manifest.Object]*edited{},
 		fsCache: map[string]fsEntry{}, kustCache: map[string]*yaml.RNode{},
-		renders: map[string]*Rendering{}, materialized: map[string]bool{},
+		renders: map[string]*Rendering{}, materialized: map[string]bool{}, problemFiles: map[string]bool{},
 		m: &Model{Root: absRoot, Objects: objects, display: map[string]string{}, crds: map[string][]*manifest.Object{}},
 	}
 	defer func() {
@@ -82,6 +87,10 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 			os.RemoveAll(b.scratch)
 		}
 	}()
+	b.noPlain = opts.noPlain
+	for _, p := range opts.ProblemFiles {
+		b.problemFiles[p] = true
+	}
 	b.index()
 	// Each pass builds the units from the objects as the previous pass rendered them: a
 	// Kustomization that a parent build patches (a targetNamespace, a path) or whose
@@ -136,7 +145,9 @@ type builder struct {
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
 
-	renders map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
+	renders      map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
+	noPlain      bool                  // every build through kustomize (tests of plainBuild)
+	problemFiles map[string]bool       // files the loader could not read whole (Options.ProblemFiles)
 
 	scratch      string          // scratch directory for Flux's generator, "" until used
 	materialized map[string]bool // tree directories copied into scratch
@@ -146,6 +157,7 @@ type builder struct {
 	members    map[string][]member                 // absolute file → units that apply it
 	objMembers map[*manifest.Object][]member       // object → units whose kustomize build emits it
 	patches    map[string]bool                     // absolute files the builds read as patches
+	sourceDirs map[string]bool                     // absolute directories of the units' Paths (inSource)
 	spec       map[*manifest.Object][]renderedSpec // unit objects as builds emit them
 	claims     []claim
 	remotes    []*Component       // components from remote sources, placed later
@@ -225,6 +237,7 @@ func (b *builder) reset() {
 	b.members = map[string][]member{}
 	b.objMembers = map[*manifest.Object][]member{}
 	b.patches = map[string]bool{}
+	b.sourceDirs = nil
 	b.prevSpec, b.spec = b.spec, map[*manifest.Object][]renderedSpec{}
 	b.m.Renderings = nil
 	b.claims = nil
@@ -575,15 +588,24 @@ func (b *builder) claimed(file string) bool {
 // a file there that the unit's build does not emit (left out of its kustomization, or of a
 // nested one) is a file the tree means that unit to apply, not one applied by hand.
 func (b *builder) inSource(file string) bool {
-	for _, u := range b.m.Units[1:] {
-		for _, p := range u.Paths {
-			dir := filepath.Join(b.root, filepath.FromSlash(p))
-			if dir == b.root || strings.HasPrefix(file, dir+string(filepath.Separator)) {
-				return true
+	if b.sourceDirs == nil {
+		b.sourceDirs = map[string]bool{}
+		for _, u := range b.m.Units[1:] {
+			for _, p := range u.Paths {
+				b.sourceDirs[filepath.Join(b.root, filepath.FromSlash(p))] = true
 			}
 		}
 	}
-	return false
+	for d := filepath.Dir(file); ; {
+		if b.sourceDirs[d] {
+			return true
+		}
+		parent := filepath.Dir(d)
+		if d == b.root || parent == d {
+			return false
+		}
+		d = parent
+	}
 }
 
 // filesUnder returns the loaded files in dir (and below it when recursive), sorted.

@@ -21,6 +21,7 @@ import (
 	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
+	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -66,6 +67,7 @@ type Rendering struct {
 	patches []string // absolute patch files the build read
 	read    []string // absolute files the build read
 	flux    bool     // a Flux directory without a kustomization file: Flux generated one
+	plain   bool     // built by plainBuild
 }
 
 // Emitted returns how many objects the build emits: from files of the tree, and made by
@@ -123,6 +125,9 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 	}
 	tree := &treeFS{b: b}
 	top, r.LeftOut = tree.sanitize(dir, top)
+	if b.plainBuild(r, dir, topFile, top) {
+		return r
+	}
 	top, err = withBuildMetadata(top, originAnnotations)
 	if err != nil {
 		r.Err = err
@@ -188,6 +193,118 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 		r.objects = append(r.objects, ro)
 	}
 	return r
+}
+
+// plainBuild is the one build the model makes without kustomize: a kustomization that only
+// lists files of the tree under resources, with at most a namespace (the most common kind,
+// with a Flux targetNamespace, and a tenth of the cost of kustomize's build). Kustomize
+// emits the objects of such files as written, in the namespace when one is set, so r gets
+// the loaded objects with that namespace. It reports false, and leaves r alone, for
+// anything else: any other field (patches, labels, generators, components…), a directory
+// or a file the loader did not read whole, two objects of one kind and name (which
+// kustomize rejects), or with a namespace, a kind whose other fields the namespace
+// transformer changes. TestPlainBuildIsKustomizes compares it with kustomize's build of every such
+// kustomization of the test trees.
+func (b *builder) plainBuild(r *Rendering, dir, topFile string, top []byte) bool {
+	if b.noPlain {
+		return false
+	}
+	rn, err := yaml.Parse(string(top))
+	if err != nil || rn.YNode().Kind != yaml.MappingNode {
+		return false
+	}
+	n := rn.YNode()
+	namespace := ""
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k, v := n.Content[i].Value, n.Content[i+1]; k {
+		case "apiVersion":
+		case "namespace":
+			if v.Kind != yaml.ScalarNode || v.Value == "" {
+				return false
+			}
+			namespace = v.Value
+		case "kind":
+			if v.Value != "Kustomization" {
+				return false
+			}
+		case "resources":
+			if v.Kind != yaml.SequenceNode {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	var objects []renderedObject
+	seen := map[string]bool{}
+	var read []string
+	for _, e := range seqAt(n, "resources") {
+		if e.Kind != yaml.ScalarNode {
+			return false
+		}
+		f := filepath.Join(dir, filepath.FromSlash(e.Value))
+		st := b.stat(f)
+		objs := b.byFile[f]
+		if st.dir || !st.exists || len(objs) == 0 || slices.Contains(read, f) || !b.wholeFile(f, objs) {
+			return false
+		}
+		read = append(read, f)
+		for _, o := range objs {
+			src := o.Source
+			id := src.GK() + "/" + src.Ref.Namespace + "/" + src.Ref.Name
+			if seen[id] || src.Ref.Name == "" || src.Encrypted {
+				return false
+			}
+			seen[id] = true
+			ro := renderedObject{src: o, ns: src.Ref.Namespace, name: src.Ref.Name, labels: src.Labels,
+				annotations: src.Annotations}
+			if namespace != "" {
+				// Kustomize's namespace transformer sets metadata.namespace of every kind
+				// it does not know to be cluster-scoped. The kinds it changes more of
+				// (a Namespace's name, binding subjects, webhook services) go to kustomize.
+				if namespaceFieldKinds[src.Ref.Kind] {
+					return false
+				}
+				group, version := resid.ParseGroupVersion(src.Ref.APIVersion)
+				if !resid.NewGvk(group, version, src.Ref.Kind).IsClusterScoped() {
+					ro.ns = namespace
+				}
+			}
+			switch src.GK() {
+			case gkApplication, gkKustomization, gkHelmRelease:
+				ro.node = src.Node
+				if ro.ns != src.Ref.Namespace {
+					ro.node = src.Node.Copy()
+					if err := ro.node.SetNamespace(ro.ns); err != nil {
+						return false
+					}
+				}
+			}
+			objects = append(objects, ro)
+		}
+	}
+	r.objects, r.dirs, r.plain = objects, []string{dir}, true
+	r.read = append([]string{topFile}, read...)
+	slices.Sort(r.read)
+	return true
+}
+
+// namespaceFieldKinds are the kinds in which kustomize's namespace transformer sets more than
+// metadata.namespace (its built-in field specs, and its RoleBinding subjects).
+var namespaceFieldKinds = map[string]bool{
+	"Namespace": true, "RoleBinding": true, "ClusterRoleBinding": true, "ServiceAccount": true,
+	"ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true, "APIService": true,
+	"CustomResourceDefinition": true,
+}
+
+// wholeFile reports whether objs are every document of the loaded file f: the loader read it
+// without a problem that left a document out.
+func (b *builder) wholeFile(f string, objs []*manifest.Object) bool {
+	file := objs[0].Source.File
+	if file == nil || b.problemFiles[file.Path] {
+		return false
+	}
+	return true
 }
 
 // topKustomization returns the kustomization kustomize reads at the top of a build of dir,

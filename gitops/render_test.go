@@ -10,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/internal/golden"
 	"github.com/ambientkit/ambientkit/manifest/load"
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/layouts")
@@ -133,4 +136,70 @@ func describe(m *Model) string {
 		fmt.Fprintf(&sb, "  %s %s from %s:%d\n", o.Ref.Kind, o.Ref.Name, rel(o.Pos().File), o.Pos().Line)
 	}
 	return sb.String()
+}
+
+// TestPlainBuildIsKustomizes builds every kustomization of the test trees that plainBuild
+// takes both ways, by plainBuild and by kustomize, and compares what each emits: the same
+// objects of the same files, with the same namespace, name, labels and annotations.
+func TestPlainBuildIsKustomizes(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "layouts", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := t.TempDir()
+	if err := gentree.GenerateTree(gen, 200); err != nil {
+		t.Fatal(err)
+	}
+	dirs = append(dirs, gen)
+	plain := 0
+	for _, dir := range dirs {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		fast := buildDir(t, dir, Options{})
+		slow := buildDir(t, dir, Options{noPlain: true})
+		emitted := func(m *Model) map[string][]string {
+			out := map[string][]string{}
+			for _, r := range m.Renderings {
+				for _, ro := range r.objects {
+					if ro.src == nil {
+						continue
+					}
+					node := ""
+					if ro.node != nil {
+						// A unit's object as the build emits it, without the comments
+						// kustomize drops.
+						y := yaml.CopyYNode(ro.node.YNode())
+						clearComments(y)
+						node, _ = yaml.NewRNode(y).String()
+					}
+					out[r.Dir] = append(out[r.Dir], fmt.Sprintf("%s#%d %s/%s labels=%v annotations=%v\n%s",
+						ro.src.Source.File.Path, ro.src.Source.Doc, ro.ns, ro.name, ro.labels, ro.annotations, node))
+				}
+				slices.Sort(out[r.Dir])
+			}
+			return out
+		}
+		want, got := emitted(slow), emitted(fast)
+		for _, r := range fast.Renderings {
+			if !r.plain {
+				continue
+			}
+			plain++
+			if diff := cmp.Diff(want[r.Dir], got[r.Dir]); diff != "" {
+				t.Errorf("%s: plainBuild differs from kustomize's build (-kustomize +plain):\n%s", r.Dir, diff)
+			}
+		}
+	}
+	if plain == 0 {
+		t.Fatal("no test tree has a kustomization that plainBuild takes")
+	}
+}
+
+// clearComments removes the comments of n and its descendants.
+func clearComments(n *yaml.Node) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		clearComments(c)
+	}
 }

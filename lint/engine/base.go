@@ -59,7 +59,8 @@ func loadBase(ctx context.Context, rev *gitrev.Revision, changes map[string]byte
 			objects = append(objects, objs...)
 		}
 	}
-	model, err := gitops.Build(rev, absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached})
+	model, err := gitops.Build(rev, absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
+		ProblemFiles: problemFiles(working)})
 	if err != nil {
 		return nil, fmt.Errorf("base revision %s: %w", rev.Name(), err)
 	}

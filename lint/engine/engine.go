@@ -109,7 +109,8 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		return nil, err
 	}
 	files, objects := loaded.Files, loaded.Objects
-	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached})
+	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
+		ProblemFiles: problemFiles(loaded)})
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +181,17 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
 	}
 	return res, nil
+}
+
+// problemFiles lists the files the loader reported a problem in.
+func problemFiles(loaded *load.Loaded) []string {
+	var out []string
+	for _, p := range loaded.Problems {
+		if !p.Note {
+			out = append(out, p.Pos.File)
+		}
+	}
+	return out
 }
 
 // loadProblems turns the loader's problems into AMB001 findings, with the rule's own
