@@ -73,3 +73,69 @@ func BenchmarkBuildModel(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(objects)), "objects")
 }
+
+// fluxRootsTree writes a Flux repository of roots Kustomizations, each with a targetNamespace and
+// a kustomization of three files of four objects; with labels, the kustomizations also set
+// labels (which only kustomize's build applies), else they only list their files.
+func fluxRootsTree(tb testing.TB, roots int, labels bool) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var ks, list strings.Builder
+	for r := range roots {
+		name := fmt.Sprintf("app-%03d", r)
+		fmt.Fprintf(&ks, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: %s\n  namespace: flux-system\nspec:\n  path: ./apps/%s\n  targetNamespace: %s\n  sourceRef: {kind: GitRepository, name: flux-system}\n---\n", name, name, name)
+		k := "resources: [a.yaml, b.yaml, c.yaml]\n"
+		if labels {
+			k += "labels:\n  - pairs: {team: " + name + "}\n"
+		}
+		write("apps/"+name+"/kustomization.yaml", k)
+		for _, f := range []string{"a", "b", "c"} {
+			var sb strings.Builder
+			for d := range 4 {
+				fmt.Fprintf(&sb, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s-%s-%d\ndata:\n  key: value\n---\n", name, f, d)
+			}
+			write("apps/"+name+"/"+f+".yaml", sb.String())
+		}
+	}
+	fmt.Fprint(&list, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/prod\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
+	write("clusters/prod/flux-system.yaml", list.String())
+	write("clusters/prod/apps.yaml", ks.String())
+	return dir
+}
+
+// BenchmarkRender measures the model of a Flux repository of 200 kustomize roots (2,401
+// objects): built by kustomize (kustomizations that set labels), and by plainBuild
+// (kustomizations that list files, with a Flux targetNamespace).
+func BenchmarkRender(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		labels bool
+	}{{"kustomize", true}, {"plain", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			dir := fluxRootsTree(b, 200, bc.labels)
+			loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := Build(os.DirFS(dir), dir, loaded.Objects, Options{OnDisk: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(m.Renderings) != 201 || len(m.Unreached) != 0 {
+					b.Fatalf("%d builds, %d objects applied by nothing; want 201 and 0", len(m.Renderings), len(m.Unreached))
+				}
+			}
+		})
+	}
+}

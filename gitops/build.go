@@ -35,12 +35,16 @@ type Options struct {
 	// ProblemFiles are the paths (as loaded) of files the loader could not read whole: an
 	// object of such a file is never taken as kustomize would read it.
 	ProblemFiles []string
-	noPlain      bool // every build through kustomize, for tests of plainBuild
-
+	// OnDisk says that the file system Build reads is the directory root on disk
+	// (os.DirFS(root)), as it is for the working tree: Flux's generator, which reads the
+	// disk, then reads the tree in place instead of a copy.
+	OnDisk bool
 	// Unreached keeps in Model.Objects the objects that no unit of a tree with GitOps
 	// roots applies (Model.Unreached), placed on the implicit Application as if applied by
 	// hand, so rules judge them too.
 	Unreached bool
+
+	noPlain bool // every build through kustomize, for tests of plainBuild
 }
 
 // Build builds the GitOps model of objects (in file, then document order), resolving

@@ -324,22 +324,26 @@ func (b *builder) topKustomization(u *Unit, dir string, source *yaml.Node) (data
 }
 
 // fluxKustomization runs Flux's generator on dir for u. The generator reads the directory
-// on disk, so the part of the tree it reads (the kustomization file, or the manifests below
-// a directory without one) is copied from the model's file system into a scratch directory.
+// on disk: in place when the model's file system is the tree on disk (Options.OnDisk), else
+// from a scratch directory that the part of the tree it reads (the kustomization file, or the
+// manifests below a directory without one) is copied into.
 func (b *builder) fluxKustomization(u *Unit, dir string) ([]byte, string, bool, error) {
-	scratch, err := b.scratchDir()
-	if err != nil {
-		return nil, "", false, err
-	}
-	rel := b.relSlash(dir)
-	sdir := filepath.Join(scratch, filepath.FromSlash(rel))
-	if err := b.materialize(rel, sdir); err != nil {
-		return nil, "", false, err
-	}
-	for _, c := range stringsAt(u.spec, "spec", "components") {
-		if p := path.Join(rel, c); fluxkustomize.IsLocalRelativePath(c) && b.stat(filepath.Join(b.root, filepath.FromSlash(p))).dir {
-			if err := os.MkdirAll(filepath.Join(scratch, filepath.FromSlash(p)), 0o755); err != nil {
-				return nil, "", false, err
+	scratch, sdir := b.root, dir
+	if !b.opts.OnDisk {
+		var err error
+		if scratch, err = b.scratchDir(); err != nil {
+			return nil, "", false, err
+		}
+		rel := b.relSlash(dir)
+		sdir = filepath.Join(scratch, filepath.FromSlash(rel))
+		if err := b.materialize(rel, sdir); err != nil {
+			return nil, "", false, err
+		}
+		for _, c := range stringsAt(u.spec, "spec", "components") {
+			if p := path.Join(rel, c); fluxkustomize.IsLocalRelativePath(c) && b.stat(filepath.Join(b.root, filepath.FromSlash(p))).dir {
+				if err := os.MkdirAll(filepath.Join(scratch, filepath.FromSlash(p)), 0o755); err != nil {
+					return nil, "", false, err
+				}
 			}
 		}
 	}

@@ -110,7 +110,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	}
 	files, objects := loaded.Files, loaded.Objects
 	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
-		ProblemFiles: problemFiles(loaded)})
+		ProblemFiles: problemFiles(loaded), OnDisk: true})
 	if err != nil {
 		return nil, err
 	}
