@@ -30,7 +30,10 @@ const (
 // Options says what Build cannot tell from the tree.
 type Options struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
-	// Application's source; empty means that every path of the tree is local.
+	// Application's source. When empty, they are those of the root Applications' sources
+	// whose paths are directories of the tree (a root is applied from a checkout of its own
+	// repository); in a tree without such roots, every address but a well-known upstream
+	// one (Istio's, the Gateway API's) is local.
 	RepoURLs []string
 	// ProblemFiles are the paths (as loaded) of files the loader could not read whole: an
 	// object of such a file is never taken as kustomize would read it.
@@ -99,7 +102,7 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 	// Each pass builds the units from the objects as the previous pass rendered them: a
 	// Kustomization that a parent build patches (a targetNamespace, a path) or whose
 	// variables a parent substitutes applies what it says after that.
-	for pass := 0; pass < 4; pass++ {
+	for pass := 0; pass < 6; pass++ {
 		b.indexNames()
 		b.reset()
 		b.collectUnits()
@@ -107,7 +110,9 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 		b.placeObjects()
 		substituted := b.substitute()
 		dead := b.markDead()
-		if !substituted && !b.specsChanged() && !dead {
+		bootstrap := b.findBootstrapBuilds()
+		repos := b.inferLocalRepos()
+		if !substituted && !b.specsChanged() && !dead && !bootstrap && !repos {
 			break
 		}
 	}
@@ -142,9 +147,13 @@ type builder struct {
 	files  []string                      // sorted absolute paths of the loaded files
 	lookup map[string][]*manifest.Object // "group/Kind/name" → objects, for references by name
 
-	orig    map[*manifest.Object]bool    // objects whose node was substituted
-	dead    map[*manifest.Object]bool    // Applications, Kustomizations, HelmReleases nothing applies
-	written map[*manifest.Object]*edited // objects whose metadata a build edits (meta.go)
+	orig map[*manifest.Object]bool // objects whose node was substituted
+	dead map[*manifest.Object]bool // Applications, Kustomizations, HelmReleases nothing applies
+
+	bootstrapBuilds []string                     // kustomizations applied by hand that build roots (bootstrap.go)
+	localRepos      map[string]bool              // normalized addresses of this repository, inferred (inferLocalRepos)
+	bootstrapped    map[*manifest.Object]bool    // objects they emit, this pass
+	written         map[*manifest.Object]*edited // objects whose metadata a build edits (meta.go)
 
 	fsCache   map[string]fsEntry
 	kustCache map[string]*yaml.RNode
@@ -240,6 +249,7 @@ func (b *builder) indexNames() {
 func (b *builder) reset() {
 	b.members = map[string][]member{}
 	b.objMembers = map[*manifest.Object][]member{}
+	b.bootstrapped = map[*manifest.Object]bool{}
 	b.patches = map[string]bool{}
 	b.sourceDirs = nil
 	b.prevSpec, b.spec = b.spec, map[*manifest.Object][]renderedSpec{}
@@ -410,7 +420,17 @@ func (b *builder) collectUnits() {
 func (b *builder) unitsOf(k UnitKind, o *manifest.Object) []*Unit {
 	plain := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Node.YNode()}
 	var out []*Unit
-	for _, r := range b.prevSpec[o] {
+	specs := b.prevSpec[o]
+	if len(specs) > 1 {
+		// A root that manages itself is the unit its bootstrap build makes, not a second one;
+		// an object that a bootstrap build applies by hand and a unit then manages is that
+		// unit's.
+		specs = slices.DeleteFunc(slices.Clone(specs), func(r renderedSpec) bool { return selfRendered(o, r) })
+		if slices.ContainsFunc(specs, func(r renderedSpec) bool { return r.by != nil }) {
+			specs = slices.DeleteFunc(specs, func(r renderedSpec) bool { return r.by == nil })
+		}
+	}
+	for _, r := range specs {
 		spec := r.node.YNode()
 		if sv := r.subst; sv != nil && (len(sv.vars) > 0 || sv.always) && hasExpr(spec) {
 			spec = yaml.CopyYNode(spec)
@@ -765,7 +785,7 @@ func (b *builder) filterUnreached() {
 		f := b.abs[o.File]
 		// A patch a build reads is part of that build: kept, not placed, so rules still read
 		// what it writes.
-		reached := f == "" || bootstrap[filepath.Dir(f)] || b.patches[f]
+		reached := f == "" || bootstrap[filepath.Dir(f)] || b.patches[f] || b.bootstrapped[o]
 		switch {
 		case reached:
 		case isBuildConfig(o):

@@ -124,37 +124,22 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 		return r
 	}
 	tree := &treeFS{b: b}
-	top, r.LeftOut = tree.sanitize(dir, top)
-	if b.plainBuild(r, dir, topFile, top) {
+	sanitized, leftOut := tree.sanitize(dir, top)
+	if b.plainBuild(r, dir, topFile, sanitized) {
+		r.LeftOut = leftOut
 		return r
 	}
-	top, err = withBuildMetadata(top, originAnnotations)
-	if err != nil {
-		r.Err = err
-		return r
-	}
-	tree.top, tree.topData = topFile, top
-	tree.read = []string{dir}
-	tree.patches = patchFiles(dir, top)
-	var res resmap.ResMap
-	r.Warnings, err = captureStderr(func() error {
-		var err error
-		res, err = kustomizeBuild(tree, dir)
-		return err
-	})
-	if tree.openapi {
-		openapi.ResetOpenAPI() // a custom schema must not outlive its build
-	}
-	r.LeftOut = append(r.LeftOut, tree.left...)
-	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
-	r.read = slices.Compact(slices.Sorted(slices.Values(tree.files)))
-	for _, f := range tree.files {
-		if slices.Contains(tree.patches, f) {
-			r.patches = append(r.patches, f)
+	res, err := b.kustomize2(r, tree, dir, topFile, top)
+	if err != nil && len(r.LeftOut) > 0 {
+		// Patches of a kustomization that had remote bases left out may target what those
+		// bases hold, and kustomize rejects a patch without a target: build again without
+		// those kustomizations' patches, rather than not at all.
+		first := err
+		r.Warnings, r.LeftOut = nil, nil
+		if res, err = b.kustomize2(r, &treeFS{b: b, noRemotePatches: true}, dir, topFile, top); err != nil {
+			err = first
 		}
 	}
-	slices.Sort(r.patches)
-	r.patches = slices.Compact(r.patches)
 	if err != nil {
 		r.Err = err
 		return r
@@ -305,6 +290,38 @@ func (b *builder) wholeFile(f string, objs []*manifest.Object) bool {
 		return false
 	}
 	return true
+}
+
+// kustomize2 builds dir through tree with top as its kustomization (topFile), and records
+// on r what the build read, left out and printed.
+func (b *builder) kustomize2(r *Rendering, tree *treeFS, dir, topFile string, top []byte) (resmap.ResMap, error) {
+	top, left := tree.sanitize(dir, top)
+	top, err := withBuildMetadata(top, originAnnotations)
+	if err != nil {
+		return nil, err
+	}
+	tree.top, tree.topData = topFile, top
+	tree.read = []string{dir}
+	tree.patches = patchFiles(dir, top)
+	var res resmap.ResMap
+	r.Warnings, err = captureStderr(func() error {
+		var err error
+		res, err = kustomizeBuild(tree, dir)
+		return err
+	})
+	if tree.openapi {
+		openapi.ResetOpenAPI() // a custom schema must not outlive its build
+	}
+	r.LeftOut = append(left, tree.left...)
+	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
+	r.read = slices.Compact(slices.Sorted(slices.Values(tree.files)))
+	r.patches = nil
+	for _, f := range r.read {
+		if slices.Contains(tree.patches, f) {
+			r.patches = append(r.patches, f)
+		}
+	}
+	return res, err
 }
 
 // topKustomization returns the kustomization kustomize reads at the top of a build of dir,
@@ -577,6 +594,9 @@ type treeFS struct {
 	patches []string // absolute files the kustomizations read name as patches
 	left    []string // entries left out, as "dir: entry"
 	openapi bool     // a kustomization set its own OpenAPI schema
+	// noRemotePatches leaves out the patches and replacements of every kustomization whose
+	// remote bases are left out.
+	noRemotePatches bool
 }
 
 var errReadOnly = errors.New("the model's file system is read-only")
@@ -783,6 +803,15 @@ func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 	if drop("openapi", scalarAt(top, "openapi", "path")) {
 		_, _ = rn.Pipe(yaml.Clear("openapi"))
 	}
+	if t.noRemotePatches && len(left) > 0 {
+		for _, f := range []string{"patches", "patchesStrategicMerge", "patchesJson6902", "replacements"} {
+			if rn.Field(f) != nil {
+				if _, err := rn.Pipe(yaml.Clear(f)); err == nil {
+					left = append(left, t.b.relSlash(dir)+": "+f+" (they may patch the remote bases)")
+				}
+			}
+		}
+	}
 	for _, f := range []string{"helmCharts", "helmGlobals", "helmChartInflationGenerator"} {
 		if rn.Field(f) != nil {
 			if _, err := rn.Pipe(yaml.Clear(f)); err == nil {
@@ -903,12 +932,18 @@ func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit) *metaEdit
 
 // membersOf returns the units that apply o: those whose kustomize build emits it, then
 // those that apply its whole file (directory sources, and builds the model read itself).
+//
+// An object that a bootstrap build applies by hand and a unit then manages (a root that
+// manages itself, and what it applies) is placed where the unit applies it.
 func (b *builder) membersOf(o *manifest.Object) []member {
 	mem := b.objMembers[o]
 	for _, m := range b.members[b.abs[o.File]] {
 		if !slices.ContainsFunc(mem, func(x member) bool { return x.unit == m.unit }) {
 			mem = append(mem, m)
 		}
+	}
+	if len(mem) > 1 && mem[0].unit.Kind == ImplicitUnit {
+		mem = mem[1:]
 	}
 	return mem
 }

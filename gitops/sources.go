@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -22,6 +23,7 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // HelmReleases come last: their valuesFrom may name a ConfigMap that a kustomization's
 // generator makes, known once the builds are done.
 func (b *builder) resolveUnits() {
+	b.buildBootstrap()
 	for _, u := range b.m.Units[1:] {
 		switch u.Kind {
 		case ApplicationUnit:
@@ -126,7 +128,51 @@ func (b *builder) isLocalRepo(url string) bool {
 		}
 		return false
 	}
+	if len(b.localRepos) > 0 {
+		return b.localRepos[normalizeRepoURL(url)]
+	}
 	return !knownRemote(url)
+}
+
+// inferLocalRepos sets, when config argocd.repoURLs does not, the repository addresses that
+// mean this repository: those of the root Applications' sources whose paths are
+// directories of the tree. A root is applied by hand from a checkout of the repository it
+// manages, so a child Application whose source names another repository (an apps
+// repository beside the cluster one) applies nothing of this tree. It reports whether the
+// set changed, which calls for another pass.
+func (b *builder) inferLocalRepos() bool {
+	if len(b.opts.RepoURLs) > 0 {
+		return false
+	}
+	found := map[string]bool{}
+	for _, u := range b.m.Units[0].Children {
+		if u.Kind != ApplicationUnit || u.Generator != "" {
+			continue
+		}
+		spec := nodeAt(u.spec, "spec")
+		srcs := seqAt(spec, "sources")
+		if s := nodeAt(spec, "source"); s != nil {
+			srcs = append(srcs, s)
+		}
+		for _, s := range srcs {
+			url, p := scalarAt(s, "repoURL"), scalarAt(s, "path")
+			if url == "" || p == "" || knownRemote(url) || scalarAt(s, "chart") != "" {
+				continue
+			}
+			if _, ok := b.localDir(p); ok {
+				found[normalizeRepoURL(url)] = true
+			}
+		}
+	}
+	if len(found) == 0 || maps.Equal(found, b.localRepos) {
+		return false
+	}
+	for r := range b.localRepos {
+		found[r] = true // once local, always: passes only add
+	}
+	changed := !maps.Equal(found, b.localRepos)
+	b.localRepos = found
+	return changed
 }
 
 // localDir resolves a source path to a directory of the tree; ok is false when it is not

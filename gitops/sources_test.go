@@ -181,7 +181,7 @@ metadata:
   annotations: {argocd.argoproj.io/hook: Skip}
 `,
 	}
-	t.Run("without argocd.repoURLs every path of the tree is local", func(t *testing.T) {
+	t.Run("without argocd.repoURLs the repository of the root Applications is this one", func(t *testing.T) {
 		m, inv := buildAll(t, files)
 		got := map[string][]string{}
 		for _, n := range []string{"top", "skip", "deep"} {
@@ -194,8 +194,8 @@ metadata:
 			"top": {"wave 0 Application root > wave 1 Application flat > wave 0 ConfigMap",
 				"wave 0 Application root > wave 2 Application deep > wave 0 ConfigMap"},
 			"skip": {"wave 0 Application root > wave 1 Application flat > wave 0 ConfigMap"},
-			"deep": {"wave 0 Application root > wave 2 Application deep > wave 0 ConfigMap",
-				"wave 0 Application root > wave 0 Application elsewhere > wave 0 ConfigMap"},
+			// Application elsewhere syncs dir/sub of example/other.git, not of this tree.
+			"deep": {"wave 0 Application root > wave 2 Application deep > wave 0 ConfigMap"},
 			"pre": {"wave 0 Application root > wave 1 Application flat > PreSync wave 0 Job",
 				"wave 0 Application root > wave 2 Application deep > PreSync wave 0 Job"},
 			"helm-post": {"wave 0 Application root > wave 1 Application flat > PostSync wave 3 Job",

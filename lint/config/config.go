@@ -50,6 +50,8 @@ type Egress struct {
 type ArgoCD struct {
 	// RepoURLs lists the Git repository addresses that mean "this repository" in an Argo CD
 	// Application's source, so that its path is resolved inside the tree being linted.
+	// Without it, the addresses of the root Applications (those nothing else applies) whose
+	// paths are directories of the tree are (see gitops.Options.RepoURLs).
 	RepoURLs []string
 }
 
