@@ -129,14 +129,14 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 		r.LeftOut = leftOut
 		return r
 	}
-	res, err := b.kustomize2(r, tree, dir, topFile, top)
+	res, err := b.buildThrough(r, tree, dir, topFile, top)
 	if err != nil && len(r.LeftOut) > 0 {
 		// Patches of a kustomization that had remote bases left out may target what those
 		// bases hold, and kustomize rejects a patch without a target: build again without
 		// those kustomizations' patches, rather than not at all.
 		first := err
 		r.Warnings, r.LeftOut = nil, nil
-		if res, err = b.kustomize2(r, &treeFS{b: b, noRemotePatches: true}, dir, topFile, top); err != nil {
+		if res, err = b.buildThrough(r, &treeFS{b: b, noRemotePatches: true}, dir, topFile, top); err != nil {
 			err = first
 		}
 	}
@@ -292,9 +292,10 @@ func (b *builder) wholeFile(f string, objs []*manifest.Object) bool {
 	return true
 }
 
-// kustomize2 builds dir through tree with top as its kustomization (topFile), and records
+// buildThrough builds dir through tree with top as its kustomization (topFile), and records
 // on r what the build read, left out and printed.
-func (b *builder) kustomize2(r *Rendering, tree *treeFS, dir, topFile string, top []byte) (resmap.ResMap, error) {
+func (b *builder) buildThrough(r *Rendering, tree *treeFS, dir, topFile string, top []byte) (resmap.ResMap, error) {
+	tree.patches = patchFiles(dir, top)
 	top, left := tree.sanitize(dir, top)
 	top, err := withBuildMetadata(top, originAnnotations)
 	if err != nil {
@@ -302,7 +303,6 @@ func (b *builder) kustomize2(r *Rendering, tree *treeFS, dir, topFile string, to
 	}
 	tree.top, tree.topData = topFile, top
 	tree.read = []string{dir}
-	tree.patches = patchFiles(dir, top)
 	var res resmap.ResMap
 	r.Warnings, err = captureStderr(func() error {
 		var err error
@@ -315,12 +315,8 @@ func (b *builder) kustomize2(r *Rendering, tree *treeFS, dir, topFile string, to
 	r.LeftOut = append(left, tree.left...)
 	r.dirs = slices.Compact(slices.Sorted(slices.Values(tree.read)))
 	r.read = slices.Compact(slices.Sorted(slices.Values(tree.files)))
-	r.patches = nil
-	for _, f := range r.read {
-		if slices.Contains(tree.patches, f) {
-			r.patches = append(r.patches, f)
-		}
-	}
+	// Every patch file a kustomization names, read or left out with a remote base it patches.
+	r.patches = slices.Compact(slices.Sorted(slices.Values(tree.patches)))
 	return res, err
 }
 
