@@ -10,21 +10,25 @@ import (
 	"testing"
 )
 
+// writeFile writes data to the file name (slash-separated) below dir, making directories.
+func writeFile(tb testing.TB, dir, name, data string) {
+	tb.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // largeTree writes an app-of-apps repository of apps Applications, each applying a
 // directory of files files of docs objects (Namespaces, Deployments, Services, ConfigMaps),
 // plus the seed post's mesh Applications, and returns its root.
 func largeTree(tb testing.TB, apps, files, docs int) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	write := func(name, data string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	write := func(name, data string) { writeFile(tb, dir, name, data) }
 	tree := seedTree()
 	for name, data := range tree {
 		if strings.HasPrefix(name, "apps/") || strings.HasPrefix(name, "bootstrap/") || strings.HasPrefix(name, "platform/") {
@@ -80,15 +84,7 @@ func BenchmarkBuildModel(b *testing.B) {
 func fluxRootsTree(tb testing.TB, roots int, labels bool) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	write := func(name, data string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	write := func(name, data string) { writeFile(tb, dir, name, data) }
 	var ks, list strings.Builder
 	for r := range roots {
 		name := fmt.Sprintf("app-%03d", r)

@@ -689,14 +689,18 @@ func (t *treeFS) Walk(p string, walkFn filepath.WalkFunc) error {
 	})
 }
 
-// patchFiles returns the files a kustomization of dir names as patches (patches[].path,
-// patchesStrategicMerge, patchesJson6902[].path), absolute.
+// patchFiles returns the files a kustomization of dir (data) names as patches, absolute.
 func patchFiles(dir string, data []byte) []string {
 	rn, err := yaml.Parse(string(data))
 	if err != nil {
 		return nil
 	}
-	n := rn.YNode()
+	return patchFilesOf(dir, rn.YNode())
+}
+
+// patchFilesOf returns the files the kustomization n of dir names as patches
+// (patches[].path, patchesStrategicMerge, patchesJson6902[].path), absolute.
+func patchFilesOf(dir string, n *yaml.Node) []string {
 	var out []string
 	add := func(p string) {
 		if p != "" && !strings.ContainsAny(p, "\n:") {

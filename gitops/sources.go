@@ -614,17 +614,8 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool, outer
 		}
 	}
 	// Patch files are merged into the objects they target, which this build applies.
-	var patches []string
-	patches = append(patches, stringsAt(kn, "patchesStrategicMerge")...)
-	for _, f := range []string{"patches", "patchesJson6902"} {
-		for _, pn := range seqAt(kn, f) {
-			if p := scalarAt(pn, "path"); p != "" {
-				patches = append(patches, p)
-			}
-		}
-	}
-	for _, pf := range patches {
-		if p := filepath.Join(dir, filepath.FromSlash(pf)); b.stat(p).exists && !b.stat(p).dir {
+	for _, p := range patchFilesOf(dir, kn) {
+		if b.stat(p).exists && !b.stat(p).dir {
 			b.addMember(p, u, ns, edit)
 		}
 	}
