@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -207,5 +208,109 @@ func clearComments(n *yaml.Node) {
 	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
 	for _, c := range n.Content {
 		clearComments(c)
+	}
+}
+
+// fetches counts the HTTP requests made through http.DefaultTransport, failing each.
+type fetches struct{ n int }
+
+func (f *fetches) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.n++
+	return nil, fmt.Errorf("no network in tests: %s", r.URL)
+}
+
+// TestRenderNeverFetches builds a kustomization that names remote resources, components,
+// generator sources, patches and an OpenAPI schema: the build leaves each out (and says so),
+// makes no request and runs no git, and still applies and generates what is local.
+func TestRenderNeverFetches(t *testing.T) {
+	rt := &fetches{}
+	saved := http.DefaultTransport
+	http.DefaultTransport = rt
+	t.Cleanup(func() { http.DefaultTransport = saved })
+	t.Setenv("PATH", "") // no git to clone with
+	m, inv := buildWith(t, map[string]string{
+		"clusters/prod/sync.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: app, namespace: flux-system}
+spec:
+  path: ./app
+  targetNamespace: shop
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"app/kustomization.yaml": `
+resources:
+  - cm.yaml
+  - https://example.com/remote.yaml
+  - github.com/example/repo//base?ref=v1
+components:
+  - https://example.com/component
+configMapGenerator:
+  - name: gen
+    files:
+      - dash.json=https://example.com/dash.json
+      - local.txt
+patches:
+  - path: https://example.com/patch.yaml
+openapi:
+  path: https://example.com/schema.json
+`,
+		"app/cm.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+		"app/local.txt": "hello\n",
+	}, Options{OnDisk: true})
+	if rt.n > 0 {
+		t.Errorf("the build made %d HTTP requests", rt.n)
+	}
+	var r *Rendering
+	for _, x := range m.Renderings {
+		if x.Dir == "app" {
+			r = x
+		}
+	}
+	if r == nil || r.Err != nil {
+		t.Fatalf("build of app: %+v", r)
+	}
+	for _, url := range []string{"https://example.com/remote.yaml", "github.com/example/repo//base?ref=v1",
+		"https://example.com/component", "https://example.com/dash.json", "https://example.com/patch.yaml",
+		"https://example.com/schema.json"} {
+		if !slices.ContainsFunc(r.LeftOut, func(l string) bool { return strings.HasSuffix(l, url) }) {
+			t.Errorf("LeftOut %q does not name %s", r.LeftOut, url)
+		}
+	}
+	if files, generated := r.Emitted(); files != 1 || generated != 1 {
+		t.Errorf("emitted %d objects and %d generated, want 1 and 1", files, generated)
+	}
+	if o := objectNamed(t, inv, "ConfigMap", "cm"); o.Namespace != "shop" || len(m.Placements(o)) != 1 {
+		t.Errorf("ConfigMap cm: namespace %q, %d placements; want shop, 1", o.Namespace, len(m.Placements(o)))
+	}
+}
+
+// TestRenderFallsBack builds a kustomization kustomize rejects (a patch whose target is not
+// in the build): the model says why and reads the kustomization's resources itself.
+func TestRenderFallsBack(t *testing.T) {
+	m, inv := buildWith(t, map[string]string{
+		"clusters/prod/sync.yaml": `
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: app, namespace: flux-system}
+spec:
+  path: ./app
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"app/kustomization.yaml":  "namespace: shop\nresources: [cm.yaml]\npatches:\n  - path: missing-target.yaml\n",
+		"app/cm.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+		"app/missing-target.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gone}\nspec:\n  replicas: 2\n",
+	}, Options{OnDisk: true})
+	var r *Rendering
+	for _, x := range m.Renderings {
+		if x.Dir == "app" {
+			r = x
+		}
+	}
+	if r == nil || r.Err == nil || !strings.Contains(r.Err.Error(), "gone") {
+		t.Fatalf("build of app: %+v, want an error about the patch of Deployment gone", r)
+	}
+	if o := objectNamed(t, inv, "ConfigMap", "cm"); o.Namespace != "shop" || len(m.Placements(o)) != 1 {
+		t.Errorf("ConfigMap cm: namespace %q, %d placements; want shop, 1", o.Namespace, len(m.Placements(o)))
 	}
 }

@@ -69,6 +69,16 @@ restarts: always
 			want: func() *config.Config { c := config.Default(); c.MaxFileSize = 1 << 20; return c }(),
 		},
 		{
+			name: "unreached: lint lints the files nothing applies",
+			yaml: "unreached: lint\n",
+			want: func() *config.Config { c := config.Default(); c.LintUnreached = true; return c }(),
+		},
+		{
+			name: "unreached: skip is the default",
+			yaml: "unreached: skip\n",
+			want: config.Default(),
+		},
+		{
 			name: "empty sections are allowed",
 			yaml: "rules:\nexclude:\negress:\n",
 			want: config.Default(),
@@ -116,6 +126,8 @@ func TestParseConfigErrors(t *testing.T) {
 			`cfg.yaml:1:14: maxFileSize: invalid size "0" (want a positive number of bytes, or one like 16MiB)`},
 		{"restarts accepts only its two values", "restarts: sometimes\n",
 			`cfg.yaml:1:11: restarts must be "changed" or "always"`},
+		{"unreached accepts only its two values", "unreached: yes\n",
+			`cfg.yaml:1:12: unreached must be "skip" or "lint"`},
 		{"a top level that is not a mapping is an error", "- rules\n",
 			`cfg.yaml:1:1: the configuration must be a mapping`},
 		{"invalid YAML names its line", "rules:\n  AMB301: [\n",
