@@ -50,11 +50,14 @@ type jsonFix struct {
 }
 
 type jsonSummary struct {
-	Files    int `json:"files"`
-	Objects  int `json:"objects"`
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-	Infos    int `json:"infos"`
+	Files   int `json:"files"`
+	Objects int `json:"objects"`
+	// Unreached counts the objects that no Application or Flux Kustomization of the tree
+	// applies; they are linted only with --unreached.
+	Unreached int `json:"unreached"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
 }
 
 func writeJSON(w io.Writer, res *lint.Result) error {
@@ -62,7 +65,7 @@ func writeJSON(w io.Writer, res *lint.Result) error {
 	rep := jsonReport{
 		Version:  JSONVersion,
 		Findings: make([]jsonFinding, 0, len(res.Findings)),
-		Summary: jsonSummary{Files: res.Files, Objects: res.Objects,
+		Summary: jsonSummary{Files: res.Files, Objects: res.Objects, Unreached: res.Unreached,
 			Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos},
 	}
 	for _, f := range res.Findings {

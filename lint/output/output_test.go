@@ -116,6 +116,7 @@ func TestJSON(t *testing.T) {
   "summary": {
     "files": 3,
     "objects": 0,
+    "unreached": 0,
     "errors": 0,
     "warnings": 0,
     "infos": 0
