@@ -623,7 +623,7 @@ func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns stri
 		if ns == o.Source.Ref.Namespace && o.GK() != gkNamespace {
 			ns = "" // as written: resolveNamespaces defaults it as the unit does
 		}
-		edit := renderedEdit(o.Source, ro, at)
+		edit := renderedEdit(o.Source, ro, at, b.patchLabelAt(r, o.Source))
 		if u.Kind == KustomizationUnit {
 			edit = outer.over(edit) // kustomize-controller sets commonMetadata after the build
 		}
@@ -645,9 +645,34 @@ func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns stri
 	return true
 }
 
+// patchLabelAt returns where a patch file of r sets a label of o: in an object of o's kind
+// and name (a strategic merge patch), or the only object of o's kind in its file (a patch
+// with a target). Nil when r read no patch file.
+func (b *builder) patchLabelAt(r *Rendering, o *manifest.Object) func(key, value string) (manifest.Position, bool) {
+	if len(r.patches) == 0 {
+		return nil
+	}
+	return func(key, value string) (manifest.Position, bool) {
+		for _, f := range r.patches {
+			var kind []*manifest.Object
+			for _, p := range b.byFile[f] {
+				if p.Source.Ref.Kind == o.Ref.Kind {
+					kind = append(kind, p.Source)
+				}
+			}
+			for _, p := range kind {
+				if (p.Ref.Name == o.Ref.Name || len(kind) == 1) && p.Labels[key] == value {
+					return p.Pos("metadata", "labels", key), true
+				}
+			}
+		}
+		return manifest.Position{}, false
+	}
+}
+
 // renderedEdit returns the labels and annotations a build gives o beyond those written in
-// it, with where each label is set when at knows it.
-func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit) *metaEdit {
+// it, with where each label is set when at, or else patchAt, knows it.
+func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit, patchAt func(key, value string) (manifest.Position, bool)) *metaEdit {
 	e := &metaEdit{}
 	for k, v := range ro.labels {
 		if w, ok := o.Labels[k]; !ok || w != v {
@@ -655,7 +680,11 @@ func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit) *metaEdit
 				e.labels = map[string]string{}
 			}
 			e.labels[k] = v
-			if p, ok := at.posOf(k); ok {
+			p, ok := at.posOf(k)
+			if !ok && patchAt != nil {
+				p, ok = patchAt(k, v)
+			}
+			if ok {
 				if e.at == nil {
 					e.at = map[string]manifest.Position{}
 				}

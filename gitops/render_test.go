@@ -124,7 +124,8 @@ func describe(m *Model) string {
 		for _, p := range e.Placements {
 			units = append(units, p.Unit.String()+" ("+strings.Join(p.Unit.Paths, ",")+")")
 		}
-		fmt.Fprintf(&sb, "  %s by %s\n", e.What, strings.Join(units, ", "))
+		pos := e.Pos()
+		fmt.Fprintf(&sb, "  %s at %s:%d by %s\n", e.What, rel(pos.File), pos.Line, strings.Join(units, ", "))
 	}
 	sb.WriteString("objects\n")
 	for _, o := range m.Objects {
