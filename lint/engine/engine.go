@@ -109,7 +109,14 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		return nil, err
 	}
 	files, objects := loaded.Files, loaded.Objects
-	model, err := gitops.Build(os.DirFS(absRoot), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
+	// The model reads the tree (kustomizations, values files) through an os.Root, so that a
+	// symbolic link leading out of the repository is not followed, as the loader does not.
+	tree, err := os.OpenRoot(absRoot)
+	if err != nil {
+		return nil, err
+	}
+	defer tree.Close()
+	model, err := gitops.Build(tree.FS(), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
 		ProblemFiles: problemFiles(loaded), OnDisk: true})
 	if err != nil {
 		return nil, err
