@@ -3,11 +3,12 @@ package gitops
 import (
 	"context"
 	"fmt"
-	"github.com/ambientkit/ambientkit/manifest/load"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ambientkit/ambientkit/manifest/load"
 )
 
 // writeFile writes data to the file name (slash-separated) below dir, making directories.

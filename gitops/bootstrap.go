@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/ambientkit/ambientkit/manifest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -28,7 +27,10 @@ func (b *builder) findBootstrapBuilds() bool {
 	if len(roots) == 0 {
 		return false
 	}
-	includedBy := b.kustomizationIncludes()
+	if b.includedBy == nil {
+		b.includedBy = b.kustomizationIncludes() // the loaded kustomizations do not change
+	}
+	includedBy := b.includedBy
 	found := false
 	for _, f := range roots {
 		seen := map[string]bool{}
@@ -102,7 +104,3 @@ func (b *builder) buildBootstrap() {
 		}
 	}
 }
-
-// selfRendered reports whether r is o as o's own unit's build emits it (a root that
-// manages itself).
-func selfRendered(o *manifest.Object, r renderedSpec) bool { return r.by == o }

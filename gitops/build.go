@@ -94,7 +94,6 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 			os.RemoveAll(b.scratch)
 		}
 	}()
-	b.noPlain = opts.noPlain
 	for _, p := range opts.ProblemFiles {
 		b.problemFiles[p] = true
 	}
@@ -151,6 +150,7 @@ type builder struct {
 	dead map[*manifest.Object]bool // Applications, Kustomizations, HelmReleases nothing applies
 
 	bootstrapBuilds []string                     // kustomizations applied by hand that build roots (bootstrap.go)
+	includedBy      map[string][]string          // file or directory → kustomization directories that list it
 	localRepos      map[string]bool              // normalized addresses of this repository, inferred (inferLocalRepos)
 	bootstrapped    map[*manifest.Object]bool    // objects they emit, this pass
 	written         map[*manifest.Object]*edited // objects whose metadata a build edits (meta.go)
@@ -159,7 +159,6 @@ type builder struct {
 	kustCache map[string]*yaml.RNode
 
 	renders      map[string]*Rendering // kustomize builds, by directory and top kustomization (render.go)
-	noPlain      bool                  // every build through kustomize (tests of plainBuild)
 	problemFiles map[string]bool       // files the loader could not read whole (Options.ProblemFiles)
 
 	scratch      string          // scratch directory for Flux's generator, "" until used
@@ -425,7 +424,7 @@ func (b *builder) unitsOf(k UnitKind, o *manifest.Object) []*Unit {
 		// A root that manages itself is the unit its bootstrap build makes, not a second one;
 		// an object that a bootstrap build applies by hand and a unit then manages is that
 		// unit's.
-		specs = slices.DeleteFunc(slices.Clone(specs), func(r renderedSpec) bool { return selfRendered(o, r) })
+		specs = slices.DeleteFunc(slices.Clone(specs), func(r renderedSpec) bool { return r.by == o })
 		if slices.ContainsFunc(specs, func(r renderedSpec) bool { return r.by != nil }) {
 			specs = slices.DeleteFunc(specs, func(r renderedSpec) bool { return r.by == nil })
 		}

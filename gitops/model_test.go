@@ -2,12 +2,12 @@ package gitops
 
 import (
 	"context"
-	"github.com/ambientkit/ambientkit/internal/gittest"
-	"github.com/ambientkit/ambientkit/manifest/load"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ambientkit/ambientkit/internal/gittest"
+	"github.com/ambientkit/ambientkit/manifest/load"
 
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/google/go-cmp/cmp"
@@ -31,23 +31,9 @@ func buildWith(t *testing.T, files map[string]string, opts Options) (*Model, *ma
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.TrimLeft(data, "\n")), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, name, strings.TrimLeft(data, "\n"))
 	}
-	loaded, err := load.Load(context.Background(), []string{dir}, load.Options{Root: dir, MaxFileSize: 16 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Build(os.DirFS(dir), dir, loaded.Objects, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, manifest.NewInventory(loaded.Files, m.Objects, m.Names)
+	return buildDir(t, dir, opts)
 }
 
 // objectNamed returns the object of kind named name.

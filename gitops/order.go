@@ -2,10 +2,11 @@ package gitops
 
 import (
 	"fmt"
-	"github.com/ambientkit/ambientkit/manifest"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // gitopsKindOrder is gitops-engine's kind order inside one sync phase and wave

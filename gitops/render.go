@@ -190,7 +190,7 @@ func (b *builder) render(u *Unit, dir string, source *yaml.Node) *Rendering {
 // transformer changes. TestPlainBuildIsKustomizes compares it with kustomize's build of every such
 // kustomization of the test trees.
 func (b *builder) plainBuild(r *Rendering, dir, topFile string, top []byte) bool {
-	if b.noPlain {
+	if b.opts.noPlain {
 		return false
 	}
 	rn, err := yaml.Parse(string(top))
@@ -229,7 +229,8 @@ func (b *builder) plainBuild(r *Rendering, dir, topFile string, top []byte) bool
 		f := filepath.Join(dir, filepath.FromSlash(e.Value))
 		st := b.stat(f)
 		objs := b.byFile[f]
-		if st.dir || !st.exists || len(objs) == 0 || slices.Contains(read, f) || !b.wholeFile(f, objs) {
+		// Only a file the loader read whole: a document it could not read would be missing.
+		if st.dir || !st.exists || len(objs) == 0 || slices.Contains(read, f) || b.problemFiles[objs[0].Source.File.Path] {
 			return false
 		}
 		read = append(read, f)
@@ -281,20 +282,9 @@ var namespaceFieldKinds = map[string]bool{
 	"CustomResourceDefinition": true,
 }
 
-// wholeFile reports whether objs are every document of the loaded file f: the loader read it
-// without a problem that left a document out.
-func (b *builder) wholeFile(f string, objs []*manifest.Object) bool {
-	file := objs[0].Source.File
-	if file == nil || b.problemFiles[file.Path] {
-		return false
-	}
-	return true
-}
-
 // buildThrough builds dir through tree with top as its kustomization (topFile), and records
 // on r what the build read, left out and printed.
 func (b *builder) buildThrough(r *Rendering, tree *treeFS, dir, topFile string, top []byte) (resmap.ResMap, error) {
-	tree.patches = patchFiles(dir, top)
 	top, left := tree.sanitize(dir, top)
 	top, err := withBuildMetadata(top, originAnnotations)
 	if err != nil {
@@ -414,11 +404,9 @@ func (b *builder) materialize(rel, sdir string) error {
 		}
 		return os.WriteFile(dst, data, 0o644)
 	}
-	kustIn := func(d string) string {
-		for _, n := range kustomizationFiles {
-			if fi, err := fs.Stat(b.fsys, path.Join(d, n)); err == nil && !fi.IsDir() {
-				return path.Join(d, n)
-			}
+	kustIn := func(d string) string { // the tree path of d's kustomization file, "" for none
+		if k := b.kustomizationIn(filepath.Join(b.root, filepath.FromSlash(d))); k != "" {
+			return b.relSlash(k)
 		}
 		return ""
 	}
@@ -486,10 +474,7 @@ func (b *builder) matchRendered(file string, node *yaml.RNode, used map[*manifes
 // kustomize's, its position the kustomization file's.
 func (b *builder) generatedObject(kustFile string, node *yaml.RNode) *manifest.Object {
 	apiVersion := node.GetApiVersion()
-	group, _, _ := strings.Cut(apiVersion, "/")
-	if !strings.Contains(apiVersion, "/") {
-		group = ""
-	}
+	group, _ := resid.ParseGroupVersion(apiVersion)
 	o := &manifest.Object{
 		Node: node,
 		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: node.GetKind(), Name: node.GetName(),
@@ -712,7 +697,7 @@ func renderedEdit(o *manifest.Object, ro renderedObject, at *metaEdit, patchAt f
 // An object that a bootstrap build applies by hand and a unit then manages (a root that
 // manages itself, and what it applies) is placed where the unit applies it.
 func (b *builder) membersOf(o *manifest.Object) []member {
-	mem := b.objMembers[o]
+	mem := slices.Clip(b.objMembers[o]) // appending must not write into the map's array
 	for _, m := range b.members[b.abs[o.File]] {
 		if !slices.ContainsFunc(mem, func(x member) bool { return x.unit == m.unit }) {
 			mem = append(mem, m)

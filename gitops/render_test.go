@@ -13,6 +13,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/internal/gentree"
 	"github.com/ambientkit/ambientkit/internal/golden"
+	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/load"
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -35,20 +36,21 @@ func TestLayouts(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			m := buildDir(t, dir, Options{OnDisk: true})
+			m, _ := buildDir(t, dir, Options{OnDisk: true})
 			got := describe(m)
 			golden.Check(t, dir+".golden", []byte(got), *update)
 			// Read through a file system that is not the disk (a git revision), Flux's
 			// generator works on a copy: the same model.
-			if diff := cmp.Diff(got, describe(buildDir(t, dir, Options{}))); diff != "" {
+			copied, _ := buildDir(t, dir, Options{})
+			if diff := cmp.Diff(got, describe(copied)); diff != "" {
 				t.Errorf("the model of a tree read through a copy differs (-on disk +copy):\n%s", diff)
 			}
 		})
 	}
 }
 
-// buildDir builds the model of the tree at dir.
-func buildDir(t *testing.T, dir string, opts Options) *Model {
+// buildDir builds the model of the tree at dir, and the inventory of a lint run over it.
+func buildDir(t *testing.T, dir string, opts Options) (*Model, *manifest.Inventory) {
 	t.Helper()
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -62,7 +64,17 @@ func buildDir(t *testing.T, dir string, opts Options) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return m, manifest.NewInventory(loaded.Files, m.Objects, m.Names)
+}
+
+// renderingOf returns the build of dir (relative to the root) in m, nil when none.
+func renderingOf(m *Model, dir string) *Rendering {
+	for _, r := range m.Renderings {
+		if r.Dir == dir {
+			return r
+		}
+	}
+	return nil
 }
 
 // describe prints what the model renders, with paths relative to its root.
@@ -164,8 +176,8 @@ func TestPlainBuildIsKustomizes(t *testing.T) {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			continue
 		}
-		fast := buildDir(t, dir, Options{})
-		slow := buildDir(t, dir, Options{noPlain: true})
+		fast, _ := buildDir(t, dir, Options{})
+		slow, _ := buildDir(t, dir, Options{noPlain: true})
 		emitted := func(m *Model) map[string][]string {
 			out := map[string][]string{}
 			for _, r := range m.Renderings {
@@ -262,12 +274,7 @@ openapi:
 	if rt.n > 0 {
 		t.Errorf("the build made %d HTTP requests", rt.n)
 	}
-	var r *Rendering
-	for _, x := range m.Renderings {
-		if x.Dir == "app" {
-			r = x
-		}
-	}
+	r := renderingOf(m, "app")
 	if r == nil || r.Err != nil {
 		t.Fatalf("build of app: %+v", r)
 	}
@@ -302,12 +309,7 @@ spec:
 		"app/cm.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
 		"app/missing-target.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gone}\nspec:\n  replicas: 2\n",
 	}, Options{OnDisk: true})
-	var r *Rendering
-	for _, x := range m.Renderings {
-		if x.Dir == "app" {
-			r = x
-		}
-	}
+	r := renderingOf(m, "app")
 	if r == nil || r.Err == nil || !strings.Contains(r.Err.Error(), "gone") {
 		t.Fatalf("build of app: %+v, want an error about the patch of Deployment gone", r)
 	}

@@ -103,7 +103,6 @@ func (t *treeFS) ReadFile(p string) ([]byte, error) {
 	}
 	dir := filepath.Dir(p)
 	t.read = append(t.read, dir)
-	t.patches = append(t.patches, patchFiles(dir, data)...)
 	data, left := t.sanitize(dir, data)
 	t.left = append(t.left, left...)
 	return data, nil
@@ -122,15 +121,6 @@ func (t *treeFS) Walk(p string, walkFn filepath.WalkFunc) error {
 		info, err := d.Info()
 		return walkFn(abs, info, err)
 	})
-}
-
-// patchFiles returns the files a kustomization of dir (data) names as patches, absolute.
-func patchFiles(dir string, data []byte) []string {
-	rn, err := yaml.Parse(string(data))
-	if err != nil {
-		return nil
-	}
-	return patchFilesOf(dir, rn.YNode())
 }
 
 // patchFilesOf returns the files the kustomization n of dir names as patches
@@ -159,12 +149,14 @@ func patchFilesOf(dir string, n *yaml.Node) []string {
 // resources and components that are URLs or paths the tree does not have (kustomize would
 // fetch the former), every other URL kustomize would fetch (generator file sources, patch
 // paths, configurations, the OpenAPI schema), and helmCharts (never inflated here). It
-// returns data itself when nothing is left out, and the entries left out.
+// returns data itself when nothing is left out, and the entries left out. It records in
+// t.patches the patch files the kustomization names, those it leaves out included.
 func (t *treeFS) sanitize(dir string, data []byte) ([]byte, []string) {
 	rn, err := yaml.Parse(string(data))
 	if err != nil || rn.YNode().Kind != yaml.MappingNode {
 		return data, nil
 	}
+	t.patches = append(t.patches, patchFilesOf(dir, rn.YNode())...)
 	var left []string
 	changed := false
 	if rn.Field("openapi") != nil {
