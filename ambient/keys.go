@@ -140,6 +140,28 @@ func AllowedValues(key string) []string {
 	return append([]string(nil), v...)
 }
 
+// enrollmentKeys are the keys whose presence decides whether a workload is in ambient mode
+// and which waypoint serves it: the keys that enroll or opt out ([LabelDataplaneMode]), bind
+// a waypoint ([LabelUseWaypoint], [LabelUseWaypointNamespace], [LabelIngressUseWaypoint]) and
+// set a waypoint's traffic ([LabelWaypointFor]). Istio ignores a misspelling of any of them
+// silently, so the object keeps the data plane or waypoint it had.
+var enrollmentKeys = []string{
+	LabelDataplaneMode,
+	LabelIngressUseWaypoint,
+	LabelUseWaypoint,
+	LabelUseWaypointNamespace,
+	LabelWaypointFor,
+}
+
+// EnrollmentKeys returns the keys that enroll a workload in ambient mode, opt it out, bind it
+// to a waypoint or set which traffic a waypoint handles, sorted. A misspelt one leaves the
+// object out of the mesh or around its waypoint, with nothing in the cluster to say so. The
+// slice is a copy.
+func EnrollmentKeys() []string { return slices.Clone(enrollmentKeys) }
+
+// IsEnrollmentKey reports whether key is one of [EnrollmentKeys].
+func IsEnrollmentKey(key string) bool { return slices.Contains(enrollmentKeys, key) }
+
 // extraKeys are keys in the istio.io domains that Istio sets or reads but that istio/api's
 // labels.yaml and annotations.yaml do not list.
 var extraKeys = []string{

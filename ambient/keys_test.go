@@ -78,3 +78,26 @@ func TestAllowedValues(t *testing.T) {
 		t.Errorf("AllowedValues(use-waypoint) = %v, want nil for a free-form key", got)
 	}
 }
+
+func TestEnrollmentKeys(t *testing.T) {
+	want := []string{
+		"istio.io/dataplane-mode",
+		"istio.io/ingress-use-waypoint",
+		"istio.io/use-waypoint",
+		"istio.io/use-waypoint-namespace",
+		"istio.io/waypoint-for",
+	}
+	if diff := cmp.Diff(want, EnrollmentKeys()); diff != "" {
+		t.Errorf("EnrollmentKeys (-want +got):\n%s", diff)
+	}
+	for _, k := range want {
+		if !IsKnownKey(k) {
+			t.Errorf("enrollment key %q is not one Istio defines", k)
+		}
+	}
+	for _, k := range []string{LabelRev, LabelInjection, AnnotationRedirection, "istio.io/dataplane_mode"} {
+		if IsEnrollmentKey(k) {
+			t.Errorf("IsEnrollmentKey(%q) = true", k)
+		}
+	}
+}

@@ -16,12 +16,19 @@ var UnknownIstioKey = &lint.Rule{
 	ID:       "AMB002",
 	Name:     "unknown-istio-key",
 	Severity: lint.Warning,
-	Summary:  "a label or annotation key in the istio.io domains that Istio does not define",
+	Summary:  "a label or annotation key in the istio.io domains that Istio does not define (an error when it is a near miss of a key that enrolls or binds a waypoint)",
 	Doc: `**What.** A label or annotation whose key is in the ` + "`istio.io`" + ` domain or one of its
 subdomains (` + "`sidecar.istio.io`, `ambient.istio.io`" + `, …) but is not a key Istio defines, such as
 ` + "`istio.io/dataplane_mode`" + ` or ` + "`istio.io/use-waypoints`" + `. The list of known keys is
 Istio's own (istio/api's labels.yaml and annotations.yaml). Keys that are close to a known
 key get a "did you mean" and a suggested fix.
+
+A near miss of a key that enrolls a workload, opts it out, binds it to a waypoint or sets
+which traffic a waypoint handles (` + "`istio.io/dataplane-mode`, `istio.io/use-waypoint`,\n`istio.io/use-waypoint-namespace`, `istio.io/waypoint-for`, `istio.io/ingress-use-waypoint`" + `;
+the SDK's ` + "`ambient.EnrollmentKeys`" + `) is an **error**, so it fails the run by default:
+` + "`istio.io/dataplane_mode: ambient`" + ` on a Namespace is the commonest ambient mistake and leaves
+the namespace out of the mesh. Other unknown keys stay warnings. *Changed:* such near misses
+were warnings, so a pre-commit hook passed them.
 
 **Why it breaks a cluster.** Istio ignores keys it does not know, silently. A misspelt
 ` + "`istio.io/dataplane-mode`" + ` leaves a namespace out of the mesh; a misspelt
@@ -61,6 +68,7 @@ func runUnknownIstioKey(p *lint.Pass) error {
 			}
 			if s, ok := suggestion(e); ok {
 				f.Message = fmt.Sprintf("unknown Istio %s key %q: did you mean %q?", kind, e.Key, s)
+
 				switch {
 				case o.Lookup(append(slices.Clone(e.Base), s)...) != nil:
 					// Renaming would make a duplicate key, which Kubernetes' tools read as
@@ -72,6 +80,12 @@ func runUnknownIstioKey(p *lint.Pass) error {
 					if edit, ok := replaceScalar(o, keyNode(o, e.Path()), s); ok {
 						f.Fixes = []lint.Fix{{Message: fmt.Sprintf("rename the key to %q", s), Edits: []lint.TextEdit{edit}}}
 					}
+				}
+				if ambient.IsEnrollmentKey(s) {
+					// The object is not enrolled, opted out or bound as its author meant: a
+					// broken mesh that nothing in the cluster reports, not a style problem.
+					f.Severity = lint.Error
+					f.Message += "; " + enrollmentMissEffect(s)
 				}
 			}
 			p.Report(f)
@@ -90,3 +104,19 @@ func suggestion(e metaEntry) (string, bool) {
 
 // renameKey names the key that renaming e to s makes, in its map.
 func renameKey(e metaEntry, s string) string { return strings.Join(e.Base, "\x00") + "\x00" + s }
+
+// enrollmentMissEffect says what a misspelling of the enrollment key s leaves undone.
+func enrollmentMissEffect(s string) string {
+	what := "Istio ignores it"
+	switch s {
+	case ambient.LabelDataplaneMode:
+		what = "Istio ignores it, so the object is neither enrolled in ambient mode nor opted out"
+	case ambient.LabelUseWaypoint, ambient.LabelUseWaypointNamespace:
+		what = "Istio ignores it, so traffic does not go through the waypoint and its L7 policy is not enforced"
+	case ambient.LabelIngressUseWaypoint:
+		what = "Istio ignores it, so ingress traffic skips the waypoint"
+	case ambient.LabelWaypointFor:
+		what = "Istio ignores it, so the waypoint handles the default traffic (service)"
+	}
+	return what
+}

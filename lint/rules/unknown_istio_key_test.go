@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/linttest"
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
@@ -29,5 +32,33 @@ func TestUnknownIstioKeyOffersNoDuplicatingFix(t *testing.T) {
 	}
 	if seen != 3 {
 		t.Errorf("%d findings in both-spellings.yaml, want 3", seen)
+	}
+}
+
+// A near miss of a key that enrolls or binds fails the run by default (an error); other
+// unknown keys, near misses included, stay warnings.
+func TestUnknownIstioKeySeverity(t *testing.T) {
+	res := linttest.Run(t, testdata("unknown-istio-key"), rules.UnknownIstioKey)
+	if res == nil {
+		t.FailNow()
+	}
+	got := map[string]lint.Severity{}
+	for _, f := range res.Findings {
+		key := f.Message[strings.Index(f.Message, `"`)+1:]
+		got[key[:strings.Index(key, `"`)]] = f.Severity
+	}
+	want := map[string]lint.Severity{
+		"istio.io/dataplane_mode":                  lint.Error,
+		"istio.io/dataplane-mod":                   lint.Error,
+		"istio.io/use-waypoints":                   lint.Error,
+		"istio.io/Use-Waypoint":                    lint.Error,
+		"istio.io/use-waypoint-namespce":           lint.Error,
+		"istio.io/ingress-use-waypiont":            lint.Error,
+		"istio.io/waypoint_for":                    lint.Error,
+		"istio.io/revv":                            lint.Warning,
+		"sidecar.istio.io/totally-made-up-setting": lint.Warning,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("severities by key (-want +got):\n%s", diff)
 	}
 }

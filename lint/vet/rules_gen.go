@@ -13,12 +13,20 @@ var (
 		ID:       "AMB002",
 		Name:     "unknown-istio-key",
 		Severity: "warning",
-		Summary:  "a label or annotation key in the istio.io domains that Istio does not define",
+		Summary:  "a label or annotation key in the istio.io domains that Istio does not define (an error when it is a near miss of a key that enrolls or binds a waypoint)",
 		Doc: "**What.** A label or annotation whose key is in the `istio.io` domain or one of its\n" +
 			"subdomains (`sidecar.istio.io`, `ambient.istio.io`, …) but is not a key Istio defines, such as\n" +
 			"`istio.io/dataplane_mode` or `istio.io/use-waypoints`. The list of known keys is\n" +
 			"Istio's own (istio/api's labels.yaml and annotations.yaml). Keys that are close to a known\n" +
 			"key get a \"did you mean\" and a suggested fix.\n" +
+			"\n" +
+			"A near miss of a key that enrolls a workload, opts it out, binds it to a waypoint or sets\n" +
+			"which traffic a waypoint handles (`istio.io/dataplane-mode`, `istio.io/use-waypoint`,\n" +
+			"`istio.io/use-waypoint-namespace`, `istio.io/waypoint-for`, `istio.io/ingress-use-waypoint`;\n" +
+			"the SDK's `ambient.EnrollmentKeys`) is an **error**, so it fails the run by default:\n" +
+			"`istio.io/dataplane_mode: ambient` on a Namespace is the commonest ambient mistake and leaves\n" +
+			"the namespace out of the mesh. Other unknown keys stay warnings. *Changed:* such near misses\n" +
+			"were warnings, so a pre-commit hook passed them.\n" +
 			"\n" +
 			"**Why it breaks a cluster.** Istio ignores keys it does not know, silently. A misspelt\n" +
 			"`istio.io/dataplane-mode` leaves a namespace out of the mesh; a misspelt\n" +
