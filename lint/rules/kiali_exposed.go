@@ -65,9 +65,20 @@ it is in view-only mode it can change Istio configuration with its service accou
 Published outside the cluster it is a target; with anonymous authentication it is an open door
 to the mesh's control plane.
 
+A LoadBalancer Service is reachable from the internet only when it gets the cloud's default,
+internet-facing load balancer. With a ` + "`loadBalancerClass`" + ` another controller gives it its
+address (the Tailscale operator: the tailnet; MetalLB or Cilium: the network they announce on;
+the AWS Load Balancer Controller's ` + "`service.k8s.aws/nlb`" + `: an internal NLB unless the scheme
+annotation says ` + "`internet-facing`" + `), and an internal-load-balancer annotation (AWS, GKE, AKS,
+OCI, IBM Cloud, OpenStack) keeps it in the cloud network: the message says which network
+reaches it. It is still outside the cluster, so it is still reported. *Changed:* such Services
+were described as asking the cloud for an external load balancer; the port-forward hint now
+names Kiali's own namespace and Service port instead of ` + "`istio-system`" + ` and 20001.
+
 **Fix.** Keep Kiali's Service ` + "`ClusterIP`" + ` (the suggested fix sets the type back when nothing
 else in the Service needs an external type), remove its routes, and open it when needed with
-` + "`kubectl -n istio-system port-forward svc/kiali 20001:20001`" + `. If it must be published, put it
+` + "`kubectl -n KIALI_NAMESPACE port-forward svc/kiali 20001:20001`" + ` (the message gives Kiali's
+namespace, Service and port). If it must be published, put it
 behind ` + "`auth.strategy: openid`" + ` or ` + "`token`" + `.`,
 	Kinds: append([]string{serviceGK, ingressGK, httpRouteGK, grpcRouteGK, tlsRouteGK, virtualServiceGK,
 		openShiftRouteGK, gatewayGK, kialiCRGK, configMapGK}, chartInstallerGKs...),
@@ -81,8 +92,8 @@ func runKialiExposed(p *lint.Pass) error {
 		if facts.anonymous[e.Instance.Namespace] {
 			msg += "; it runs with auth.strategy anonymous, so anyone can reach the mesh's control plane without credentials"
 		}
-		msg += fmt.Sprintf("; keep it ClusterIP without routes and open it with kubectl -n %s port-forward svc/%s 20001:20001",
-			e.Instance.Namespace, e.Instance.Name)
+		msg += fmt.Sprintf("; keep it ClusterIP without routes and open it with kubectl -n %s port-forward svc/%s %s",
+			e.Instance.Namespace, e.Instance.Name, facts.portForward(e.Instance))
 		p.Report(lint.Finding{Message: msg, Pos: e.Pos, Object: objectRef(e.Obj), Fixes: e.Fixes})
 	}
 	return nil
@@ -113,6 +124,23 @@ type kialiFacts struct {
 	exposed, anonymous map[string]bool
 	// services names Kiali's Service by namespace, for messages.
 	services map[string]string
+	// ports are the ports of Kiali's Services in the tree, by "namespace/name".
+	ports map[string][]int32
+}
+
+// kialiPort is the port Kiali serves on (the kiali-server chart's and the operator's
+// default, server.port).
+const kialiPort = 20001
+
+// portForward returns the ports of the kubectl port-forward that opens Kiali's Service b:
+// local 20001 to the Service's port that serves Kiali, which the Service may give another
+// number than 20001 (kubectl port-forward svc/ takes a Service port).
+func (f *kialiFacts) portForward(b kiali.Backend) string {
+	ps := f.ports[b.Namespace+"/"+b.Name]
+	if len(ps) == 0 || slices.Contains(ps, kialiPort) {
+		return fmt.Sprintf("%d:%d", kialiPort, kialiPort)
+	}
+	return fmt.Sprintf("%d:%d", kialiPort, ps[0])
 }
 
 // kialiFactsOf computes the tree's Kiali facts once per run.
@@ -122,7 +150,7 @@ var kialiFactsFact = &lint.Fact[*kialiFacts]{Name: "Kiali installations", Comput
 
 func collectKialiFacts(p *lint.Pass) *kialiFacts {
 	inv := p.Inventory
-	f := &kialiFacts{exposed: map[string]bool{}, anonymous: map[string]bool{}, services: map[string]string{}}
+	f := &kialiFacts{exposed: map[string]bool{}, anonymous: map[string]bool{}, services: map[string]string{}, ports: map[string][]int32{}}
 	var instances []*corev1.Service // Kiali's Services, in effective namespaces
 
 	for _, o := range inv.Kind(serviceGK) {
@@ -138,10 +166,16 @@ func collectKialiFacts(p *lint.Pass) *kialiFacts {
 		instances = append(instances, c)
 		inst := kiali.Backend{Namespace: c.Namespace, Name: c.Name}
 		f.services[inst.Namespace] = inst.Name
+		for _, sp := range c.Spec.Ports {
+			f.ports[inst.Namespace+"/"+inst.Name] = append(f.ports[inst.Namespace+"/"+inst.Name], sp.Port)
+		}
 		typeOnly, ipsOnly := c.DeepCopy(), c.DeepCopy()
 		typeOnly.Spec.ExternalIPs = nil
 		ipsOnly.Spec.Type = corev1.ServiceTypeClusterIP
 		for _, why := range kiali.ServiceExposure(typeOnly) {
+			if w, ok := loadBalancerReach(c); ok {
+				why = w
+			}
 			e := kialiExposure{Instance: inst, Obj: o, Pos: o.Pos("spec", "type"), Why: why}
 			if fix, ok := clusterIPFix(o, c); ok {
 				e.Fixes = []lint.Fix{fix}
@@ -476,3 +510,57 @@ func embeddedPos(o *manifest.Object, path []string, doc *yaml.RNode, inner ...st
 	pos.Line, pos.Column = outerLine+n.Line, indent+n.Column
 	return pos
 }
+
+// internalLoadBalancerAnnotations are the Service annotations (and values) with which a cloud
+// provider's load balancer controller makes an internal load balancer: an address in the
+// cloud network (VPC), not on the internet. Sources: the AWS Load Balancer Controller and the
+// legacy in-tree AWS provider, GKE's internal passthrough Network Load Balancer, AKS, OCI,
+// IBM Cloud and OpenStack's cloud-provider-openstack.
+var internalLoadBalancerAnnotations = []struct{ key, value string }{
+	{"service.beta.kubernetes.io/aws-load-balancer-scheme", "internal"},
+	{"service.beta.kubernetes.io/aws-load-balancer-internal", "true"},
+	{"service.beta.kubernetes.io/aws-load-balancer-internal", "0.0.0.0/0"}, // the legacy provider's older form
+	{"networking.gke.io/load-balancer-type", "internal"},
+	{"cloud.google.com/load-balancer-type", "internal"},
+	{"service.beta.kubernetes.io/azure-load-balancer-internal", "true"},
+	{"service.beta.kubernetes.io/oci-load-balancer-internal", "true"},
+	{"service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", "private"},
+	{"service.beta.kubernetes.io/openstack-internal-load-balancer", "true"},
+}
+
+// loadBalancerReach describes how far a LoadBalancer Service reaches when it is not the
+// cloud's default, internet-facing load balancer: one that a loadBalancerClass hands to
+// another controller (Tailscale, MetalLB, Cilium's LB IPAM), or one an annotation makes
+// internal. ok is false for a plain LoadBalancer.
+func loadBalancerReach(svc *corev1.Service) (why string, ok bool) {
+	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		return "", false
+	}
+	for _, a := range internalLoadBalancerAnnotations {
+		if v, ok := svc.Annotations[a.key]; ok && strings.EqualFold(strings.TrimSpace(v), a.value) {
+			return fmt.Sprintf("Service type LoadBalancer with %s: %s makes an internal load balancer: it is reachable beyond the cluster from the cloud network (the VPC and what is peered or connected to it), not from the internet", a.key, v), true
+		}
+	}
+	c := svc.Spec.LoadBalancerClass
+	if c == nil || *c == "" {
+		return "", false
+	}
+	// The class's controller, not the cloud provider's default, gives the Service its address.
+	switch {
+	case *c == awsNLBClass:
+		if strings.EqualFold(svc.Annotations[awsSchemeAnnotation], "internet-facing") {
+			return "", false
+		}
+		return fmt.Sprintf("Service type LoadBalancer with loadBalancerClass %s gets an internal NLB from the AWS Load Balancer Controller (its default scheme; %s is not internet-facing): it is reachable beyond the cluster from the VPC and what is connected to it, not from the internet", *c, awsSchemeAnnotation), true
+	case strings.Contains(strings.ToLower(*c), "tailscale"):
+		return fmt.Sprintf("Service type LoadBalancer with loadBalancerClass %s gets its address from the Tailscale operator, not a cloud load balancer: it is reachable beyond the cluster on the tailnet (every device and user its ACLs admit), not from the internet", *c), true
+	}
+	return fmt.Sprintf("Service type LoadBalancer with loadBalancerClass %s gets its address from that class's controller, not the cloud's default load balancer: it is reachable beyond the cluster on whatever network that controller announces it on, which may not be the internet", *c), true
+}
+
+// The AWS Load Balancer Controller's class for NLBs, and the annotation that makes one
+// internet-facing (its default scheme is internal).
+const (
+	awsNLBClass         = "service.k8s.aws/nlb"
+	awsSchemeAnnotation = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+)
