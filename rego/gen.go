@@ -1,0 +1,3 @@
+package rego
+
+//go:generate go run ./internal/gen -dir .

@@ -1,0 +1,208 @@
+# The shared part of ambientlint's Rego bundle: the objects of the input in either of
+# conftest's modes, indexes of them by kind, namespace and name, the pieces of an object the
+# rules read (labels, annotations, pod templates) and the shape of a result.
+#
+# Input. Per document (conftest test), input is one object. With --combine it is an array of
+# {"path": file, "contents": object}, where contents may also be an array of objects (a
+# multi-document file, for clients that do not split it). entries lists them all, each as
+# {"obj", "file", "doc", "item"}: file and doc (the index in the combined array) place a
+# result; in per-document mode file is "" and doc 0.
+#
+# The rules read the objects as written: namespaces are metadata.namespace (not what kustomize,
+# Argo CD or Flux make of them), labels are the ones in the object (not those a build adds),
+# Helm values are the inline ones. ambientlint's Go rules read the rendered GitOps model; each
+# rule file says where its twin differs.
+package ambientlint.lib
+
+import rego.v1
+
+import data.ambientlint.data as d
+
+# combined is true in conftest's --combine mode (and for ambientlint's in-process engine,
+# which passes the same shape): the rules that join objects run only then.
+combined if is_array(input)
+
+entries := [e |
+	some i, doc in input
+	some j, obj in _items(object.get(doc, "contents", null))
+	_is_object(obj)
+	e := {"obj": obj, "file": object.get(doc, "path", ""), "doc": i, "item": j}
+] if combined
+
+entries := [{"obj": input, "file": "", "doc": 0, "item": 0}] if {
+	not combined
+	_is_object(input)
+}
+
+_items(c) := c if is_array(c)
+
+_items(c) := [c] if not is_array(c)
+
+_is_object(o) if {
+	is_object(o)
+	is_string(o.kind)
+}
+
+# group returns the API group of an object ("" for the core group).
+group(obj) := g if {
+	parts := split(object.get(obj, "apiVersion", ""), "/")
+	count(parts) == 2
+	g := parts[0]
+} else := ""
+
+# gk is "group/Kind", as the Go rules name kinds ("/Namespace" for the core group).
+gk(obj) := concat("/", [group(obj), obj.kind])
+
+# by_gk indexes the entries by group and kind.
+by_gk[k] contains e if {
+	some e in entries
+	k := gk(e.obj)
+}
+
+# kinds returns the entries of the group/kinds ks, in input order.
+kinds(ks) := [e | some e in entries; gk(e.obj) in ks]
+
+name(obj) := n if {
+	n := obj.metadata.name
+	is_string(n)
+} else := ""
+
+namespace(obj) := n if {
+	n := obj.metadata.namespace
+	is_string(n)
+} else := ""
+
+labels(obj) := l if {
+	l := obj.metadata.labels
+	is_object(l)
+} else := {}
+
+annotations(obj) := a if {
+	a := obj.metadata.annotations
+	is_object(a)
+} else := {}
+
+# str is a scalar as YAML spells it: label values written as true or 1 are the strings
+# "true" and "1" to Kubernetes' typed decoding, and to the Go rules.
+str(v) := v if is_string(v)
+
+else := "" if is_null(v)
+
+else := sprintf("%v", [v]) if {
+	not is_object(v)
+	not is_array(v)
+}
+
+# opaque reports a value that a later tool fills in (manifest.IsOpaque): a Flux variable
+# ${VAR}, a template action {{ … }}, a kubelet $(VAR) or a SOPS ENC[…] value. Rules do not
+# judge it.
+opaque(s) if regex.match(`(?s)\$\{[^}]*\}|\{\{.*\}\}|\$\([^)]*\)`, s)
+
+opaque(s) if {
+	startswith(s, "ENC[")
+	endswith(s, "]")
+}
+
+# object_name names an object in messages as the Go rules do: Kind namespace/name, or Kind
+# name without a namespace.
+object_name(obj) := sprintf("%s %s/%s", [obj.kind, namespace(obj), name(obj)]) if namespace(obj) != ""
+
+else := sprintf("%s %s", [obj.kind, name(obj)])
+
+ns_name(obj) := sprintf("%s/%s", [namespace(obj), name(obj)]) if namespace(obj) != ""
+
+else := name(obj)
+
+# result is the object a rule reports: msg, the rule's ID, name and severity (from the
+# generated catalogue in data.ambientlint.data), and path, the offending field as keys and
+# array indices below the object. With --combine it also says where the object is: file, and
+# doc, its index in the combined input.
+result(id, e, path, msg) := object.union(
+	{"msg": msg, "rule": id, "name": d.rules[id].name, "severity": d.rules[id].severity, "path": path},
+	_where(e),
+)
+
+_where(e) := {"file": e.file, "doc": e.doc} if combined
+
+else := {}
+
+# Meta entries: every label and annotation of an object and of its pod template, with the
+# path of the map that holds it (the Go rules' metaEntries).
+meta_entries(obj) := [m |
+	some i, base in d.meta_bases
+	mp := object.get(obj, base, null)
+	is_object(mp)
+	some k, v in mp
+	not is_object(v)
+	not is_array(v)
+	m := {"key": k, "value": str(v), "label": (i % 2) == 0, "template": i >= 2, "base": base}
+]
+
+# Workloads: the objects that run pods, with their pod template (tmpl, holding metadata and
+# spec) and its path (empty for a Pod).
+workloads := [w |
+	some e in kinds(d.workload_kinds)
+	w := _workload(e)
+]
+
+_workload(e) := w if {
+	e.obj.kind == "CronJob"
+	path := ["spec", "jobTemplate", "spec", "template"]
+	w := _workload_at(e, path, object.get(e.obj, path, {}))
+} else := w if {
+	e.obj.kind == "Pod"
+	w := _workload_at(e, [], e.obj)
+} else := _workload_at(e, ["spec", "template"], object.get(e.obj, ["spec", "template"], {}))
+
+_workload_at(e, path, tmpl) := {
+	"entry": e,
+	"path": path,
+	"namespace": namespace(e.obj),
+	"labels": _map_at(tmpl, ["metadata", "labels"]),
+	"annotations": _map_at(tmpl, ["metadata", "annotations"]),
+	"spec": _map_at(tmpl, ["spec"]),
+}
+
+_map_at(x, path) := m if {
+	m := object.get(x, path, {})
+	is_object(m)
+} else := {}
+
+# Namespaces: the Namespace objects of the tree by name. A name written twice takes the
+# labels of its first object.
+namespace_entries[n] contains e if {
+	some e in by_gk["/Namespace"]
+	n := name(e.obj)
+}
+
+namespace_labels(n) := labels(first(namespace_entries[n]).obj)
+
+has_namespace(n) if namespace_entries[n]
+
+# first returns the entry of a set that comes first in the input.
+first(es) := e if {
+	m := min({[x.doc, x.item] | some x in es})
+	some e in es
+	[e.doc, e.item] == m
+}
+
+# namespaced indexes the namespaced objects of each group/kind by "namespace/name".
+namespaced[k] contains e if {
+	some e in entries
+	k := sprintf("%s|%s/%s", [gk(e.obj), namespace(e.obj), name(e.obj)])
+}
+
+get(kind, ns, n) := first(namespaced[sprintf("%s|%s/%s", [kind, ns, n])])
+
+# in_namespace holds the namespaces that objects of the tree live in.
+in_namespace contains namespace(e.obj) if {
+	some e in entries
+	namespace(e.obj) != ""
+}
+
+# matches reports whether a set-based selector (matchLabels) selects labels.
+matches(sel, lbls) if {
+	every k, v in sel {
+		lbls[k] == v
+	}
+}
