@@ -98,8 +98,27 @@ func TestOrderingFindingsPointAtTheOtherEnd(t *testing.T) {
 	want := []string{
 		"istio-cni.yaml: istio-cni is installed here" + fmt.Sprintf(via, "cni"),
 		"ztunnel.yaml: ztunnel is installed here" + fmt.Sprintf(via, "ztunnel"),
-		"istio-cni.yaml: istio-cni is installed here" + fmt.Sprintf(via, "cni"),
-		"ztunnel.yaml: ztunnel is installed here" + fmt.Sprintf(via, "ztunnel"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("related locations (-want +got):\n%s", diff)
+	}
+}
+
+// A namespace enrolled early is judged by when its pods arrive: the finding is at the first
+// workload ordered before the data plane, and points back at the label.
+func TestEnrollmentIsJudgedByItsPods(t *testing.T) {
+	fs := findingsOf(t, rules.EnrollmentBeforeDataplane, "early-namespaces")
+	if len(fs) != 1 {
+		t.Fatalf("%d findings, want 1 (the early workload of payments): %v", len(fs), fs)
+	}
+	var got []string
+	for _, r := range fs[0].Related {
+		got = append(got, fmt.Sprintf("%s:%d: %s", filepath.Base(r.File), r.Line, r.Message))
+	}
+	want := []string{
+		"namespaces.yaml:21: namespace payments is enrolled here",
+		"dataplane.yaml:4: istio-cni is installed here (DaemonSet istio-system/istio-cni-node)",
+		"dataplane.yaml:23: ztunnel is installed here (DaemonSet istio-system/ztunnel)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("related locations (-want +got):\n%s", diff)
