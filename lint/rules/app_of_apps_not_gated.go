@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -22,9 +23,17 @@ Application that installs a mesh component has an earlier wave than a sibling Ap
 but the repository's ` + "`argocd-cm`" + ` (a ConfigMap named argocd-cm, the Argo CD Helm chart's
 ` + "`configs.cm`" + ` values, or an ArgoCD operator resource's ` + "`resourceHealthChecks`" + `) has no health check
 for ` + "`argoproj.io/Application`" + ` (` + "`resource.customizations.health.argoproj.io_Application`" + `, or the
-older ` + "`resource.customizations`" + ` block). Reported once per parent, as info instead of a warning
-when the repository does not hold Argo CD's configuration at all (it may be configured
-elsewhere).
+older ` + "`resource.customizations`" + ` block). Reported once per parent, naming the pair the gating
+is about: the child that installs istio-cni, ztunnel or istiod (and the Application below it
+that does, when that is another), and a later sibling that starts pods in ambient (a workload
+or chart install into an enrolled namespace, or a pod template enrolled itself); siblings
+that start no such pods are not reported. Argo CD installed from its upstream manifests
+(` + "`install.yaml`" + `, ` + "`ha/install.yaml`" + `, ` + "`cluster-install`" + `, … as a remote kustomize resource) brings
+the stock ` + "`argocd-cm`" + `, without the health check: a warning, unless a patch of the tree adds
+it. Info instead of a warning when the repository holds no Argo CD configuration at all (it
+may be configured elsewhere). *Changed:* the rule named the first mesh component and any
+later sibling (two parents' waves, or unrelated Applications), and took a tree with the
+upstream install for one without Argo CD configuration.
 
 **Why it breaks a cluster.** Argo CD moves to the next sync wave once the current wave's
 resources are healthy. Since Argo CD 1.8 an Application resource has no health assessment of
@@ -134,6 +143,17 @@ func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.P
 			note(gateMissing, ci.ValuesPos)
 		}
 	}
+	// Argo CD installed from its upstream manifests (install.yaml, ha/install.yaml,
+	// cluster-install, namespace-install, core-install) as a remote kustomize resource: its
+	// argocd-cm is the stock one, without the Application health check, unless a patch of the
+	// tree (an argocd-cm above) adds it.
+	for _, r := range m.Renderings {
+		for _, res := range r.LeftOut {
+			if upstreamArgoCDInstall(res) {
+				note(gateMissing, manifest.Position{File: path.Join(r.Dir, "kustomization.yaml")})
+			}
+		}
+	}
 	for _, o := range p.Inventory.Kind("argoproj.io/ArgoCD") {
 		found := false
 		if n := o.Lookup("spec", "resourceHealthChecks"); n != nil {
@@ -165,6 +185,10 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 	if gate == gatePresent || gate == gateUnknown {
 		return nil
 	}
+	enrolled := map[string]bool{}
+	for _, e := range m.Enrollments {
+		enrolled[e.Namespace] = true
+	}
 	for _, parent := range m.Units {
 		if parent.Kind != gitops.ImplicitUnit && parent.Kind != gitops.ApplicationUnit {
 			continue
@@ -175,7 +199,8 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 				kids = append(kids, c)
 			}
 		}
-		// The earliest child that installs a mesh component, and a later sibling.
+		// The earliest child that installs a data plane component, and a later sibling that
+		// starts pods in an enrolled namespace: the pair the gating is about.
 		var mesh *gitops.Unit
 		var comp *gitops.Component
 		for _, k := range kids {
@@ -187,18 +212,25 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 			continue
 		}
 		var later *gitops.Unit
+		var pods string
 		for _, k := range kids {
 			if k.At.Compare(mesh.At) > 0 {
-				later = k
-				break
+				if what, ok := enrolledPodsWithin(m, enrolled, k); ok {
+					later, pods = k, what
+					break
+				}
 			}
 		}
 		if later == nil {
 			continue
 		}
+		via := ""
+		if u := comp.Placement.Unit; u != mesh && u.Object != nil {
+			via = " (through " + u.String() + ")"
+		}
 		f := lint.Finding{
-			Message: fmt.Sprintf("%s installs %s at wave %d and %s waits for it at wave %d, but Argo CD has no health check for Applications: "+
-				"the waves order nothing unless argocd-cm sets %s", mesh, comp.Kind, mesh.At.Wave, later, later.At.Wave, healthKey),
+			Message: fmt.Sprintf("%s installs %s%s at wave %d and %s, which starts %s, waits for it at wave %d, but Argo CD has no health check for Applications: "+
+				"the waves order nothing unless argocd-cm sets %s", mesh, comp.Kind, via, mesh.At.Wave, later, pods, later.At.Wave, healthKey),
 			Pos:    ordWavePos(mesh.Object),
 			Object: mesh.Object.Ref,
 			Related: []lint.Related{{Position: ordWavePos(later.Object),
@@ -216,15 +248,57 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 	return nil
 }
 
-// ordMeshComponent returns a mesh component that Application u (or an Application below it)
-// installs, or nil.
+// ordMeshComponent returns a data plane component (istio-cni, ztunnel, istiod, in that order
+// of preference) that Application u (or an Application below it) installs, or nil.
 func ordMeshComponent(m *gitops.Model, u *gitops.Unit) *gitops.Component {
-	for _, c := range m.Components {
-		if c.Placement.Unit.Within(u) {
-			return c
+	for _, k := range []gitops.ComponentKind{gitops.IstioCNI, gitops.Ztunnel, gitops.Istiod} {
+		for _, c := range m.ComponentsOf(k) {
+			if c.Placement.Unit.Within(u) {
+				return c
+			}
 		}
 	}
 	return nil
+}
+
+// enrolledPodsWithin names the first workload or chart install that Application u (or one
+// below it) applies into an enrolled namespace, or a pod template enrolled itself.
+func enrolledPodsWithin(m *gitops.Model, enrolled map[string]bool, u *gitops.Unit) (string, bool) {
+	for _, o := range m.Objects {
+		if !slices.Contains(podKinds, o.GK()) {
+			continue
+		}
+		self := slices.ContainsFunc(m.Enrollments, func(e *gitops.Enrollment) bool { return e.Object == o })
+		if !self && !enrolled[o.Namespace] {
+			continue
+		}
+		for _, pl := range m.Placements(o) {
+			if pl.Unit.Within(u) {
+				return ordObjectName(o) + " in ambient", true
+			}
+		}
+	}
+	for _, ci := range m.Charts {
+		if enrolled[ci.Namespace] && ci.Placement.Unit != nil && ci.Placement.Unit.Within(u) {
+			return "chart " + ci.Chart + " in ambient namespace " + ci.Namespace, true
+		}
+	}
+	return "", false
+}
+
+// upstreamArgoCDInstall reports whether a remote kustomize resource is one of Argo CD's
+// upstream install manifests, which ship a stock argocd-cm.
+func upstreamArgoCDInstall(res string) bool {
+	r := strings.ToLower(res)
+	if !strings.Contains(r, "argoproj/argo-cd") {
+		return false
+	}
+	for _, m := range []string{"install.yaml", "manifests/cluster-install", "manifests/namespace-install", "manifests/core-install", "manifests/ha/cluster-install", "manifests/ha/namespace-install"} {
+		if strings.Contains(r, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // ordWavePos points at an object's sync-wave annotation, or its name when it has none.

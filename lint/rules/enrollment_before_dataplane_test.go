@@ -71,6 +71,7 @@ func TestOrderingSeverities(t *testing.T) {
 	}{
 		{"an ungated app-of-apps without Argo CD configuration is info", rules.AppOfAppsNotGated, "no-argocd-config", []lint.Severity{lint.Info}},
 		{"an ungated app-of-apps with argocd-cm is a warning", rules.AppOfAppsNotGated, "argocd-cm-without-check", []lint.Severity{lint.Warning}},
+		{"Argo CD from its upstream install.yaml has the stock argocd-cm: a warning", rules.AppOfAppsNotGated, "stock-install", []lint.Severity{lint.Warning}},
 		{"a missing dependency is a warning and a cycle an error", rules.DependencyCycle, "kustomizations", []lint.Severity{lint.Error, lint.Warning}},
 	}
 	for _, tt := range tests {
