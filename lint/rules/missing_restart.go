@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -37,6 +38,13 @@ was not in the tree). Workloads that are new since REV start new pods and are ne
 Jobs and CronJobs start new pods on every run, and bare Pods and ReplicaSets have no rollout
 to restart, so they are not reported either.
 
+When a namespace moves from sidecar injection to ambient and the tree holds none of its
+Deployments, StatefulSets or DaemonSets (its pods come from a HelmRelease, an Argo CD chart or
+an operator), the rule reports the namespace's enrollment, and each HelmRelease or Application
+that installs a chart into it, with the command that restarts every workload of the
+namespace. *Changed:* such migrations went unreported, since no workload of the tree kept its
+pod template.
+
 **Why it breaks a cluster.** Labels on a namespace do not change running pods. The sidecar
 injector acts only when a pod is created, so the pods that were created while the namespace
 injected sidecars keep their Envoy sidecar after the switch, and ztunnel does not capture pods
@@ -54,7 +62,7 @@ the restart in Git instead, change the pod template in the same commit: set the 
 ` + "`spec.template.metadata.annotations`" + ` to the current time, e.g.
 ` + "`kubectl.kubernetes.io/restartedAt: \"2025-06-01T10:00:00Z\"`" + `; the changed template makes the sync
 roll out new pods, which come up without sidecars.`,
-	Kinds: []string{namespaceGK, "apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "argoproj.io/Application"},
+	Kinds: []string{namespaceGK, "apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "argoproj.io/Application", "helm.toolkit.fluxcd.io/HelmRelease"},
 	Run:   runMissingRestart,
 }
 
@@ -136,7 +144,75 @@ func runMissingRestart(p *lint.Pass) error {
 			p.Report(f)
 		}
 	}
+	reportUntrackedWorkloads(p, nowNS, thenNS, meta, rev)
 	return nil
+}
+
+// reportUntrackedWorkloads reports the namespaces that move from sidecar injection to ambient
+// while the tree holds none of their Deployments, StatefulSets or DaemonSets: their pods
+// come from a chart (a HelmRelease, an Application's chart) or an operator, and keep their
+// sidecars until they restart just the same. The finding is on the namespace's enrollment,
+// and on each chart install into it.
+func reportUntrackedWorkloads(p *lint.Pass, nowNS, thenNS map[string]nsMeta, meta func(map[string]nsMeta, *manifest.Inventory, string) nsMeta, rev string) {
+	inv := p.Inventory
+	var names []string
+	for _, o := range inv.Kind(namespaceGK) {
+		name := o.Ref.Name
+		if p.Model != nil {
+			name = p.Model.Name(o)
+		}
+		names = append(names, name)
+	}
+	for _, o := range inv.Kind("argoproj.io/Application") {
+		if dest := o.Lookup("spec", "destination", "namespace"); dest != nil && createsNamespace(o) {
+			names = append(names, dest.Value)
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	for _, ns := range names {
+		now := meta(nowNS, inv, ns)
+		if now.obj == nil || ambient.NamespaceMode(ns, now.labels).Mode != ambient.Ambient {
+			continue
+		}
+		then := ambient.NamespaceMode(ns, meta(thenNS, p.Base.Inventory, ns).labels).Mode
+		if then != ambient.Sidecar && then != ambient.Conflict {
+			continue
+		}
+		tracked := false
+		for _, k := range restartKinds {
+			tracked = tracked || slices.ContainsFunc(inv.Kind(k.gk), func(o *manifest.Object) bool { return o.Namespace == ns })
+		}
+		if tracked {
+			continue // its workloads are judged one by one
+		}
+		restart := fmt.Sprintf("after the sync, run `kubectl -n %s rollout restart deployment,statefulset,daemonset`", ns)
+		label := lint.Related{Position: now.obj.Pos(now.path...), Message: fmt.Sprintf("namespace %s is enrolled in ambient here", ns)}
+		var charts []*gitops.ChartInstall
+		if p.Model != nil {
+			for _, ci := range p.Model.Charts {
+				if ci.Namespace == ns && ci.Object != nil {
+					charts = append(charts, ci)
+				}
+			}
+		}
+		from := "a chart or an operator"
+		if len(charts) > 0 {
+			from = "charts"
+		}
+		p.Report(lint.Finding{
+			Message: fmt.Sprintf("namespace %s moves from sidecar injection (at %s) to ambient, and its workloads are not in the tree (they come from %s): their running pods keep their sidecars and stay out of ambient until they restart; %s",
+				ns, rev, from, restart),
+			Pos: now.obj.Pos(now.path...), Object: now.obj.Ref,
+		})
+		for _, ci := range charts {
+			p.Report(lint.Finding{
+				Message: fmt.Sprintf("%s installs chart %s into namespace %s, which moves from sidecar injection (at %s) to ambient: the chart's running pods keep their sidecars and stay out of ambient until they restart; %s",
+					objectName(ci.Object), ci.Chart, ns, rev, restart),
+				Pos: ci.Pos, Object: ci.Object.Ref, Related: []lint.Related{label},
+			})
+		}
+	}
 }
 
 // nsMeta is what the tree says about a namespace's labels: from its Namespace object, else
