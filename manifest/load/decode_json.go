@@ -668,3 +668,14 @@ func hasOpaque(n *yaml.Node) bool {
 	}
 	return false
 }
+
+// AppendJSON appends the JSON form of the YAML node n to dst, as Kubernetes reads YAML (the
+// same conversion the typed decoding uses): YAML 1.2 core schema scalars, merge keys applied,
+// aliases expanded, at most a million nodes.
+func AppendJSON(dst []byte, n *yaml.Node) ([]byte, error) {
+	d := decoder{buf: dst}
+	if err := d.appendJSON(n); err != nil {
+		return dst, err
+	}
+	return d.buf, nil
+}

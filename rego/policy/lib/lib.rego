@@ -5,7 +5,7 @@
 # Input. Per document (conftest test), input is one object. With --combine it is an array of
 # {"path": file, "contents": object}, where contents may also be an array of objects (a
 # multi-document file, for clients that do not split it). entries lists them all, each as
-# {"obj", "file", "doc", "item"}: file and doc (the index in the combined array) place a
+# {"obj", "gk", "file", "doc", "item"} (gk as gk(obj) gives it): file and doc (the index in the combined array) place a
 # result; in per-document mode file is "" and doc 0.
 #
 # The rules read the objects as written: namespaces are metadata.namespace (not what kustomize,
@@ -26,10 +26,10 @@ entries := [e |
 	some i, doc in input
 	some j, obj in _items(object.get(doc, "contents", null))
 	_is_object(obj)
-	e := {"obj": obj, "file": object.get(doc, "path", ""), "doc": i, "item": j}
+	e := {"obj": obj, "gk": gk(obj), "file": object.get(doc, "path", ""), "doc": i, "item": j}
 ] if combined
 
-entries := [{"obj": input, "file": "", "doc": 0, "item": 0}] if {
+entries := [{"obj": input, "gk": gk(input), "file": "", "doc": 0, "item": 0}] if {
 	not combined
 	_is_object(input)
 }
@@ -53,14 +53,12 @@ group(obj) := g if {
 # gk is "group/Kind", as the Go rules name kinds ("/Namespace" for the core group).
 gk(obj) := concat("/", [group(obj), obj.kind])
 
-# by_gk indexes the entries by group and kind.
-by_gk[k] contains e if {
-	some e in entries
-	k := gk(e.obj)
-}
+# by_gk indexes the entries by group and kind, in input order. An object of arrays, not a
+# partial set: a set would hash every entry (a whole manifest) to insert it.
+by_gk := {k: [e | some e in entries; e.gk == k] | some k in {e.gk | some e in entries}}
 
 # kinds returns the entries of the group/kinds ks, in input order.
-kinds(ks) := [e | some e in entries; gk(e.obj) in ks]
+kinds(ks) := [e | some e in entries; e.gk in ks]
 
 name(obj) := n if {
 	n := obj.metadata.name
@@ -170,29 +168,33 @@ _map_at(x, path) := m if {
 
 # Namespaces: the Namespace objects of the tree by name. A name written twice takes the
 # labels of its first object.
-namespace_entries[n] contains e if {
-	some e in by_gk["/Namespace"]
-	n := name(e.obj)
+namespace_by_name := first_by_key([[name(e.obj), e] | some e in by_gk["/Namespace"]])
+
+namespace_labels(n) := labels(namespace_by_name[n].obj)
+
+has_namespace(n) if namespace_by_name[n]
+
+# first_by_key maps each key of pairs ([key, entry]) to the entry that comes first in the
+# input among those with that key. It sorts once, so an index costs n log n, where a partial
+# set keyed by the key would scan every entry for each key looked up.
+first_by_key(pairs) := {y[0]: pairs[y[3]][1] |
+	keyed := sort([[p[0], p[1].doc, p[1].item, j] | some j, p in pairs])
+	some x, y in keyed
+	_group_start(keyed, x)
 }
 
-namespace_labels(n) := labels(first(namespace_entries[n]).obj)
+_group_start(_, x) if x == 0
 
-has_namespace(n) if namespace_entries[n]
-
-# first returns the entry of a set that comes first in the input.
-first(es) := e if {
-	m := min({[x.doc, x.item] | some x in es})
-	some e in es
-	[e.doc, e.item] == m
+_group_start(keyed, x) if {
+	x > 0
+	keyed[x - 1][0] != keyed[x][0]
 }
 
-# namespaced indexes the namespaced objects of each group/kind by "namespace/name".
-namespaced[k] contains e if {
-	some e in entries
-	k := sprintf("%s|%s/%s", [gk(e.obj), namespace(e.obj), name(e.obj)])
-}
+# get returns the first entry of group/kind kind called n in namespace ns ("" for a
+# cluster-scoped kind). Each kind is indexed once, when first asked for.
+get(kind, ns, n) := _by_ref(kind)[sprintf("%s/%s", [ns, n])]
 
-get(kind, ns, n) := first(namespaced[sprintf("%s|%s/%s", [kind, ns, n])])
+_by_ref(kind) := first_by_key([[sprintf("%s/%s", [namespace(e.obj), name(e.obj)]), e] | some e in by_gk[kind]])
 
 # in_namespace holds the namespaces that objects of the tree live in.
 in_namespace contains namespace(e.obj) if {

@@ -23,7 +23,7 @@ _binding_kinds := {
 
 bindings contains b if {
 	some e in lib.entries
-	kind := _binding_kinds[lib.gk(e.obj)]
+	kind := _binding_kinds[e.gk]
 	ns := _binding_namespace(e.obj, kind)
 	what := _what(e.obj, kind)
 	b := _binding(e, kind, what, ns, lib.labels(e.obj), ["metadata", "labels"])
@@ -63,13 +63,10 @@ _waypoint_namespace(ls, ns) := {"ns": v, "cross": true} if {
 	not d.labels.use_waypoint_namespace in object.keys(ls)
 }
 
-# gateways indexes the Gateways of the tree by namespace/name.
-gateways[ref] contains e if {
-	some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]
-	ref := sprintf("%s/%s", [lib.namespace(e.obj), lib.name(e.obj)])
-}
+# gateways indexes the Gateways of the tree by namespace/name, the first of each.
+gateways := lib.first_by_key([[sprintf("%s/%s", [lib.namespace(e.obj), lib.name(e.obj)]), e] | some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]])
 
-gateway(ns, n) := lib.first(gateways[sprintf("%s/%s", [ns, n])])
+gateway(ns, n) := gateways[sprintf("%s/%s", [ns, n])]
 
 # traffic_type is the traffic a Gateway serves (waypoint.TrafficType): its
 # istio.io/waypoint-for label, else its GatewayClass's when the tree defines the class, else

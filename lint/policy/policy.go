@@ -1,0 +1,564 @@
+package policy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	opa "github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/lint"
+	"github.com/ambientkit/ambientkit/manifest"
+	"github.com/ambientkit/ambientkit/manifest/load"
+	bundle "github.com/ambientkit/ambientkit/rego"
+)
+
+// The rule names conftest evaluates, as its policy engine matches them.
+var (
+	warningRule = regexp.MustCompile(`^warn(_[a-zA-Z0-9]+)*$`)
+	failureRule = regexp.MustCompile(`^(deny|violation)(_[a-zA-Z0-9]+)*$`)
+)
+
+// Options says how a Set is compiled and evaluated.
+type Options struct {
+	// Capabilities are what policies may call; nil means the bundle's locked-down ones
+	// (rego.Capabilities).
+	Capabilities *ast.Capabilities
+	// Namespaces are the packages evaluated, without "data." ("main", "ambientlint.egress");
+	// a name ending in ".*" selects the packages below it; nil means "main", as in conftest.
+	Namespaces []string
+	// Combine evaluates all objects at once (conftest's --combine) instead of each alone.
+	Combine bool
+}
+
+// Set is a compiled set of policies.
+type Set struct {
+	combine bool
+	byRule  bool      // results name their rule (the bundle's "rule": "AMB301"): grouped by it
+	rules   []ruleRef // sorted by namespace, then name
+	caps    *ast.Capabilities
+	comp    *ast.Compiler
+	query   string // one query for every rule (and its exceptions): r0 := …, e0 := …
+	fact    *lint.Fact[*evaluation]
+}
+
+// ruleRef is one rule a Set evaluates, and the exceptions that can turn it off.
+type ruleRef struct {
+	namespace, name string
+	severity        lint.Severity
+	exceptions      bool // the namespace defines exception
+}
+
+// id is the rule's ID as findings carry it: policy:<namespace>.<name>.
+func (r ruleRef) id() string { return "policy:" + r.namespace + "." + r.name }
+
+// Source is a tree of policies: every .rego file in FS, named in messages as Name/path.
+type Source struct {
+	Name string
+	FS   fs.FS
+}
+
+// Compile parses every .rego file of the sources (tests, *_test.rego, left out) as Rego v1
+// and compiles them together, as conftest compiles the directories of its -p flags, with
+// opts.Capabilities. A built-in the capabilities refuse is an error that names it and where
+// it is called.
+func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) {
+	caps := opts.Capabilities
+	if caps == nil {
+		var err error
+		if caps, err = bundle.Capabilities(); err != nil {
+			return nil, err
+		}
+	}
+	var modules = map[string]*ast.Module{}
+	for _, src := range sources {
+		err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+				return nil
+			}
+			text, err := fs.ReadFile(src.FS, p)
+			if err != nil {
+				return err
+			}
+			name := path.Join(src.Name, p)
+			m, err := ast.ParseModuleWithOpts(name, string(text), ast.ParserOptions{RegoVersion: ast.RegoV1, Capabilities: caps})
+			if err != nil {
+				return err
+			}
+			modules[name] = m
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(modules) == 0 {
+		return nil, errors.New("no .rego files")
+	}
+	c := ast.NewCompiler().WithCapabilities(caps)
+	if c.Compile(modules); c.Failed() {
+		return nil, compileError(c.Errors, caps)
+	}
+	s := &Set{combine: opts.Combine}
+	s.fact = &lint.Fact[*evaluation]{Name: "policy evaluation", Compute: s.evaluate}
+	s.rules = selectRules(modules, opts.Namespaces)
+	if len(s.rules) == 0 {
+		return s, nil
+	}
+	var q strings.Builder
+	for i, r := range s.rules {
+		fmt.Fprintf(&q, "r%d := [x | some x in data.%s.%s]\n", i, r.namespace, r.name)
+		if r.exceptions {
+			fmt.Fprintf(&q, "e%d := [1 | data.%s.exception[_][_] == %q]\n", i, r.namespace, unprefixed(r.name))
+		}
+	}
+	s.caps, s.comp, s.query = caps, c, q.String()
+	// Prepared once here, so that a query that does not compile fails now, not in a rule.
+	if _, err := s.prepare(ctx, lint.Settings{}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepare prepares the Set's query with the run's settings as data.ambientlint.config, in
+// the shape of the configuration file (egress.allowWildcards), which the bundle reads and
+// a conftest user passes with --data.
+func (s *Set) prepare(ctx context.Context, settings lint.Settings) (opa.PreparedEvalQuery, error) {
+	wildcards := make([]any, len(settings.AllowWildcards))
+	for i, w := range settings.AllowWildcards {
+		wildcards[i] = w
+	}
+	data := map[string]any{"ambientlint": map[string]any{"config": map[string]any{
+		"egress": map[string]any{"allowWildcards": wildcards},
+	}}}
+	return opa.New(opa.Compiler(s.comp), opa.Query(s.query), opa.Capabilities(s.caps), opa.StrictBuiltinErrors(true),
+		opa.Store(inmem.NewFromObject(data))).PrepareForEval(ctx)
+}
+
+// selectRules lists the deny, violation and warn rules of the selected namespaces.
+func selectRules(modules map[string]*ast.Module, namespaces []string) []ruleRef {
+	if namespaces == nil {
+		namespaces = []string{"main"}
+	}
+	selected := func(ns string) bool {
+		for _, want := range namespaces {
+			if prefix, ok := strings.CutSuffix(want, ".*"); ok && (ns == prefix || strings.HasPrefix(ns, prefix+".")) || ns == want {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[ruleRef]bool{}
+	hasException := map[string]bool{}
+	var out []ruleRef
+	for _, m := range modules {
+		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if !selected(ns) {
+			continue
+		}
+		for _, r := range m.Rules {
+			name := r.Head.Name.String()
+			if len(r.Head.Reference) > 0 {
+				name = r.Head.Reference[0].Value.(ast.Var).String()
+			}
+			if name == "exception" {
+				hasException[ns] = true
+			}
+			sev := lint.Off
+			switch {
+			case failureRule.MatchString(name):
+				sev = lint.Error
+			case warningRule.MatchString(name):
+				sev = lint.Warning
+			default:
+				continue
+			}
+			ref := ruleRef{namespace: ns, name: name, severity: sev}
+			if !seen[ref] {
+				seen[ref] = true
+				out = append(out, ref)
+			}
+		}
+	}
+	for i := range out {
+		out[i].exceptions = hasException[out[i].namespace]
+	}
+	slices.SortFunc(out, func(a, b ruleRef) int { return strings.Compare(a.id(), b.id()) })
+	return out
+}
+
+// unprefixed is a rule's name as conftest's exceptions name it: without deny_, violation_ or
+// warn_ ("" for deny, violation and warn themselves).
+func unprefixed(name string) string {
+	for _, p := range []string{"deny", "violation", "warn"} {
+		if name == p {
+			return ""
+		}
+		if rest, ok := strings.CutPrefix(name, p+"_"); ok {
+			return rest
+		}
+	}
+	return name
+}
+
+// compileError says why policies do not compile, naming a built-in that the capabilities
+// refuse where one is called.
+func compileError(errs ast.Errors, caps *ast.Capabilities) error {
+	all := map[string]bool{}
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		all[b.Name] = true
+	}
+	allowed := map[string]bool{}
+	for _, b := range caps.Builtins {
+		allowed[b.Name] = true
+	}
+	var msgs []string
+	for _, e := range errs {
+		msg := e.Message
+		if name, ok := strings.CutPrefix(msg, "undefined function "); ok && all[name] && !allowed[name] {
+			msg = fmt.Sprintf("%s is not allowed: policies run without network access or runtime information", name)
+		}
+		where := ""
+		if e.Location != nil {
+			where = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
+		}
+		msgs = append(msgs, where+msg)
+	}
+	slices.Sort(msgs)
+	return errors.New(strings.Join(slices.Compact(msgs), "\n"))
+}
+
+// Rules returns one lint rule for each deny, violation and warn rule of the Set: ID
+// policy:<namespace>.<rule>, error for deny and violation, warning for warn.
+func (s *Set) Rules(origin string) []*lint.Rule {
+	var out []*lint.Rule
+	for _, r := range s.rules {
+		id := r.id()
+		out = append(out, &lint.Rule{
+			ID: id, Name: r.namespace + "." + r.name, Severity: r.severity,
+			Summary: fmt.Sprintf("the results of the Rego rule data.%s.%s (%s)", r.namespace, r.name, origin),
+			Doc: fmt.Sprintf("A team's own policy, from %s, evaluated as conftest evaluates it: every result of "+
+				"data.%s.%s is a finding, at the field its path names, or at the object.", origin, r.namespace, r.name),
+			Run: func(p *lint.Pass) error {
+				ev := s.fact.Of(p)
+				if ev.err != nil {
+					return ev.err
+				}
+				for _, f := range ev.findings[id] {
+					p.Report(f)
+				}
+				return nil
+			},
+		})
+	}
+	return out
+}
+
+// Findings evaluates the Set on the objects of a pass (once per run) and returns the
+// findings of the rule with that ID.
+func (s *Set) Findings(p *lint.Pass, id string) ([]lint.Finding, error) {
+	ev := s.fact.Of(p)
+	return ev.findings[id], ev.err
+}
+
+// evaluation is what one run's evaluation of a Set found, by rule ID.
+type evaluation struct {
+	findings map[string][]lint.Finding
+	err      error
+}
+
+// evaluate runs the Set's query over the pass's objects: once on all of them, or once on
+// each.
+func (s *Set) evaluate(p *lint.Pass) *evaluation {
+	ev := &evaluation{findings: map[string][]lint.Finding{}}
+	if len(s.rules) == 0 {
+		return ev
+	}
+	ctx := context.Background()
+	query, err := s.prepare(ctx, p.Settings)
+	if err != nil {
+		ev.err = err
+		return ev
+	}
+	objs := p.Inventory.Objects
+	if s.combine {
+		input, err := Input(objs, p.Model)
+		if err != nil {
+			ev.err = err
+			return ev
+		}
+		ev.err = s.eval(ctx, query, input, ev, p.Model, func(doc int) *manifest.Object {
+			if doc >= 0 && doc < len(objs) {
+				return objs[doc]
+			}
+			return nil
+		})
+		return ev
+	}
+	for _, o := range objs {
+		v, err := objectValue(o, p.Model)
+		if err != nil {
+			continue // an object that does not convert is AMB001's
+		}
+		if ev.err = s.eval(ctx, query, v, ev, p.Model, func(int) *manifest.Object { return o }); ev.err != nil {
+			return ev
+		}
+	}
+	return ev
+}
+
+// eval evaluates the query on input and adds the results to ev; object says which object a
+// result is about, from its doc (-1 when it has none).
+func (s *Set) eval(ctx context.Context, query opa.PreparedEvalQuery, input ast.Value, ev *evaluation, model *gitops.Model, object func(doc int) *manifest.Object) error {
+	rs, err := query.Eval(ctx, opa.EvalParsedInput(input))
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	b := rs[0].Bindings
+	for i, r := range s.rules {
+		if exc, _ := b["e"+strconv.Itoa(i)].([]any); len(exc) > 0 {
+			continue
+		}
+		results, _ := b["r"+strconv.Itoa(i)].([]any)
+		for _, v := range results {
+			f, ok := finding(v, s.combine, model, object)
+			if !ok {
+				continue
+			}
+			id := r.id()
+			if s.byRule {
+				if id, ok = v.(map[string]any)["rule"].(string); !ok {
+					continue
+				}
+			}
+			ev.findings[id] = append(ev.findings[id], f)
+		}
+	}
+	return nil
+}
+
+// finding turns one result into a finding: a string is a message about the object (or the
+// run); an object needs msg, and may give path, doc and severity.
+func finding(v any, combine bool, model *gitops.Model, object func(doc int) *manifest.Object) (lint.Finding, bool) {
+	var f lint.Finding
+	var fieldPath []string
+	doc := -1
+	if !combine {
+		doc = 0
+	}
+	switch r := v.(type) {
+	case string:
+		f.Message = r
+	case map[string]any:
+		msg, ok := r["msg"].(string)
+		if !ok {
+			return f, false
+		}
+		f.Message = msg
+		if combine {
+			if n, ok := number(r["doc"]); ok {
+				doc = n
+			}
+		}
+		if ps, ok := r["path"].([]any); ok {
+			for _, e := range ps {
+				switch e := e.(type) {
+				case string:
+					fieldPath = append(fieldPath, e)
+				default:
+					if n, ok := number(e); ok {
+						fieldPath = append(fieldPath, strconv.Itoa(n))
+					}
+				}
+			}
+		}
+		if s, ok := r["severity"].(string); ok {
+			if sev, err := lint.ParseSeverity(s); err == nil && sev != lint.Off {
+				f.Severity = sev
+			}
+		}
+	default:
+		return f, false
+	}
+	if o := object(doc); o != nil && doc >= 0 {
+		f.Pos = o.Pos(fieldPath...)
+		f.Object = o.Ref
+		if len(fieldPath) == 3 && fieldPath[0] == "metadata" && fieldPath[1] == "labels" && o.Lookup(fieldPath...) == nil {
+			if at, ok := model.LabelSetAt(o, fieldPath[2]); ok {
+				f.Pos = at // a label a build sets, where the build sets it
+			}
+		}
+		// value_line points into the text of a block scalar (a URL in a ConfigMap's script,
+		// a key of its embedded config.yaml): its content starts on the line below the
+		// indicator.
+		if r, ok := v.(map[string]any); ok {
+			if n, ok := number(r["value_line"]); ok && n > 0 {
+				if node := o.Lookup(fieldPath...); node != nil && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+					f.Pos.Line += n
+					f.Pos.Column, f.Pos.EndLine, f.Pos.EndColumn = 1, 0, 0
+				}
+			}
+		}
+	}
+	return f, true
+}
+
+// number reads a JSON number (json.Number, as OPA gives them, or a Go number).
+func number(v any) (int, bool) {
+	switch n := v.(type) {
+	case interface{ Int64() (int64, error) }:
+		i, err := n.Int64()
+		return int(i), err == nil
+	case int:
+		return n, true
+	case float64:
+		return int(n), n == float64(int(n))
+	}
+	return 0, false
+}
+
+// Input returns the combined input of objs, as conftest's --combine gives it: an array of
+// {"path": file, "contents": object}, in the order of objs, each object as the cluster gets
+// it (see asApplied).
+func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	var b []byte
+	for i, o := range objs {
+		b = b[:0]
+		if o.Node != nil {
+			var err error
+			if b, err = load.AppendJSON(b, o.Node.YNode()); err != nil {
+				return nil, fmt.Errorf("%s: %w", o.Pos(), err)
+			}
+		} else {
+			b = append(b, "null"...)
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"path":`)
+		buf.Write(strconv.AppendQuote(nil, filePath(o)))
+		buf.WriteString(`,"contents":`)
+		buf.Write(b)
+		buf.WriteByte('}')
+	}
+	buf.WriteByte(']')
+	v, err := ast.ValueFromReader(&buf)
+	if err != nil {
+		return nil, err
+	}
+	arr, ok := v.(*ast.Array)
+	if !ok || arr.Len() != len(objs) {
+		return nil, errors.New("combined input: not one entry an object")
+	}
+	for i, o := range objs {
+		if entry, ok := arr.Elem(i).Value.(ast.Object); ok {
+			asApplied(entry.Get(ast.InternedTerm("contents")), o, m)
+		}
+	}
+	return v, nil
+}
+
+// objectValue returns one object as a Rego value, as the cluster gets it (see asApplied).
+func objectValue(o *manifest.Object, m *gitops.Model) (ast.Value, error) {
+	if o.Node == nil {
+		return nil, errors.New("no node")
+	}
+	b, err := load.AppendJSON(nil, o.Node.YNode())
+	if err != nil {
+		return nil, err
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	asApplied(ast.NewTerm(v), o, m)
+	return v, nil
+}
+
+// asApplied gives the object term t (o as written) what the GitOps model resolved for it,
+// as the cluster gets it: its effective namespace (kustomize's namespace, an Argo CD
+// destination, a Flux targetNamespace), the name a build gives a Namespace, and the labels
+// a build adds (commonLabels, labels, Flux's commonMetadata).
+func asApplied(t *ast.Term, o *manifest.Object, m *gitops.Model) {
+	if t == nil {
+		return
+	}
+	obj, ok := t.Value.(ast.Object)
+	if !ok {
+		return
+	}
+	renamed := o.Ref.Kind == "Namespace" && m != nil && m.Name(o) != o.Ref.Name
+	moved := o.Namespace != "" && o.Namespace != o.Ref.Namespace
+	relabelled := !labelsAsWritten(o)
+	if !moved && !renamed && !relabelled {
+		return
+	}
+	mt := obj.Get(ast.InternedTerm("metadata"))
+	if mt == nil {
+		return
+	}
+	meta, ok := mt.Value.(ast.Object)
+	if !ok {
+		return
+	}
+	if moved {
+		meta.Insert(ast.InternedTerm("namespace"), ast.StringTerm(o.Namespace))
+	}
+	if renamed {
+		meta.Insert(ast.InternedTerm("name"), ast.StringTerm(m.Name(o)))
+	}
+	if relabelled {
+		labels := ast.NewObject()
+		for k, v := range o.Labels {
+			labels.Insert(ast.StringTerm(k), ast.StringTerm(v))
+		}
+		meta.Insert(ast.InternedTerm("labels"), ast.NewTerm(labels))
+	}
+}
+
+// labelsAsWritten reports whether o's labels are those its manifest writes, none added by a
+// build.
+func labelsAsWritten(o *manifest.Object) bool {
+	n := o.Lookup("metadata", "labels")
+	written := 0
+	if n != nil && n.Kind == yaml.MappingNode {
+		written = len(n.Content) / 2
+	}
+	if written != len(o.Labels) {
+		return false
+	}
+	for i := 0; n != nil && i+1 < len(n.Content); i += 2 {
+		if v, ok := o.Labels[n.Content[i].Value]; !ok || v != n.Content[i+1].Value {
+			return false
+		}
+	}
+	return true
+}
+
+// filePath is the path an object's file is named by in the input.
+func filePath(o *manifest.Object) string {
+	if o.File == nil {
+		return ""
+	}
+	return o.File.Path
+}
