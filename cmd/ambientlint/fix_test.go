@@ -167,3 +167,26 @@ func TestFixRefusesAFileThatChanged(t *testing.T) {
 		t.Errorf("waypoint.yaml = %q, want the other program's edit kept", got)
 	}
 }
+
+// One --fix run reaches the fixed point: correcting the key's spelling makes its value
+// judged (Ambient → ambient), and the enrollment then makes the injection label a conflict
+// whose fix removes it. Each used to take a run of its own, each exiting 1.
+func TestFixFinishesInOneRun(t *testing.T) {
+	src := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio.io/dataplane_mode: Ambient\n    istio-injection: enabled\n"
+	dir := writeTree(t, map[string]string{"ns.yaml": src})
+	r := ambientlint(t, dir, "", "--fix", "--repo-root", dir, ".")
+	if r.code != exitOK {
+		t.Errorf("exit status %d after one --fix, want %d; stdout:\n%s\nstderr:\n%s", r.code, exitOK, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "fixed 1 file") {
+		t.Errorf("stderr does not say what was fixed:\n%s", r.stderr)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "ns.yaml"))
+	want := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio.io/dataplane-mode: ambient\n"
+	if string(got) != want {
+		t.Errorf("ns.yaml after --fix:\n%s\nwant:\n%s", got, want)
+	}
+	if again := ambientlint(t, dir, "", "--diff", "--repo-root", dir, "."); again.stdout != "" || again.code != exitOK {
+		t.Errorf("a second run still has work (exit %d):\n%s", again.code, again.stdout)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/ambientkit/ambientkit/lint/engine"
 	"github.com/ambientkit/ambientkit/lint/fix"
 	"github.com/ambientkit/ambientkit/lint/output"
+	"github.com/ambientkit/ambientkit/lint/policy"
 	"github.com/ambientkit/ambientkit/lint/rules"
 	"github.com/ambientkit/ambientkit/manifest/load"
 )
@@ -33,6 +34,8 @@ type lintOptions struct {
 	format      string
 	output      string
 	noColor     bool
+	color       string // auto, always or never
+	quiet       bool
 	maxFileSize string
 	unreached   bool
 	repoRoot    string
@@ -41,6 +44,10 @@ type lintOptions struct {
 	fix         bool
 	diff        bool
 	version     bool
+	engine      string   // go or rego: which implementation runs the rules the bundle twins
+	policies    []string // --policy: directories of a team's conftest-style policies
+	namespaces  []string // --policy-namespace
+	combine     bool     // --policy-combine
 }
 
 // ruleOp is one --enable, --disable or --severity flag.
@@ -50,7 +57,7 @@ type ruleOp struct {
 
 // register defines the lint command's flags on fs; a new flag is one line here.
 func (o *lintOptions) register(fs *flag.FlagSet) {
-	o.failOn, o.format = "error", "text"
+	o.failOn, o.format, o.engine, o.color = "error", "text", "go", "auto"
 	op := func(name string) listFlag {
 		return listFlag{add: func(v string) { o.ruleOps = append(o.ruleOps, ruleOp{flag: name, rule: v}) }}
 	}
@@ -64,7 +71,10 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.Var(choiceFlag{&o.failOn, []string{"error", "warning", "info", "none"}}, "fail-on", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or none")
 	fs.Var(choiceFlag{&o.format, output.Formats}, "format", "write findings as `FORMAT`: "+strings.Join(output.Formats, ", "))
 	fs.StringVar(&o.output, "output", "", "write findings to `FILE` instead of stdout")
-	fs.BoolVar(&o.noColor, "no-color", false, "never colour the text output (also when NO_COLOR is set)")
+	fs.Var(choiceFlag{&o.color, []string{"auto", "always", "never"}}, "color", "colour the text output: `WHEN` auto (on a terminal, unless NO_COLOR is set),\nalways or never")
+	fs.BoolVar(&o.noColor, "no-color", false, "never colour the text output, as --color never")
+	fs.BoolVar(&o.quiet, "quiet", false, "print no summary line; the findings and the exit status are unchanged")
+	fs.BoolVar(&o.quiet, "q", false, "short for --quiet")
 	fs.StringVar(&o.maxFileSize, "max-file-size", "", "report files larger than `SIZE` instead of reading them, e.g. 16MiB\n(default from the configuration, else 16MiB)")
 	fs.StringVar(&o.repoRoot, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); paths in the configuration, SARIF and GitHub output are\nrelative to it")
 	fs.StringVar(&o.base, "base", "", "lint the change since the git revision `REV` (e.g. HEAD, origin/main): report\nonly findings in files changed since REV (or related to them), and run the\nrules that compare two revisions (AMB201)")
@@ -72,6 +82,10 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.all, "all", false, "with --base, report every finding, changed or not")
 	fs.BoolVar(&o.fix, "fix", false, "apply the suggested fixes to the files (atomically, touching nothing else),\nthen report what is left")
 	fs.BoolVar(&o.diff, "diff", false, "print the suggested fixes as a unified diff instead of the findings;\nwrite nothing")
+	fs.Var(choiceFlag{&o.engine, []string{"go", "rego"}}, "engine", "run the rules that have a Rego twin in the bundled policies with `ENGINE`:\ngo (the default) or rego (the bundle, evaluated in-process)")
+	fs.Var(listFlag{add: func(v string) { o.policies = append(o.policies, v) }}, "policy", "also evaluate the conftest-style Rego policies in `DIR` (deny, violation\nand warn rules; findings are policy:<package>.<rule>); repeatable")
+	fs.Var(listFlag{add: func(v string) { o.namespaces = append(o.namespaces, v) }}, "policy-namespace", "evaluate the --policy packages named `NS` (default main, as conftest;\nNS.* selects the packages below NS); repeatable")
+	fs.BoolVar(&o.combine, "policy-combine", false, "give --policy rules all objects at once, as conftest's --combine does,\ninstead of one object at a time")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 }
 
@@ -81,6 +95,7 @@ const lintUsage = `Usage:
   ambientlint rules [--format text|json|markdown]
   ambientlint explain RULE...
   ambientlint ready [flags] ...
+  ambientlint policy export DIR
   ambientlint version
   ambientlint help
 
@@ -134,7 +149,10 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return failure(stderr, err)
 	}
 
-	catalogue := rules.All()
+	catalogue, err := lintCatalogue(ctx, o)
+	if err != nil {
+		return failure(stderr, err)
+	}
 	root, err := repoRoot(o.repoRoot, paths[0])
 	if err != nil {
 		return failure(stderr, err)
@@ -158,34 +176,50 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return failure(stderr, err)
 	}
-	if o.fix || o.diff {
+	if o.diff {
 		original, fixed, err := fixFiles(res)
 		if err != nil {
 			return failure(stderr, err)
 		}
-		if o.diff {
-			for _, p := range slices.Sorted(maps.Keys(fixed)) {
-				io.WriteString(stdout, fix.Diff(p, original[p], fixed[p]))
+		for _, p := range slices.Sorted(maps.Keys(fixed)) {
+			io.WriteString(stdout, fix.Diff(p, original[p], fixed[p]))
+		}
+		fmt.Fprintf(stderr, "%d %s would change\n", len(fixed), plural(len(fixed), "file", "files"))
+		return exitStatus(res, o.failOn)
+	}
+	if o.fix {
+		// A fix can make another finding fixable (a misspelt key corrected is then checked
+		// for its value), and edits that overlap one already taken wait for the next round:
+		// fix and lint again until nothing more is fixable, at most maxFixRounds times.
+		changed := map[string]bool{}
+		for range maxFixRounds {
+			original, fixed, err := fixFiles(res)
+			if err != nil {
+				return failure(stderr, err)
 			}
-			fmt.Fprintf(stderr, "%d %s would change\n", len(fixed), plural(len(fixed), "file", "files"))
-			return exitStatus(res, o.failOn)
-		}
-		if err := fix.WriteFiles(root, original, fixed); err != nil {
-			return failure(stderr, err)
-		}
-		if len(fixed) > 0 {
-			fmt.Fprintf(stderr, "fixed %d %s\n", len(fixed), plural(len(fixed), "file", "files"))
+			if len(fixed) == 0 {
+				break
+			}
+			if err := fix.WriteFiles(root, original, fixed); err != nil {
+				return failure(stderr, err)
+			}
+			for p := range fixed {
+				changed[p] = true
+			}
 			// Report what the fixes left, as a second run would.
 			if res, err = engine.Run(ctx, opts); err != nil {
 				return failure(stderr, err)
 			}
+		}
+		if len(changed) > 0 {
+			fmt.Fprintf(stderr, "fixed %d %s\n", len(changed), plural(len(changed), "file", "files"))
 		}
 	}
 
 	if err := writeFindings(o, res, catalogue, root, stdout); err != nil {
 		return failure(stderr, err)
 	}
-	if o.format == "text" {
+	if o.format == "text" && !o.quiet {
 		fmt.Fprintln(stderr, output.Summary(res))
 		if res.Unchanged > 0 {
 			fmt.Fprintf(stderr, "%d more %s in files unchanged since %s (--all shows them)\n",
@@ -193,6 +227,37 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	return exitStatus(res, o.failOn)
+}
+
+// maxFixRounds bounds the rounds of --fix: each round applies every fix that does not
+// overlap another and lints again.
+const maxFixRounds = 10
+
+// lintCatalogue returns the rules a lint run has: the catalogue, its Rego twins in place of
+// the Go rules with --engine rego, and the rules of each --policy directory.
+func lintCatalogue(ctx context.Context, o *lintOptions) ([]*lint.Rule, error) {
+	catalogue := rules.All()
+	if o.engine == "rego" {
+		var err error
+		if catalogue, err = policy.Twins(ctx, catalogue); err != nil {
+			return nil, fmt.Errorf("the bundled policies: %w", err)
+		}
+	}
+	if (len(o.namespaces) > 0 || o.combine) && len(o.policies) == 0 {
+		return nil, errors.New("--policy-namespace and --policy-combine need --policy DIR")
+	}
+	if len(o.policies) > 0 {
+		var sources []policy.Source
+		for _, dir := range o.policies {
+			sources = append(sources, policy.Source{Name: filepath.ToSlash(filepath.Clean(dir)), FS: os.DirFS(dir)})
+		}
+		set, err := policy.Compile(ctx, sources, policy.Options{Namespaces: o.namespaces, Combine: o.combine})
+		if err != nil {
+			return nil, fmt.Errorf("--policy: %w", err)
+		}
+		catalogue = append(catalogue, set.Rules(strings.Join(o.policies, ", "))...)
+	}
+	return catalogue, nil
 }
 
 // fixFiles applies the first suggested fix of every reported finding to the files on disk
@@ -377,8 +442,20 @@ func loadConfig(o *lintOptions, start, root string, catalogue []*lint.Rule) (*co
 	return cfg, nil
 }
 
-// writeFindings writes the findings to --output or stdout, in colour only for text on a
-// terminal when neither --no-color nor NO_COLOR says otherwise.
+// useColor says whether the text output is coloured: --color always colours it (also into
+// --output), --color never and --no-color never do, and auto colours a terminal unless
+// NO_COLOR is set (https://no-color.org).
+func useColor(o *lintOptions, stdout io.Writer) bool {
+	switch {
+	case o.noColor || o.color == "never":
+		return false
+	case o.color == "always":
+		return true
+	}
+	return o.output == "" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+}
+
+// writeFindings writes the findings to --output or stdout, coloured as useColor says.
 func writeFindings(o *lintOptions, res *lint.Result, catalogue []*lint.Rule, root string, stdout io.Writer) (err error) {
 	w := stdout
 	if o.output != "" {
@@ -401,7 +478,7 @@ func writeFindings(o *lintOptions, res *lint.Result, catalogue []*lint.Rule, roo
 		root = wd
 	}
 	opts := output.Options{
-		Color:       o.output == "" && !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout),
+		Color:       useColor(o, stdout),
 		Root:        root,
 		WorkDir:     wd,
 		ToolVersion: version(),

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,26 +19,27 @@ import (
 )
 
 const orderUsage = `Usage:
-  ambientlint order [--format text|mermaid|dot] [--repo-root DIR] [--config FILE] [PATH...]
+  ambientlint order [--format text|mermaid|dot|json] [--repo-root DIR] [--config FILE] [PATH...]
 
 ambientlint order prints the sync order that the GitOps model resolves for the manifests under
 each PATH (default "."): one line per Argo CD Application, Flux Kustomization or HelmRelease,
 in the order they sync and indented under the one that applies them, with its sync wave
 (Argo CD) or dependency depth (Flux), the mesh components it installs and the namespaces it
 enrolls in ambient mode. --format mermaid and --format dot draw the same order as a graph,
-with the mesh components marked, for a README or a pull request comment.
+with the mesh components marked, for a README or a pull request comment; --format json
+writes the steps for scripts.
 
 Flags:
 `
 
 // orderFormats are the formats of the order command.
-var orderFormats = []string{"text", "mermaid", "dot"}
+var orderFormats = []string{"text", "mermaid", "dot", "json"}
 
 // runOrder is "ambientlint order": the resolved sync order of a tree.
 func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("ambientlint order")
 	format, repoRootDir, configFile := "text", "", ""
-	fs.Var(choiceFlag{&format, orderFormats}, "format", "write the order as `FORMAT`: text (one line per step), mermaid or dot (a graph)")
+	fs.Var(choiceFlag{&format, orderFormats}, "format", "write the order as `FORMAT`: text (one line per step), mermaid or dot (a graph),\nor json")
 	fs.StringVar(&repoRootDir, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); Argo CD and Flux source paths resolve from it")
 	fs.StringVar(&configFile, "config", "", "read the configuration from `FILE` instead of the .ambientlint.yaml found\nfrom the first PATH up to the repository root")
 	paths, err := parseInterspersed(fs, args)
@@ -80,6 +82,8 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		err = writeMermaid(stdout, steps)
 	case "dot":
 		err = writeDot(stdout, steps)
+	case "json":
+		err = writeOrderJSON(stdout, steps)
 	default:
 		if len(model.Units) == 1 {
 			fmt.Fprintln(stderr, "ambientlint order: no Argo CD Application, Flux Kustomization or HelmRelease in the tree")
@@ -439,4 +443,95 @@ func writeDot(w io.Writer, steps []*orderStep) error {
 	sb.WriteString("}\n")
 	_, err := io.WriteString(w, sb.String())
 	return err
+}
+
+// orderJSON is the document --format json writes: version 1, and the steps in sync order.
+type orderJSON struct {
+	Version int             `json:"version"`
+	Steps   []orderStepJSON `json:"steps"`
+}
+
+// orderStepJSON is one step: the unit, where it sits and what it does.
+type orderStepJSON struct {
+	Kind      string         `json:"kind"` // Application, Kustomization, HelmRelease or "implicit Application"
+	Namespace string         `json:"namespace,omitempty"`
+	Name      string         `json:"name,omitempty"`
+	File      string         `json:"file,omitempty"`
+	Line      int            `json:"line,omitempty"`
+	Parent    *int           `json:"parent"` // index of the step that applies it; null for none
+	Level     int            `json:"level"`  // app-of-apps nesting
+	At        string         `json:"at"`     // as the text output says it: "wave -10", "depth 1"
+	Installs  []string       `json:"installs"`
+	Enrolls   []string       `json:"enrolls"`
+	Builds    []orderBuild   `json:"builds"`
+	After     []orderDepJSON `json:"after"`
+}
+
+// orderBuild is one kustomize build of a step.
+type orderBuild struct {
+	Dir       string   `json:"dir"`
+	Objects   int      `json:"objects"`
+	Generated int      `json:"generated"`
+	LeftOut   []string `json:"leftOut"`
+	Error     string   `json:"error,omitempty"` // why kustomize cannot build it (then read as written)
+}
+
+// orderDepJSON is one Flux dependency of a step.
+type orderDepJSON struct {
+	Name  string `json:"name"`
+	Step  *int   `json:"step"` // index of the step it names; null when it is not in the tree
+	Waits bool   `json:"waits"`
+}
+
+// writeOrderJSON writes the steps as JSON, indented, ending with a newline.
+func writeOrderJSON(w io.Writer, steps []*orderStep) error {
+	doc := orderJSON{Version: 1, Steps: []orderStepJSON{}}
+	index := map[*gitops.Unit]int{}
+	for i, s := range steps {
+		index[s.plan.Unit] = i
+	}
+	for _, s := range steps {
+		u := s.plan.Unit
+		j := orderStepJSON{Kind: u.Kind.String(), Namespace: u.Namespace, Name: u.Name, Level: s.indent, At: s.at,
+			Installs: nonNil(s.mesh), Enrolls: nonNil(s.ns), Builds: []orderBuild{}, After: []orderDepJSON{}}
+		if u.Object != nil {
+			pos := u.Object.Pos()
+			j.File, j.Line = pos.File, pos.Line
+		}
+		for p := u.Parent; p != nil; p = p.Parent {
+			if i, ok := index[p]; ok {
+				j.Parent = &i
+				break
+			}
+		}
+		for _, r := range u.Builds {
+			b := orderBuild{Dir: r.Dir, LeftOut: nonNil(r.LeftOut)}
+			if r.Err != nil {
+				b.Error = r.Err.Error()
+			} else {
+				b.Objects, b.Generated = r.Emitted()
+			}
+			j.Builds = append(j.Builds, b)
+		}
+		for _, d := range s.after {
+			dj := orderDepJSON{Name: d.name, Waits: d.wait}
+			if d.step != nil {
+				i := index[d.step.plan.Unit]
+				dj.Step = &i
+			}
+			j.After = append(j.After, dj)
+		}
+		doc.Steps = append(doc.Steps, j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// nonNil returns s, or an empty slice for nil, so that JSON has [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
-	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/config"
 	"github.com/ambientkit/ambientkit/lint/output"
 	"github.com/ambientkit/ambientkit/lint/rules"
@@ -51,24 +51,26 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageError(stderr, "ambientlint explain", errors.New("explain needs a rule, such as AMB301 or wildcard-egress"))
 	}
+	// Every rule that exists is explained; an unknown one is reported and makes the exit
+	// status 2, without hiding the others.
 	catalogue := rules.All()
-	var found []*lint.Rule
+	code, n := exitOK, 0
 	for _, ref := range fs.Args() {
 		r, err := config.LookupRule(catalogue, ref)
 		if err != nil {
-			return failure(stderr, err)
+			fmt.Fprintf(stderr, "ambientlint explain: %v\n", err)
+			code = exitError
+			continue
 		}
-		found = append(found, r)
-	}
-	for i, r := range found {
-		if i > 0 {
+		if n > 0 {
 			fmt.Fprintln(stdout)
 		}
-		if err := output.Explain(stdout, r); err != nil {
+		n++
+		if err := output.Explain(stdout, r, isTerminal(stdout) && os.Getenv("NO_COLOR") == ""); err != nil {
 			return failure(stderr, err)
 		}
 	}
-	return exitOK
+	return code
 }
 
 // runHelp is "ambientlint help [COMMAND]".
@@ -89,9 +91,11 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runReady(context.Background(), []string{"--help"}, stdout, stderr)
 	case "order":
 		return runOrder(context.Background(), []string{"--help"}, nil, stdout, stderr)
+	case "policy":
+		return runPolicy([]string{"--help"}, stdout, stderr)
 	case "lint":
 		printLintUsage(stdout)
 		return exitOK
 	}
-	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, order, ready, version)", args[0]))
+	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, order, ready, policy, version)", args[0]))
 }

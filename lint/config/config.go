@@ -151,9 +151,33 @@ func LookupRule(known []*lint.Rule, ref string) (*lint.Rule, error) {
 	return nil, fmt.Errorf("%s", msg)
 }
 
+// isIDShaped reports whether ref is letters then digits, as rule IDs are (AMB301).
+func isIDShaped(ref string) bool {
+	i := strings.IndexFunc(ref, func(r rune) bool { return r >= '0' && r <= '9' })
+	if i <= 0 {
+		return false
+	}
+	for _, r := range ref[:i] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	for _, r := range ref[i:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // suggestRule returns the name of the rule closest to ref, when it is close enough to be a
 // typo.
 func suggestRule(known []*lint.Rule, ref string) string {
+	// An ID differs from another by a digit and means another rule: AMB999 is no typo of
+	// AMB109. Names, and IDs misspelt in their letters, are suggested.
+	if isIDShaped(ref) {
+		return ""
+	}
 	best, bestD := "", 3
 	for _, r := range known {
 		for _, cand := range []string{r.ID, r.Name} {

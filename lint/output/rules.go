@@ -101,11 +101,16 @@ and suppression.
 	return bw.Flush()
 }
 
-// Explain writes the documentation of one rule for a terminal.
-func Explain(w io.Writer, r *lint.Rule) error {
+// Explain writes the documentation of one rule for a terminal, its Markdown rendered
+// (PlainText), in bold and colour when color is set.
+func Explain(w io.Writer, r *lint.Rule, color bool) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s %s (default severity: %s)\n\n%s\n\n%s\n\nReads: %s\nMore:  %s\n",
-		r.ID, r.Name, r.Severity, r.Summary, strings.TrimSpace(r.Doc), kindsText(r.Kinds, ""), r.HelpURI())
+	head := fmt.Sprintf("%s %s", r.ID, r.Name)
+	if color {
+		head = ansiBold + head + ansiReset
+	}
+	fmt.Fprintf(bw, "%s (default severity: %s)\n\n%s\n\n%s\n\nReads: %s\nMore:  %s\n",
+		head, r.Severity, renderMarkdown(r.Summary, color), renderMarkdown(strings.TrimSpace(r.Doc), color), kindsText(r.Kinds, ""), r.HelpURI())
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("explaining %s: %w", r.ID, err)
 	}

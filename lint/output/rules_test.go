@@ -80,24 +80,41 @@ func TestRulesMarkdownAnchors(t *testing.T) {
 
 func TestExplain(t *testing.T) {
 	var b bytes.Buffer
-	if err := output.Explain(&b, catalogue[2]); err != nil {
+	if err := output.Explain(&b, catalogue[2], false); err != nil {
 		t.Fatal(err)
 	}
 	want := `AMB301 wildcard-egress (default severity: error)
 
 a wildcard | host
 
-**What.** A wildcard host
+What. A wildcard host
 in a ServiceEntry.
 
-**Why.** Unauditable.
+Why. Unauditable.
 
-**Fix.** List hosts.
+Fix. List hosts.
 
 Reads: networking.istio.io/ServiceEntry
 More:  ` + catalogue[2].HelpURI() + "\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("explain (-want +got):\n%s", diff)
+	}
+}
+
+// A terminal gets the Markdown rendered: no ** or backquotes, links with their address,
+// list items as bullets; in colour, strong text is bold and code cyan.
+func TestExplainRendersMarkdown(t *testing.T) {
+	md := "**Fix.** Set `port: 15008`, see [the docs](https://istio.io/latest/docs/).\n- a `Sidecar` resource\n  - nested *not emphasis*\n"
+	want := "Fix. Set port: 15008, see the docs (https://istio.io/latest/docs/).\n• a Sidecar resource\n  • nested *not emphasis*\n"
+	if got := output.PlainText(md); got != want {
+		t.Errorf("PlainText:\n%q\nwant:\n%q", got, want)
+	}
+	var b bytes.Buffer
+	if err := output.Explain(&b, catalogue[2], true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\x1b[1mWhat.\x1b[0m A wildcard host") || strings.Contains(b.String(), "**") {
+		t.Errorf("coloured explain does not render the Markdown:\n%q", b.String())
 	}
 }
 

@@ -153,8 +153,8 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 			ID:               r.ID,
 			Name:             r.Name,
 			ShortDescription: sarifMessage{Text: r.Summary},
-			FullDescription:  sarifMessage{Text: firstParagraph(r.Doc), Markdown: firstParagraph(r.Doc)},
-			Help:             sarifMessage{Text: r.Doc, Markdown: r.Doc},
+			FullDescription:  sarifMessage{Text: PlainText(firstParagraph(r.Doc)), Markdown: firstParagraph(r.Doc)},
+			Help:             sarifMessage{Text: PlainText(r.Doc), Markdown: r.Doc},
 			HelpURI:          r.HelpURI(),
 			DefaultConfiguration: sarifRuleDefaults{
 				Enabled: r.Severity != lint.Off,

@@ -134,7 +134,8 @@ func TestSARIFContent(t *testing.T) {
 		}
 		r := run.Tool.Driver.Rules[2]
 		if r.Name != "wildcard-egress" || r.ShortDescription["text"] != "a wildcard | host" ||
-			r.FullDescription["text"] != "**What.** A wildcard host in a ServiceEntry." ||
+			r.FullDescription["text"] != "What. A wildcard host in a ServiceEntry." ||
+			r.FullDescription["markdown"] != "**What.** A wildcard host in a ServiceEntry." ||
 			r.HelpURI != lint.DocsBaseURL+"#amb301" || r.DefaultConfiguration["level"] != "error" {
 			t.Errorf("rule AMB301 = %+v", r)
 		}
