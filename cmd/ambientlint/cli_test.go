@@ -68,8 +68,12 @@ func TestREADMEDocumentsEveryFlag(t *testing.T) {
 	}
 	fs, _ := lintFlagSet()
 	fs.VisitAll(func(f *flag.Flag) {
-		if !bytes.Contains(readme, []byte("`--"+f.Name)) {
-			t.Errorf("README.md does not document --%s", f.Name)
+		dashes := "--"
+		if len(f.Name) == 1 {
+			dashes = "-" // a short flag, as -q
+		}
+		if !bytes.Contains(readme, []byte("`"+dashes+f.Name)) {
+			t.Errorf("README.md does not document %s%s", dashes, f.Name)
 		}
 	})
 	for _, format := range output.Formats {

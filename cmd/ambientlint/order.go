@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -523,9 +524,17 @@ func writeOrderJSON(w io.Writer, steps []*orderStep) error {
 		}
 		doc.Steps = append(doc.Steps, j)
 	}
-	enc := json.NewEncoder(w)
+	// Names come from the manifests: escaped as the lint command's JSON is, so that no
+	// control, bidirectional or workflow-command text reaches a terminal or a CI log raw.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := w.Write(output.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // nonNil returns s, or an empty slice for nil, so that JSON has [] rather than null.

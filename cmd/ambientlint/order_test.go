@@ -21,7 +21,7 @@ func TestOrderGolden(t *testing.T) {
 		{"gitops", []string{"../../examples/gitops"}},
 		{"flux", []string{"--repo-root", "testdata/order-flux", "testdata/order-flux"}},
 	}
-	exts := map[string]string{"text": "txt", "mermaid": "mmd", "dot": "dot"}
+	exts := map[string]string{"text": "txt", "mermaid": "mmd", "dot": "dot", "json": "json"}
 	for _, tree := range trees {
 		for _, format := range orderFormats {
 			t.Run("the "+tree.name+" tree in "+format+" matches its golden file", func(t *testing.T) {
@@ -54,7 +54,7 @@ func TestOrderCommand(t *testing.T) {
 			args: []string{"help", "order"}, wantCode: 0, wantStdout: `^Usage:\n  ambientlint order`},
 		{name: "an unknown format exits 2",
 			args: []string{"order", "--format", "svg", "testdata/clean"}, wantCode: 2,
-			wantStderr: `"svg" is not one of text, mermaid, dot`},
+			wantStderr: `"svg" is not one of text, mermaid, dot, json`},
 		{name: "a missing path exits 2",
 			args: []string{"order", "testdata/nope"}, wantCode: 2,
 			wantStderr: `^ambientlint: cannot read testdata/nope: no such file or directory\n$`},

@@ -110,6 +110,9 @@ func linePos(p manifest.Position) string {
 	return p.String()
 }
 
+// EscapeJSON is escapeJSON, for the other commands' JSON (ambientlint order --format json).
+func EscapeJSON(js []byte) []byte { return escapeJSON(js) }
+
 // escapeJSON rewrites, in JSON text that encoding/json wrote, the characters that it leaves
 // raw but that Escape escapes, as JSON \u escapes: DEL, C1, bidirectional controls and the
 // '[' of "##[". The JSON means the same; only a terminal or CI log that shows it is spared.

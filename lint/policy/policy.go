@@ -250,7 +250,7 @@ func (s *Set) Rules(origin string) []*lint.Rule {
 	for _, r := range s.rules {
 		id := r.id()
 		out = append(out, &lint.Rule{
-			ID: id, Name: r.namespace + "." + r.name, Severity: r.severity,
+			ID: id, Name: r.name, Severity: r.severity,
 			Summary: fmt.Sprintf("the results of the Rego rule data.%s.%s (%s)", r.namespace, r.name, origin),
 			Doc: fmt.Sprintf("A team's own policy, from %s, evaluated as conftest evaluates it: every result of "+
 				"data.%s.%s is a finding, at the field its path names, or at the object.", origin, r.namespace, r.name),
