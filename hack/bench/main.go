@@ -14,12 +14,14 @@
 // resident set size of the child process (getrusage), and it reports the medians, their
 // minimum and maximum, and the ratios to the floor.
 //
-// The peers, measured when they are installed (hack/peers.sh installs both):
+// ambientlint runs twice: with its Go rules, and with --engine rego (the bundled Rego twins
+// evaluated in-process). The peers, measured when they are installed (hack/peers.sh installs
+// both):
 //
 //   - istioctl analyze --use-kube=false -A DIR: found with -istioctl, else in
 //     ${AMBIENTKIT_CACHE:-$HOME/.cache/ambientkit}/bin, else on PATH.
-//   - conftest test -p REPO/rego --all-namespaces DIR: only when the repository has a rego/
-//     directory; found with -conftest, else in the same cache folder, else on PATH.
+//   - conftest test --combine --all-namespaces -p REPO/rego/policy DIR: the same bundle, every
+//     rule (--combine); found with -conftest, else in the same cache folder, else on PATH.
 //
 // A peer that is not installed is listed as such, with how to install it. A run that fails
 // (an exit status that is not the command's "ran and reported findings" status, or a crash,
@@ -168,6 +170,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	cmds := []command{
 		{Name: "floor", Path: floor, Args: []string{"DIR"}, Classify: classifyZero},
 		{Name: "ambientlint", Path: lint, Args: []string{"--fail-on", "none", "DIR"}, Classify: classifyZero},
+		{Name: "ambientlint --engine rego", Path: lint, Args: []string{"--fail-on", "none", "--engine", "rego", "DIR"}, Classify: classifyZero},
 	}
 	if p, how := findPeer(o.istioctl, "istioctl", istioctlModule); p != "" {
 		cmds = append(cmds, command{Name: "istioctl analyze", Path: p, Version: moduleVersion(p),
@@ -175,12 +178,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	} else {
 		rep.Missing = append(rep.Missing, "istioctl analyze: "+how)
 	}
-	rego := filepath.Join(root, "rego")
+	rego := filepath.Join(root, "rego", "policy")
 	if st, err := os.Stat(rego); err != nil || !st.IsDir() {
 		rep.Missing = append(rep.Missing, "conftest: skipped, the repository has no rego/ directory ("+rego+")")
 	} else if p, how := findPeer(o.conftest, "conftest", conftestModule); p != "" {
 		cmds = append(cmds, command{Name: "conftest", Path: p, Version: moduleVersion(p),
-			Args: []string{"test", "-p", rego, "--all-namespaces", "DIR"}, Classify: classifyConftest})
+			Args: []string{"test", "--combine", "--all-namespaces", "-p", rego, "DIR"}, Classify: classifyConftest})
 	} else {
 		rep.Missing = append(rep.Missing, "conftest: "+how)
 	}
