@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +20,6 @@ import (
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
-	"github.com/ambientkit/ambientkit/manifest/load"
 	bundle "github.com/ambientkit/ambientkit/rego"
 )
 
@@ -311,11 +309,11 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 		return ev
 	}
 	for _, o := range objs {
-		v, err := objectValue(o, p.Model)
+		t, err := objectTerm(o, p.Model)
 		if err != nil {
 			continue // an object that does not convert is AMB001's
 		}
-		if ev.err = s.eval(ctx, query, v, ev, p.Model, func(int) *manifest.Object { return o }); ev.err != nil {
+		if ev.err = s.eval(ctx, query, t.Value, ev, p.Model, func(int) *manifest.Object { return o }); ev.err != nil {
 			return ev
 		}
 	}
@@ -439,60 +437,29 @@ func number(v any) (int, bool) {
 // {"path": file, "contents": object}, in the order of objs, each object as the cluster gets
 // it (see asApplied).
 func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('[')
-	var b []byte
+	entries := make([]*ast.Term, len(objs))
+	pathKey, contentsKey := ast.StringTerm("path"), ast.StringTerm("contents")
 	for i, o := range objs {
-		b = b[:0]
-		if o.Node != nil {
-			var err error
-			if b, err = load.AppendJSON(b, o.Node.YNode()); err != nil {
-				return nil, fmt.Errorf("%s: %w", o.Pos(), err)
-			}
-		} else {
-			b = append(b, "null"...)
+		contents, err := objectTerm(o, m)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.Pos(), err)
 		}
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(`{"path":`)
-		buf.Write(strconv.AppendQuote(nil, filePath(o)))
-		buf.WriteString(`,"contents":`)
-		buf.Write(b)
-		buf.WriteByte('}')
+		entries[i] = ast.ObjectTerm(ast.Item(pathKey, ast.StringTerm(filePath(o))), ast.Item(contentsKey, contents))
 	}
-	buf.WriteByte(']')
-	v, err := ast.ValueFromReader(&buf)
-	if err != nil {
-		return nil, err
-	}
-	arr, ok := v.(*ast.Array)
-	if !ok || arr.Len() != len(objs) {
-		return nil, errors.New("combined input: not one entry an object")
-	}
-	for i, o := range objs {
-		if entry, ok := arr.Elem(i).Value.(ast.Object); ok {
-			asApplied(entry.Get(ast.InternedTerm("contents")), o, m)
-		}
-	}
-	return v, nil
+	return ast.NewArray(entries...), nil
 }
 
-// objectValue returns one object as a Rego value, as the cluster gets it (see asApplied).
-func objectValue(o *manifest.Object, m *gitops.Model) (ast.Value, error) {
+// objectTerm returns one object as a Rego value, as the cluster gets it (see asApplied).
+func objectTerm(o *manifest.Object, m *gitops.Model) (*ast.Term, error) {
 	if o.Node == nil {
-		return nil, errors.New("no node")
+		return ast.NullTerm(), nil
 	}
-	b, err := load.AppendJSON(nil, o.Node.YNode())
+	t, err := valueOf(o.Node.YNode())
 	if err != nil {
 		return nil, err
 	}
-	v, err := ast.ValueFromReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	asApplied(ast.NewTerm(v), o, m)
-	return v, nil
+	asApplied(t, o, m)
+	return t, nil
 }
 
 // asApplied gives the object term t (o as written) what the GitOps model resolved for it,

@@ -669,6 +669,31 @@ func hasOpaque(n *yaml.Node) bool {
 	return false
 }
 
+// Scalar returns the value of the scalar node n as Kubernetes reads it (the JSON the typed
+// decoding sees): nil, a bool, a json.Number (integers in decimal, floats as Go formats them)
+// or a string, by n's resolved YAML 1.2 core schema tag.
+func Scalar(n *yaml.Node) any {
+	var d decoder
+	d.appendScalar(n)
+	switch b := d.buf; {
+	case string(b) == "null":
+		return nil
+	case string(b) == "true":
+		return true
+	case string(b) == "false":
+		return false
+	case len(b) > 0 && b[0] == '"':
+		if utf8.ValidString(n.Value) {
+			return n.Value
+		}
+		var s string
+		_ = json.Unmarshal(b, &s) // invalid UTF-8 becomes U+FFFD, as in the JSON
+		return s
+	default:
+		return json.Number(b)
+	}
+}
+
 // AppendJSON appends the JSON form of the YAML node n to dst, as Kubernetes reads YAML (the
 // same conversion the typed decoding uses): YAML 1.2 core schema scalars, merge keys applied,
 // aliases expanded, at most a million nodes.
