@@ -24,7 +24,7 @@ formats in that shell. Load it from the shell's start-up file:
 `
 
 // subcommands are the words ambientlint takes as its first argument.
-var subcommands = []string{"rules", "explain", "order", "ready", "policy", "completion", "version", "help"}
+var subcommands = []string{"rules", "explain", "order", "ready", "policy", "fn", "completion", "version", "help"}
 
 // runCompletion is "ambientlint completion SHELL".
 func runCompletion(args []string, stdout, stderr io.Writer) int {

@@ -96,6 +96,7 @@ const lintUsage = `Usage:
   ambientlint explain RULE...
   ambientlint ready [flags] ...
   ambientlint policy export DIR
+  ambientlint fn                       (a KRM function: a ResourceList on stdin)
   ambientlint completion bash|zsh|fish
   ambientlint version
   ambientlint help

@@ -42,6 +42,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runOrder(ctx, args[1:], stdin, stdout, stderr)
 		case "policy":
 			return runPolicy(args[1:], stdout, stderr)
+		case "fn":
+			return runFn(ctx, args[1:], stdin, stdout, stderr)
 		case "completion":
 			return runCompletion(args[1:], stdout, stderr)
 		case "help":

@@ -95,9 +95,11 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runPolicy([]string{"--help"}, stdout, stderr)
 	case "completion":
 		return runCompletion([]string{"--help"}, stdout, stderr)
+	case "fn":
+		return runFn(context.Background(), []string{"--help"}, nil, stdout, stderr)
 	case "lint":
 		printLintUsage(stdout)
 		return exitOK
 	}
-	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, order, ready, policy, completion, version)", args[0]))
+	return usageError(stderr, "ambientlint", fmt.Errorf("no help for %q (commands: rules, explain, order, ready, policy, fn, completion, version)", args[0]))
 }
