@@ -91,8 +91,8 @@ func TestFnAsKustomizeTransformer(t *testing.T) {
 	build := func(se string) (string, string, error) {
 		dir := t.TempDir()
 		files := map[string]string{
-			"namespace.yaml":    strings.Replace(fnNamespace, "Ambient", "ambient", 1),
-			"serviceentry.yaml": se,
+			"namespace.yaml":     strings.Replace(fnNamespace, "Ambient", "ambient", 1),
+			"serviceentry.yaml":  se,
 			"kustomization.yaml": "resources:\n  - namespace.yaml\n  - serviceentry.yaml\ntransformers:\n  - ambientlint.yaml\n",
 			"ambientlint.yaml": "apiVersion: ambientlint.io/v1\nkind: AmbientLint\nmetadata:\n  name: ambientlint\n" +
 				"  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: " + binary + "\n        args: [fn]\n",
