@@ -225,6 +225,19 @@ func (b *builder) index() {
 			b.m.display[a] = o.File.Path
 		}
 	}
+	// A file the loader could not read whole has no objects, but a directory source applies
+	// it all the same: it is a file of the tree, so that its problem is reported where a
+	// unit applies it.
+	for p := range b.problemFiles {
+		a, err := filepath.Abs(p)
+		if p == "-" || err != nil {
+			continue
+		}
+		if _, ok := b.m.display[a]; !ok {
+			b.m.display[a] = p
+		}
+		b.files = append(b.files, a)
+	}
 	sort.Strings(b.files)
 	b.files = slices.Compact(b.files)
 }
