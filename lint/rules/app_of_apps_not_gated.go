@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -31,7 +32,9 @@ that start no such pods are not reported. Argo CD installed from its upstream ma
 (` + "`install.yaml`" + `, ` + "`ha/install.yaml`" + `, ` + "`cluster-install`" + `, … as a remote kustomize resource) brings
 the stock ` + "`argocd-cm`" + `, without the health check: a warning, unless a patch of the tree adds
 it. Info instead of a warning when the repository holds no Argo CD configuration at all (it
-may be configured elsewhere). *Changed:* the rule named the first mesh component and any
+may be configured elsewhere). A key of ` + "`argocd-cm`" + ` that spells the health check another way
+Argo CD does not read (` + "`…health.argoproj.io/Application`" + `, with a slash) is the related location,
+with the key to write. *Changed:* the rule named the first mesh component and any
 later sibling (two parents' waves, or unrelated Applications), and took a tree with the
 upstream install for one without Argo CD configuration.
 
@@ -81,8 +84,7 @@ const (
 
 // applicationHealthGate looks for the Application health check in the tree's Argo CD
 // configuration; pos is where the configuration without it is.
-func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.Position) {
-	state, pos := gateAbsent, manifest.Position{}
+func applicationHealthGate(p *lint.Pass, m *gitops.Model) (state gateState, pos manifest.Position, nearMiss string) {
 	note := func(s gateState, at manifest.Position) {
 		if s > state {
 			state = s
@@ -116,9 +118,15 @@ func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.P
 				data[n.Content[i].Value] = n.Content[i+1].Value
 			}
 		}
-		if hasCheck(data) {
+		switch miss := healthKeyNearMiss(data); {
+		case hasCheck(data):
 			note(gatePresent, o.Pos("data", healthKey))
-		} else {
+		case miss != "":
+			// A key that means the health check but that Argo CD does not read: where the
+			// finding's related location points, with what to write instead.
+			note(gateMissing, o.KeyPos("data", miss))
+			nearMiss = miss
+		default:
 			note(gateMissing, o.Pos("metadata", "name"))
 		}
 	}
@@ -176,12 +184,25 @@ func applicationHealthGate(p *lint.Pass, m *gitops.Model) (gateState, manifest.P
 			note(gateMissing, o.Pos("metadata", "name"))
 		}
 	}
-	return state, pos
+	return state, pos, nearMiss
+}
+
+// healthKeyNearMiss returns a key of argocd-cm's data that spells the Application health
+// check's key another way Argo CD does not read (a "/" for the "_" between group and kind,
+// another case), or "".
+func healthKeyNearMiss(data map[string]string) string {
+	norm := func(k string) string { return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(k), "/", "_")) }
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		if k != healthKey && norm(k) == norm(healthKey) {
+			return k
+		}
+	}
+	return ""
 }
 
 func runAppOfAppsNotGated(p *lint.Pass) error {
 	m := p.Model
-	gate, cmPos := applicationHealthGate(p, m)
+	gate, cmPos, nearMiss := applicationHealthGate(p, m)
 	if gate == gatePresent || gate == gateUnknown {
 		return nil
 	}
@@ -240,8 +261,11 @@ func runAppOfAppsNotGated(p *lint.Pass) error {
 			f.Severity = lint.Info
 			f.Message += " (the repository holds no Argo CD configuration; check the cluster's)"
 		} else {
-			f.Related = append(f.Related, lint.Related{Position: cmPos,
-				Message: "Argo CD's configuration, without the Application health check"})
+			msg := "Argo CD's configuration, without the Application health check"
+			if nearMiss != "" {
+				msg = fmt.Sprintf("argocd-cm sets %s, which Argo CD does not read: did you mean %s?", nearMiss, healthKey)
+			}
+			f.Related = append(f.Related, lint.Related{Position: cmPos, Message: msg})
 		}
 		p.Report(f)
 	}

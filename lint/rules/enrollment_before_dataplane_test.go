@@ -125,3 +125,17 @@ func TestEnrollmentIsJudgedByItsPods(t *testing.T) {
 		t.Errorf("related locations (-want +got):\n%s", diff)
 	}
 }
+
+// An argocd-cm whose health check key is spelt with "/" (Argo CD reads only
+// resource.customizations.health.argoproj.io_Application) is pointed at, key and all.
+func TestAppOfAppsNotGatedNamesAMisspeltHealthKey(t *testing.T) {
+	fs := findingsOf(t, rules.AppOfAppsNotGated, "argocd-cm-misspelt-key")
+	if len(fs) != 1 || len(fs[0].Related) != 2 {
+		t.Fatalf("findings: %+v", fs)
+	}
+	r := fs[0].Related[1]
+	want := "argocd-cm sets resource.customizations.health.argoproj.io/Application, which Argo CD does not read: did you mean resource.customizations.health.argoproj.io_Application?"
+	if filepath.Base(r.File) != "argocd-cm.yaml" || r.Line != 10 || r.Message != want {
+		t.Errorf("related %s:%d %q, want argocd-cm.yaml:10 %q", filepath.Base(r.File), r.Line, r.Message, want)
+	}
+}
