@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"go/types"
 	"path"
 	"slices"
 	"strconv"
@@ -37,6 +38,7 @@ func dataFacts(dir string) (map[string]any, error) {
 	f["rules"] = catalogue
 
 	f["known_keys"] = ambient.KnownKeys()
+	f["enrollment_keys"] = ambient.EnrollmentKeys()
 	allowed := map[string][]string{}
 	for _, k := range append(ambient.KnownKeys(), ambient.LabelInjection) {
 		if v := ambient.AllowedValues(k); v != nil {
@@ -111,6 +113,22 @@ func dataFacts(dir string) (map[string]any, error) {
 		"route_group":    kiali.OpenShiftRouteGVK.Group,
 	}
 	f["l7"] = map[string]any{"l4_when_keys": src.l4WhenKeys}
+
+	tlds, err := publicTLDs(dir)
+	if err != nil {
+		return nil, err
+	}
+	f["hosts"] = map[string]any{
+		"public_tlds":        tlds,
+		"documentation_tlds": src.documentationTLDs,
+		"internal_suffixes":  src.internalSuffixes,
+		"url_pattern":        src.urlPattern,
+		"line_key_pattern":   src.lineKeyPattern,
+		"browser_link_words": src.browserLinkWords,
+		"browser_url_words":  src.browserURLWords,
+		"url_words":          src.urlWords,
+		"comment_prefixes":   src.commentPrefixes,
+	}
 	return f, nil
 }
 
@@ -163,6 +181,12 @@ func enumNames(m map[int32]string) []string {
 type tables struct {
 	protocols, injectorIgnored, workloadKinds, l4WhenKeys []string
 	metaBases                                             [][]string
+
+	// AMB303's: the documentation TLDs, the suffixes of in-cluster names, the patterns of a
+	// URL and of a configuration line's key, the words of browser-link keys, the words that
+	// name a URL after them, and the prefixes of comment lines.
+	documentationTLDs, internalSuffixes, browserLinkWords, browserURLWords, urlWords, commentPrefixes []string
+	urlPattern, lineKeyPattern                                                                        string
 }
 
 // sourceTables reads the unexported tables from the Go source with go/types: each is a
@@ -199,6 +223,33 @@ func sourceTables(dir string) (tables, error) {
 	t.injectorIgnored = strs("ambient", "injectorIgnoredNamespaces")
 	t.workloadKinds = strs("lint/rules", "workloadKinds")
 	t.l4WhenKeys = strs("lint/rules", "l4WhenKeys")
+	t.documentationTLDs = strs("lint/rules", "documentationTLDs")
+	t.browserLinkWords = strs("lint/rules", "browserLinkWords")
+	t.browserURLWords = strs("lint/rules", "browserURLWords")
+	inFunc := func(pkg, fn string) []string {
+		out, err := funcLiteral(byPath[mod+pkg], fn)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return out
+	}
+	t.internalSuffixes = inFunc("lint/rules", "isExternalHost")
+	t.urlWords = inFunc("lint/rules", "browserLinkKey")
+	t.commentPrefixes = inFunc("lint/rules", "commentLine")
+	pattern := func(pkg, name string) string {
+		v, err := literal(byPath[mod+pkg], name)
+		if err != nil {
+			errs = append(errs, err)
+			return ""
+		}
+		s, ok := v.(string)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s.%s: not a pattern", pkg, name))
+		}
+		return s
+	}
+	t.urlPattern = pattern("lint/rules", "urlPattern")
+	t.lineKeyPattern = pattern("lint/rules", "lineKeyPattern")
 	if v, err := literal(byPath[mod+"lint/rules"], "metaBases"); err != nil {
 		errs = append(errs, err)
 	} else if list, ok := v.([]any); ok {
@@ -253,6 +304,10 @@ func eval(pkg *packages.Package, e ast.Expr) (any, error) {
 		}
 		return nil, fmt.Errorf("%s: constant %v is neither string nor bool", pkg.Fset.Position(e.Pos()), tv.Value)
 	}
+	if call, ok := e.(*ast.CallExpr); ok && isMustCompile(pkg, call) && len(call.Args) == 1 {
+		// A pattern compiled from a constant: Rego's regular expressions are Go's (RE2).
+		return eval(pkg, call.Args[0])
+	}
 	cl, ok := e.(*ast.CompositeLit)
 	if !ok {
 		return nil, fmt.Errorf("%s: not a composite literal of constants", pkg.Fset.Position(e.Pos()))
@@ -306,4 +361,47 @@ func asStrings(v any) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// isMustCompile reports whether call is regexp.MustCompile.
+func isMustCompile(pkg *packages.Package, call *ast.CallExpr) bool {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := pkg.TypesInfo.Uses[sel.Sel].(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "regexp" && fn.Name() == "MustCompile"
+}
+
+// funcLiteral returns the list of string constants that the function name of pkg spells as
+// its only []string composite literal: a table the function keeps inline.
+func funcLiteral(pkg *packages.Package, name string) ([]string, error) {
+	if pkg == nil {
+		return nil, fmt.Errorf("%s: package not loaded", name)
+	}
+	var found []*ast.CompositeLit
+	for _, f := range pkg.Syntax {
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil || fd.Name.Name != name || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if cl, ok := n.(*ast.CompositeLit); ok {
+					if t, ok := pkg.TypesInfo.Types[cl].Type.(*types.Slice); ok && types.Identical(t.Elem(), types.Typ[types.String]) {
+						found = append(found, cl)
+					}
+				}
+				return true
+			})
+		}
+	}
+	if len(found) != 1 {
+		return nil, fmt.Errorf("%s.%s: %d []string literals, want one", path.Base(pkg.PkgPath), name, len(found))
+	}
+	v, err := eval(pkg, found[0])
+	if err != nil {
+		return nil, err
+	}
+	return asStrings(v)
 }

@@ -65,3 +65,26 @@ test_covered_and_internal_hosts_pass if {
 test_unclassified_egress_is_silent_per_document if {
 	count(egress.warn) == 0 with input as _deploy("https://api.vendor.example")
 }
+
+_cm(values) := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "shop"}, "data": values}
+
+# In-cluster names, hosts under TLDs that are not public, the tree's own hostnames, browser
+# links and comment lines are not egress; a host under a public TLD beside them still is.
+test_unclassified_egress_judges_the_host if {
+	tree := _combined([
+		_ambient_ns,
+		{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "monitoring"}},
+		{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "r", "namespace": "shop"}, "spec": {"hostnames": ["shop.apps.example.net"]}},
+		_cm({
+			"GRAFANA": "http://grafana.monitoring:3000",
+			"PROXY": "http://corporate.proxy:3128",
+			"NAS": "http://nas.lan",
+			"SELF": "https://shop.apps.example.net/x",
+			"PUBLIC_URL": "https://docs.vendor.example",
+			"config.ini": "# see https://docs.vendor.example\nroot_url = https://grafana.vendor.example\napi = https://api.vendor.com/v1\n",
+			"MEDIA": "http://s3.media:9000",
+		}),
+	])
+	ws := egress.warn with input as tree
+	{[r.path, object.get(r, "value_line", 0)] | some r in ws} == {[["data", "MEDIA"], 0], [["data", "config.ini"], 3]}
+}

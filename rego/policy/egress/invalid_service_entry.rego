@@ -87,6 +87,7 @@ _problems contains _problem(e, ["spec", "hosts", i], msg) if {
 	some e in _entries
 	some i, h in hosts(e)
 	h != "*"
+	not _plain_domain(lib.str(h), `^(\*\.)?`)
 	err := _wildcard_domain_error(lib.str(h))
 	msg := _host_message(lib.str(h), err)
 }
@@ -127,6 +128,15 @@ _labels_error(domain) := sprintf("domain name %q invalid (top level domain %q ca
 _last_empty(i, l, parts) if {
 	i == count(parts) - 1
 	l == ""
+}
+
+# _plain_domain is the common case that both validations pass, in one match: DNS-1123
+# labels of at most 63 characters, after the prefix pattern (a wildcard label), at most 255
+# in all, the last not all digits. Anything else is judged label by label.
+_plain_domain(h, prefix) if {
+	count(h) <= 255
+	regex.match(concat("", [prefix, `([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$`]), h)
+	not regex.match(`(^|\.)[0-9]+$`, h)
 }
 
 _wildcard_domain_error(h) := err if {
@@ -389,7 +399,7 @@ _problems contains p if {
 	some e in _entries
 	_resolution(e) in {"DNS", "DNS_ROUND_ROBIN"}
 	count(_list(e, "endpoints")) == 0
-	bad := [[h, err] | some h0 in hosts(e); h := lib.str(h0); err := _fqdn_error(h)]
+	bad := [[h, err] | some h0 in hosts(e); h := lib.str(h0); not _plain_domain(h, "^"); err := _fqdn_error(h)]
 	count(bad) > 0
 	[h, err] := bad[0]
 	p := {"entry": e, "path": ["spec", "resolution"], "judged": h, "msg": sprintf("with resolution %s and no endpoints every host must be a fully qualified name, and %q is not: use resolution NONE for wildcard hosts, or list the hosts (%s)", [_resolution(e), h, err])}

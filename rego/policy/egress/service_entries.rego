@@ -5,9 +5,9 @@ import rego.v1
 
 import data.ambientlint.lib
 
-service_entries contains e if {
-	some e in lib.by_gk["networking.istio.io/ServiceEntry"]
-}
+# service_entries is an array, in input order: a set of whole entries would hash every
+# manifest to build it.
+service_entries := lib.of_kind("networking.istio.io/ServiceEntry")
 
 spec(e) := s if {
 	s := e.obj.spec

@@ -12,14 +12,13 @@ import data.ambientlint.data as d
 import data.ambientlint.lib
 
 deny contains r if {
-	some e in lib.entries
-	some m in lib.meta_entries(e.obj)
+	some m in lib.istio_meta
 	m.label
 	allowed := d.allowed_values[m.key]
 	not m.value in allowed
 	not lib.opaque(m.value)
 	msg := sprintf("%s: Istio does not accept the value %q; it accepts %s%s", [m.key, m.value, concat(", ", allowed), _did_you_mean(m.value, allowed)])
-	r := lib.result("AMB003", e, array.concat(m.base, [m.key]), msg)
+	r := lib.result("AMB003", m.entry, array.concat(m.base, [m.key]), msg)
 }
 
 _did_you_mean(v, allowed) := sprintf(" (did you mean %q?)", [s]) if {

@@ -15,7 +15,7 @@ import data.ambientlint.data as d
 import data.ambientlint.lib
 
 deny contains r if {
-	some e in lib.by_gk["/Namespace"]
+	some e in lib.of_kind("/Namespace")
 	n := lib.name(e.obj)
 	ls := lib.labels(e.obj)
 	lib.namespace_mode(n, ls) == "conflict"
@@ -49,7 +49,7 @@ _label_list(keys) := concat(" and the label ", [sprintf("the label %s", [k]) | s
 # conflicted holds the namespaces whose Namespace object conflicts: their finding covers their
 # pods.
 _conflicted contains n if {
-	some e in lib.by_gk["/Namespace"]
+	some e in lib.of_kind("/Namespace")
 	n := lib.name(e.obj)
 	lib.namespace_mode(n, lib.labels(e.obj)) == "conflict"
 }

@@ -18,7 +18,7 @@ import data.ambientlint.data as d
 import data.ambientlint.lib
 
 kiali_services contains e if {
-	some e in lib.by_gk["/Service"]
+	some e in lib.of_kind("/Service")
 	_is_kiali_service(e.obj)
 }
 
@@ -33,7 +33,7 @@ _is_kiali_service(svc) if {
 # the object, or null when it is not a map in it), "fallback" (the path reported for a setting
 # the object does not hold as a node), "what"}.
 configs contains c if {
-	some e in lib.by_gk[sprintf("%s/%s", [d.kiali.cr_group, d.kiali.cr_kind])]
+	some e in lib.of_kind(sprintf("%s/%s", [d.kiali.cr_group, d.kiali.cr_kind]))
 	cfg := object.get(e.obj, "spec", null)
 	is_object(cfg)
 	c := {"entry": e, "cfg": cfg, "namespace": lib.namespace(e.obj), "base": ["spec"], "fallback": ["spec"], "what": sprintf("Kiali CR %s", [lib.ns_name(e.obj)])}
@@ -47,7 +47,7 @@ configs contains c if {
 # chart_installs: {"entry", "chart", "values", "namespace", "values_path" (where the values
 # map is in the object, or null), "fallback"}.
 chart_installs contains i if {
-	some e in lib.by_gk["argoproj.io/Application"]
+	some e in lib.of_kind("argoproj.io/Application")
 	some src in _argo_sources(e.obj)
 	chart := src.source.chart
 	is_string(chart)
@@ -62,7 +62,7 @@ chart_installs contains i if {
 }
 
 chart_installs contains i if {
-	some e in lib.by_gk["helm.toolkit.fluxcd.io/HelmRelease"]
+	some e in lib.of_kind("helm.toolkit.fluxcd.io/HelmRelease")
 	chart := e.obj.spec.chart.spec.chart
 	i := {
 		"entry": e, "chart": chart, "values": _map(object.get(e.obj.spec, "values", {})),
@@ -73,7 +73,7 @@ chart_installs contains i if {
 }
 
 chart_installs contains i if {
-	some e in lib.by_gk["kustomize.config.k8s.io/Kustomization"]
+	some e in lib.of_kind("kustomize.config.k8s.io/Kustomization")
 	some j, h in object.get(e.obj, "helmCharts", [])
 	i := {
 		"entry": e, "chart": h.name, "values": _map(object.get(h, "valuesInline", {})),
@@ -197,7 +197,7 @@ anonymous contains {"entry": c.entry, "instance": instance(c), "path": setting_p
 }
 
 anonymous contains a if {
-	some e in lib.by_gk["/ConfigMap"]
+	some e in lib.of_kind("/ConfigMap")
 	text := e.obj.data[d.kiali.config_map_key]
 	_is_kiali_config_map(e.obj)
 	cfg := yaml.unmarshal(text)

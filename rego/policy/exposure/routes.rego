@@ -11,7 +11,7 @@ import data.ambientlint.data as d
 import data.ambientlint.lib
 
 routes contains r if {
-	some e in lib.by_gk["networking.k8s.io/Ingress"]
+	some e in lib.of_kind("networking.k8s.io/Ingress")
 	refs := _ingress_refs(e.obj)
 	some b in {x.backend | some x in refs}
 	r := {"entry": e, "backend": b, "via": _ingress_via(e.obj), "path": [x.path | some x in refs; x.backend == b][0]}
@@ -39,9 +39,8 @@ _ingress_refs(ing) := array.concat(
 _gateway_route_kinds := {"HTTPRoute", "GRPCRoute", "TLSRoute"}
 
 routes contains r if {
-	some e in lib.entries
-	lib.group(e.obj) == "gateway.networking.k8s.io"
-	e.obj.kind in _gateway_route_kinds
+	some kind in _gateway_route_kinds
+	some e in lib.of_kind(concat("/", ["gateway.networking.k8s.io", kind]))
 	vias := _vias(e.obj)
 	count(vias) > 0
 	refs := _backend_refs(e.obj)
@@ -50,7 +49,7 @@ routes contains r if {
 }
 
 _waypoints contains sprintf("%s/%s", [lib.namespace(e.obj), lib.name(e.obj)]) if {
-	some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]
+	some e in lib.of_kind("gateway.networking.k8s.io/Gateway")
 	e.obj.spec.gatewayClassName == d.waypoint.gateway_class
 }
 
@@ -78,7 +77,7 @@ _backend_refs(route) := [{"backend": {"namespace": _or(object.get(b, "namespace"
 ]
 
 routes contains r if {
-	some e in lib.by_gk["networking.istio.io/VirtualService"]
+	some e in lib.of_kind("networking.istio.io/VirtualService")
 	gws := {g | some g in object.get(e.obj, ["spec", "gateways"], []); g != "mesh"}
 	count(gws) > 0
 	refs := _vs_refs(e.obj)
@@ -110,9 +109,7 @@ _host_backend(host, ns) := {"namespace": ns, "name": host} if {
 }
 
 routes contains r if {
-	some e in lib.entries
-	lib.group(e.obj) == d.kiali.route_group
-	e.obj.kind == "Route"
+	some e in lib.of_kind(concat("/", [d.kiali.route_group, "Route"]))
 	refs := array.concat(
 		[{"t": t, "path": ["spec", "to", "name"]} | t := e.obj.spec.to; is_object(t)],
 		[{"t": t, "path": ["spec", "alternateBackends", i, "name"]} | some i, t in object.get(e.obj, ["spec", "alternateBackends"], []); is_object(t)],

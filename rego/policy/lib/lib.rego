@@ -5,7 +5,7 @@
 # Input. Per document (conftest test), input is one object. With --combine it is an array of
 # {"path": file, "contents": object}, where contents may also be an array of objects (a
 # multi-document file, for clients that do not split it). entries lists them all, each as
-# {"obj", "gk", "file", "doc", "item"} (gk as gk(obj) gives it): file and doc (the index in the combined array) place a
+# {"obj", "file", "doc", "item"}: file and doc (the index in the combined array) place a
 # result; in per-document mode file is "" and doc 0.
 #
 # The rules read the objects as written: namespaces are metadata.namespace (not what kustomize,
@@ -22,21 +22,30 @@ import data.ambientlint.data as d
 # which passes the same shape): the rules that join objects run only then.
 combined if is_array(input)
 
-entries := [e |
-	some i, doc in input
-	some j, obj in _items(object.get(doc, "contents", null))
-	_is_object(obj)
-	e := {"obj": obj, "gk": gk(obj), "file": object.get(doc, "path", ""), "doc": i, "item": j}
-] if combined
+entries := array.concat(_documents, _multi_documents) if combined
 
-entries := [{"obj": input, "gk": gk(input), "file": "", "doc": 0, "item": 0}] if {
+entries := [{"obj": input, "file": "", "doc": 0, "item": 0}] if {
 	not combined
 	_is_object(input)
 }
 
-_items(c) := c if is_array(c)
+# The entries are built inline, without a function call on each object: a call costs more
+# than the rest of an entry.
+_documents := [e |
+	some i, doc in input
+	obj := doc.contents
+	is_string(obj.kind)
+	e := {"obj": obj, "file": object.get(doc, "path", ""), "doc": i, "item": 0}
+]
 
-_items(c) := [c] if not is_array(c)
+# A multi-document file's objects, for clients that do not split it.
+_multi_documents := [e |
+	some i, doc in input
+	is_array(doc.contents)
+	some j, obj in doc.contents
+	_is_object(obj)
+	e := {"obj": obj, "file": object.get(doc, "path", ""), "doc": i, "item": j}
+]
 
 _is_object(o) if {
 	is_object(o)
@@ -44,8 +53,10 @@ _is_object(o) if {
 }
 
 # group returns the API group of an object ("" for the core group).
-group(obj) := g if {
-	parts := split(object.get(obj, "apiVersion", ""), "/")
+group(obj) := _group(object.get(obj, "apiVersion", ""))
+
+_group(api_version) := g if {
+	parts := split(api_version, "/")
 	count(parts) == 2
 	g := parts[0]
 } else := ""
@@ -53,12 +64,29 @@ group(obj) := g if {
 # gk is "group/Kind", as the Go rules name kinds ("/Namespace" for the core group).
 gk(obj) := concat("/", [group(obj), obj.kind])
 
-# by_gk indexes the entries by group and kind, in input order. An object of arrays, not a
-# partial set: a set would hash every entry (a whole manifest) to insert it.
-by_gk := {k: [e | some e in entries; e.gk == k] | some k in {e.gk | some e in entries}}
+# by_kind indexes the entries by kind, in input order: an object of arrays, not a partial
+# set, which would hash every entry (a whole manifest) to insert it. Entries carry no group:
+# of_kind reads it only for the kinds a rule asks for.
+by_kind := {k: [e | some e in entries; e.obj.kind == k] | some k in {e.obj.kind | some e in entries}}
 
-# kinds returns the entries of the group/kinds ks, in input order.
-kinds(ks) := [e | some e in entries; e.gk in ks]
+# of_kind returns the entries of group/kind k ("/Namespace" for the core group), in input
+# order ([] when there are none). Each is computed once, when first asked for.
+of_kind(k) := [e |
+	parts := split(k, "/")
+	parts[0] == ""
+	some e in object.get(by_kind, parts[1], [])
+	not contains(object.get(e.obj, "apiVersion", ""), "/")
+] if {
+	startswith(k, "/")
+} else := [e |
+	parts := split(k, "/")
+	prefix := concat("", [parts[0], "/"])
+	some e in object.get(by_kind, parts[1], [])
+	startswith(e.obj.apiVersion, prefix)
+]
+
+# kinds returns the entries of the group/kinds ks, kind by kind.
+kinds(ks) := [e | some k in ks; some e in of_kind(k)]
 
 name(obj) := n if {
 	n := obj.metadata.name
@@ -115,8 +143,12 @@ else := name(obj)
 # generated catalogue in data.ambientlint.data), and path, the offending field as keys and
 # array indices below the object. With --combine it also says where the object is: file, and
 # doc, its index in the combined input.
-result(id, e, path, msg) := object.union(
-	{"msg": msg, "rule": id, "name": d.rules[id].name, "severity": d.rules[id].severity, "path": path},
+result(id, e, path, msg) := result_as(id, d.rules[id].severity, e, path, msg)
+
+# result_as is result with another severity than the rule's default, for a rule whose
+# findings are errors or warnings by what they find (AMB002).
+result_as(id, severity, e, path, msg) := object.union(
+	{"msg": msg, "rule": id, "name": d.rules[id].name, "severity": severity, "path": path},
 	_where(e),
 )
 
@@ -124,16 +156,46 @@ _where(e) := {"file": e.file, "doc": e.doc} if combined
 
 else := {}
 
-# Meta entries: every label and annotation of an object and of its pod template, with the
-# path of the map that holds it (the Go rules' metaEntries).
-meta_entries(obj) := [m |
-	some i, base in d.meta_bases
-	mp := object.get(obj, base, null)
-	is_object(mp)
-	some k, v in mp
+# istio_meta holds the labels and annotations of every object and of its pod template (the
+# Go rules' metaEntries) whose key mentions istio, as every key AMB002 and AMB003 judge does:
+# {"entry", "key", "value" (see str), "label", "base" (the path of the map)}. Computed once.
+istio_meta := array.concat(_own_meta, _template_meta)
+
+_meta_fields := ["labels", "annotations"] # even indexes are labels, as in d.meta_bases
+
+_own_meta := [m |
+	some e in entries
+	md := e.obj.metadata
+	some i, field in _meta_fields
+	some k, v in md[field]
+	contains(k, "istio")
 	not is_object(v)
 	not is_array(v)
-	m := {"key": k, "value": str(v), "label": (i % 2) == 0, "template": i >= 2, "base": base}
+	m := {"entry": e, "key": k, "value": str(v), "label": i == 0, "base": d.meta_bases[i]}
+]
+
+# The pod templates' (d.meta_bases past the object's own two): spec.template's, and a
+# CronJob's spec.jobTemplate.spec.template's. One lookup an entry for each.
+_template_meta := array.concat(
+	[m |
+		some e in entries
+		md := e.obj.spec.template.metadata
+		some m in _template_entries(e, md, 2)
+	],
+	[m |
+		some e in entries
+		md := e.obj.spec.jobTemplate.spec.template.metadata
+		some m in _template_entries(e, md, 4)
+	],
+)
+
+_template_entries(e, md, at) := [m |
+	some i, field in _meta_fields
+	some k, v in md[field]
+	contains(k, "istio")
+	not is_object(v)
+	not is_array(v)
+	m := {"entry": e, "key": k, "value": str(v), "label": i == 0, "base": d.meta_bases[at + i]}
 ]
 
 # Workloads: the objects that run pods, with their pod template (tmpl, holding metadata and
@@ -168,7 +230,7 @@ _map_at(x, path) := m if {
 
 # Namespaces: the Namespace objects of the tree by name. A name written twice takes the
 # labels of its first object.
-namespace_by_name := first_by_key([[name(e.obj), e] | some e in by_gk["/Namespace"]])
+namespace_by_name := first_by_key([[name(e.obj), e] | some e in of_kind("/Namespace")])
 
 namespace_labels(n) := labels(namespace_by_name[n].obj)
 
@@ -194,12 +256,14 @@ _group_start(keyed, x) if {
 # cluster-scoped kind). Each kind is indexed once, when first asked for.
 get(kind, ns, n) := _by_ref(kind)[sprintf("%s/%s", [ns, n])]
 
-_by_ref(kind) := first_by_key([[sprintf("%s/%s", [namespace(e.obj), name(e.obj)]), e] | some e in by_gk[kind]])
+_by_ref(kind) := first_by_key([[sprintf("%s/%s", [namespace(e.obj), name(e.obj)]), e] | some e in of_kind(kind)])
 
 # in_namespace holds the namespaces that objects of the tree live in.
-in_namespace contains namespace(e.obj) if {
+in_namespace := {ns |
 	some e in entries
-	namespace(e.obj) != ""
+	ns := e.obj.metadata.namespace
+	is_string(ns)
+	ns != ""
 }
 
 # matches reports whether a set-based selector (matchLabels) selects labels.

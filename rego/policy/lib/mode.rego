@@ -23,17 +23,23 @@ namespace_mode(n, ls) := "none" if {
 _mode_label(ls) := str(object.get(ls, d.labels.dataplane_mode, null))
 
 _namespace_injects(n, ls) if {
-	not n in d.namespaces.injector_ignored
+	not _injector_ignored[n]
 	namespace_injection(ls) != ""
 }
+
+_injector_ignored := {n | some n in d.namespaces.injector_ignored}
+
+# _has reports whether map m has key k (whatever its value): a lookup, where
+# k in object.keys(m) would build the set of keys first.
+_has(m, k) if _ := m[k]
 
 # namespace_injection is the label that turns on sidecar injection for a namespace's pods:
 # istio-injection=enabled, or istio.io/rev without istio-injection; "" when none does.
 namespace_injection(ls) := d.labels.injection if {
 	str(object.get(ls, d.labels.injection, null)) == d.values.injection.enabled
 } else := d.labels.rev if {
-	d.labels.rev in object.keys(ls)
-	not d.labels.injection in object.keys(ls)
+	_has(ls, d.labels.rev)
+	not _has(ls, d.labels.injection)
 } else := ""
 
 # effective_mode is ambient.EffectiveMode(ns_labels, pod).Mode for a pod in namespace ns
@@ -43,7 +49,7 @@ effective_mode(ns, nsl, pl, pa, host_network) := "none" if {
 } else := "none" if {
 	host_network == true
 } else := "sidecar" if {
-	d.annotations.sidecar_status in object.keys(pa)
+	_has(pa, d.annotations.sidecar_status)
 } else := "conflict" if {
 	sidecar_injected(ns, nsl, pl, pa)
 	ambient_requested(nsl, pl)
@@ -71,36 +77,36 @@ ambient_requested(nsl, pl) if {
 # sidecar.istio.io/inject=true label; a pod's inject=false (label, or annotation without the
 # label) turns injection off.
 sidecar_injected(ns, nsl, pl, pa) if {
-	not ns in d.namespaces.injector_ignored
+	not _injector_ignored[ns]
 	_injection_asked(nsl, pl)
 	not _injection_refused(pl, pa)
 }
 
 sidecar_injected(ns, nsl, pl, _) if {
-	not ns in d.namespaces.injector_ignored
-	not d.labels.injection in object.keys(nsl)
-	not d.labels.rev in object.keys(nsl)
-	not d.labels.rev in object.keys(pl)
+	not _injector_ignored[ns]
+	not _has(nsl, d.labels.injection)
+	not _has(nsl, d.labels.rev)
+	not _has(pl, d.labels.rev)
 	str(object.get(pl, d.labels.sidecar_inject, null)) == "true"
 }
 
 _injection_asked(nsl, _) if str(object.get(nsl, d.labels.injection, null)) == d.values.injection.enabled
 
 _injection_asked(nsl, _) if {
-	not d.labels.injection in object.keys(nsl)
-	d.labels.rev in object.keys(nsl)
+	not _has(nsl, d.labels.injection)
+	_has(nsl, d.labels.rev)
 }
 
 _injection_asked(nsl, pl) if {
-	not d.labels.injection in object.keys(nsl)
-	not d.labels.rev in object.keys(nsl)
-	d.labels.rev in object.keys(pl)
+	not _has(nsl, d.labels.injection)
+	not _has(nsl, d.labels.rev)
+	_has(pl, d.labels.rev)
 }
 
 _injection_refused(pl, _) if str(object.get(pl, d.labels.sidecar_inject, null)) == "false"
 
 _injection_refused(pl, pa) if {
-	not d.labels.sidecar_inject in object.keys(pl)
+	not _has(pl, d.labels.sidecar_inject)
 	str(object.get(pa, d.annotations.sidecar_inject, null)) == "false"
 }
 

@@ -21,36 +21,44 @@ _binding_kinds := {
 	"/Pod": "Pod",
 }
 
-bindings contains b if {
-	some e in lib.entries
-	kind := _binding_kinds[e.gk]
-	ns := _binding_namespace(e.obj, kind)
-	what := _what(e.obj, kind)
-	b := _binding(e, kind, what, ns, lib.labels(e.obj), ["metadata", "labels"])
-}
+# bindings is an array: a set of them would hash every binding's manifest.
+bindings := array.concat(_object_bindings, _template_bindings)
 
-bindings contains b if {
+_object_bindings := [b |
+	some gk, kind in _binding_kinds
+	some e in lib.of_kind(gk)
+	ls := e.obj.metadata.labels
+	_ := ls[d.labels.use_waypoint]
+	ns := _binding_namespace(e.obj, kind)
+	b := _binding(e, kind, ns, ls, ["metadata", "labels"])
+]
+
+_template_bindings := [b |
 	some w in lib.workloads
+	_ := w.labels[d.labels.use_waypoint]
 	w.entry.obj.kind != "Pod"
-	what := sprintf("the pod template of %s", [lib.object_name(w.entry.obj)])
-	b := _binding(w.entry, "Pod", what, w.namespace, w.labels, array.concat(w.path, ["metadata", "labels"]))
-}
+	b := _binding(w.entry, "Pod", w.namespace, w.labels, array.concat(w.path, ["metadata", "labels"]))
+]
 
 _binding_namespace(obj, "Namespace") := lib.name(obj)
 
 _binding_namespace(obj, kind) := lib.namespace(obj) if kind != "Namespace"
 
-_what(obj, "Namespace") := sprintf("Namespace %s", [lib.name(obj)])
+# binding_what names the object of a binding in messages; built only for one reported.
+binding_what(b) := sprintf("the pod template of %s", [lib.object_name(b.entry.obj)]) if {
+	b.kind == "Pod"
+	b.entry.obj.kind != "Pod"
+} else := sprintf("Namespace %s", [lib.name(b.entry.obj)]) if {
+	b.kind == "Namespace"
+} else := lib.object_name(b.entry.obj)
 
-_what(obj, kind) := lib.object_name(obj) if kind != "Namespace"
-
-_binding(e, kind, what, ns, ls, base) := b if {
+_binding(e, kind, ns, ls, base) := b if {
 	wp := lib.str(ls[d.labels.use_waypoint])
 	not wp in {"", d.values.use_waypoint_none}
 	not lib.opaque(wp)
 	wpns := _waypoint_namespace(ls, ns)
 	b := {
-		"entry": e, "kind": kind, "what": what, "namespace": ns,
+		"entry": e, "kind": kind, "namespace": ns,
 		"name": wp, "waypoint_namespace": wpns.ns, "cross": wpns.cross,
 		"path": array.concat(base, [d.labels.use_waypoint]),
 	}
@@ -64,7 +72,7 @@ _waypoint_namespace(ls, ns) := {"ns": v, "cross": true} if {
 }
 
 # gateways indexes the Gateways of the tree by namespace/name, the first of each.
-gateways := lib.first_by_key([[sprintf("%s/%s", [lib.namespace(e.obj), lib.name(e.obj)]), e] | some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]])
+gateways := lib.first_by_key([[sprintf("%s/%s", [lib.namespace(e.obj), lib.name(e.obj)]), e] | some e in lib.of_kind("gateway.networking.k8s.io/Gateway")])
 
 gateway(ns, n) := gateways[sprintf("%s/%s", [ns, n])]
 
@@ -88,7 +96,7 @@ serves(tt, kind) if d.waypoint.serves[tt][kind]
 # waypoint_names are the names of the Gateways of namespace ns meant as waypoints (class
 # istio-waypoint, or labelled istio.io/waypoint-for), sorted.
 waypoint_names(ns) := sort([n |
-	some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]
+	some e in lib.of_kind("gateway.networking.k8s.io/Gateway")
 	lib.namespace(e.obj) == ns
 	_meant_as_waypoint(e.obj)
 	n := lib.name(e.obj)

@@ -7,8 +7,8 @@
 # workloads); or its targetRefs name a Service or ServiceEntry of an ambient namespace that no
 # waypoint serves. Reported at the first L7 attribute.
 #
-# Cross-object: --combine only. Differs from the Go rule: the root namespace is Istio's default
-# (istio-system), not one an istiod chart's values set; namespaces are metadata.namespace.
+# Cross-object: --combine only. The root namespaces are those of the tree's istiod installs
+# (lib.root_namespaces: meshConfig.rootNamespace of their inline values, else istio-system).
 package ambientlint.waypoint
 
 import rego.v1
@@ -18,16 +18,18 @@ import data.ambientlint.lib
 
 deny contains r if {
 	lib.combined
-	some e in lib.by_gk["security.istio.io/AuthorizationPolicy"]
+	some e in lib.of_kind("security.istio.io/AuthorizationPolicy")
 	spec := object.get(e.obj, "spec", {})
 	action := object.get(spec, "action", "ALLOW")
 	action in {"ALLOW", "DENY"}
 	attrs := _l7_attributes(spec)
 	count(attrs) > 0
-	found := sprintf("AuthorizationPolicy %s uses L7 attributes (%s)", [lib.ns_name(e.obj), concat(", ", [sprintf("%s at %s", [a.name, _field(a.path)]) | some a in attrs])])
-	msg := _message(e, spec, action, found)
+	msg := _message(e, spec, action, attrs)
 	r := lib.result("AMB207", e, attrs[0].path, msg)
 }
+
+# _found says what the policy uses; built only for a policy that is reported.
+_found(e, attrs) := sprintf("AuthorizationPolicy %s uses L7 attributes (%s)", [lib.ns_name(e.obj), concat(", ", [sprintf("%s at %s", [a.name, _field(a.path)]) | some a in attrs])])
 
 _field(path) := concat("", [s |
 	some i, p in path
@@ -71,18 +73,18 @@ _when_attrs(i, rule) := [{"name": sprintf("when %s", [k]), "path": ["spec", "rul
 
 _target_refs(spec) := array.concat(object.get(spec, "targetRefs", []), [r | r := spec.targetRef])
 
-_message(e, spec, _, found) := msg if {
+_message(e, spec, _, attrs) := msg if {
 	refs := _target_refs(spec)
 	count(refs) > 0
 	unserved := [why | some ref in refs; why := _unserved(e, ref)]
 	count(unserved) > 0
-	msg := sprintf("%s and is attached with targetRefs, but %s: ztunnel ignores targetRefs policies, so no proxy enforces it; bind a waypoint to the target (istio.io/use-waypoint)", [found, concat("; ", unserved)])
+	msg := sprintf("%s and is attached with targetRefs, but %s: ztunnel ignores targetRefs policies, so no proxy enforces it; bind a waypoint to the target (istio.io/use-waypoint)", [_found(e, attrs), concat("; ", unserved)])
 }
 
-_message(e, spec, action, found) := msg if {
+_message(e, spec, action, attrs) := msg if {
 	count(_target_refs(spec)) == 0
 	scope := _ztunnel_scope(e, object.get(spec, ["selector", "matchLabels"], {}))
-	msg := sprintf("%s, but ztunnel enforces it, not a waypoint: it %s; %s; attach it to a waypoint with targetRefs (kind Service, or kind Gateway naming the waypoint)", [found, scope, _l7_effect(action)])
+	msg := sprintf("%s, but ztunnel enforces it, not a waypoint: it %s; %s; attach it to a waypoint with targetRefs (kind Service, or kind Gateway naming the waypoint)", [_found(e, attrs), scope, _l7_effect(action)])
 }
 
 _l7_effect("DENY") := "ztunnel applies its rules without the L7 attributes, so they deny every matching connection, not just the requests they name"
@@ -93,7 +95,7 @@ _ztunnel_scope(e, sel) := s if {
 	ns := lib.namespace(e.obj)
 	ns != ""
 	not _selects_gateway_pods(sel)
-	s := _scope(ns, sel, ns == d.namespaces.root)
+	s := _scope(ns, sel, ns in lib.root_namespaces)
 }
 
 _selects_gateway_pods(sel) if {
@@ -143,7 +145,7 @@ namespace_ambient(ns) if {
 
 namespace_ambient(ns) if {
 	not lib.has_namespace(ns)
-	some e in lib.by_gk["argoproj.io/Application"]
+	some e in lib.of_kind("argoproj.io/Application")
 	e.obj.spec.destination.namespace == ns
 	_managed_ambient(e.obj)
 }
@@ -156,7 +158,7 @@ _managed_ambient(app) if {
 
 # _tree_enrolls: some Namespace, pod template, Pod or Application of the tree enrolls workloads.
 _tree_enrolls if {
-	some e in lib.by_gk["/Namespace"]
+	some e in lib.of_kind("/Namespace")
 	lib.str(object.get(lib.labels(e.obj), d.labels.dataplane_mode, null)) == d.values.dataplane_mode.ambient
 }
 
@@ -166,7 +168,7 @@ _tree_enrolls if {
 }
 
 _tree_enrolls if {
-	some e in lib.by_gk["argoproj.io/Application"]
+	some e in lib.of_kind("argoproj.io/Application")
 	_managed_ambient(e.obj)
 }
 

@@ -12,7 +12,7 @@ import data.ambientlint.data as d
 import data.ambientlint.lib
 
 _waypoint_gateways contains e if {
-	some e in lib.by_gk["gateway.networking.k8s.io/Gateway"]
+	some e in lib.of_kind("gateway.networking.k8s.io/Gateway")
 	e.obj.spec.gatewayClassName == d.waypoint.gateway_class
 }
 

@@ -20,7 +20,7 @@ deny contains r if {
 	not gateway(b.waypoint_namespace, b.name)
 	_holds_namespace(b.waypoint_namespace)
 	msg := sprintf("%s uses waypoint %q %s, but the tree defines no Gateway %s/%s there: istiod sends its traffic around any waypoint%s", [
-		b.what, b.name, _how(b), b.waypoint_namespace, b.name, _names(b.waypoint_namespace),
+		binding_what(b), b.name, _how(b), b.waypoint_namespace, b.name, _names(b.waypoint_namespace),
 	])
 	r := lib.result("AMB203", b.entry, b.path, msg)
 }
@@ -42,16 +42,16 @@ _holds_namespace(ns) if {
 
 # _deployed_from_elsewhere are the namespaces that a GitOps unit of the input deploys into.
 _deployed_from_elsewhere contains ns if {
-	some e in lib.by_gk["argoproj.io/Application"]
+	some e in lib.of_kind("argoproj.io/Application")
 	ns := e.obj.spec.destination.namespace
 }
 
 _deployed_from_elsewhere contains ns if {
-	some e in lib.by_gk["kustomize.toolkit.fluxcd.io/Kustomization"]
+	some e in lib.of_kind("kustomize.toolkit.fluxcd.io/Kustomization")
 	ns := e.obj.spec.targetNamespace
 }
 
 _deployed_from_elsewhere contains ns if {
-	some e in lib.by_gk["helm.toolkit.fluxcd.io/HelmRelease"]
+	some e in lib.of_kind("helm.toolkit.fluxcd.io/HelmRelease")
 	ns := object.get(e.obj.spec, "targetNamespace", lib.namespace(e.obj))
 }

@@ -76,3 +76,24 @@ test_l4_policy_passes if {
 	p := _policy({"rules": [{"when": [{"key": "source.namespace", "values": ["a"]}]}]})
 	count(waypoint.deny) == 0 with input as _combined([ns, p])
 }
+
+_deny_policy(ns) := {
+	"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", "metadata": {"name": "p", "namespace": ns},
+	"spec": {"action": "DENY", "rules": [{"from": [{"source": {"notRequestPrincipals": ["*"]}}]}]},
+}
+
+# The root namespace is the one the istiod chart's values set, not istio-system.
+test_l7_policy_in_the_charts_root_namespace if {
+	tree := _combined([
+		{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "istiod", "namespace": "argocd"}, "spec": {
+			"source": {"repoURL": "https://istio-release.storage.googleapis.com/charts", "chart": "istiod", "helm": {"values": "meshConfig:\n  rootNamespace: mesh-root\n"}},
+			"destination": {"namespace": "istio-system"},
+		}},
+		{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"istio.io/dataplane-mode": "ambient"}}},
+		{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {}}}},
+		_deny_policy("mesh-root"),
+		_deny_policy("istio-system"),
+	])
+	{r.msg | some r in waypoint.deny; r.rule == "AMB207"; r.doc == 3; contains(r.msg, "root namespace mesh-root")} != set() with input as tree
+	{r | some r in waypoint.deny; r.rule == "AMB207"; r.doc == 4} == set() with input as tree
+}

@@ -21,7 +21,7 @@ deny contains r if {
 	not lib.opaque(tt.type)
 	not serves(tt.type, b.kind)
 	msg := sprintf("%s binds waypoint %s/%s, which serves %s (traffic type %q, from %s), but the binding needs %s: %s", [
-		b.what, b.waypoint_namespace, b.name, _serves(tt.type), tt.type, tt.source, _needs(b.kind), _effect(b.kind),
+		binding_what(b), b.waypoint_namespace, b.name, _serves(tt.type), tt.type, tt.source, _needs(b.kind), _effect(b.kind),
 	])
 	r := lib.result("AMB204", b.entry, b.path, msg)
 }
