@@ -84,7 +84,7 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.diff, "diff", false, "print the suggested fixes as a unified diff instead of the findings;\nwrite nothing")
 	fs.Var(choiceFlag{&o.engine, []string{"go", "rego"}}, "engine", "run the rules that have a Rego twin in the bundled policies with `ENGINE`:\ngo (the default) or rego (the bundle, evaluated in-process)")
 	fs.Var(listFlag{add: func(v string) { o.policies = append(o.policies, v) }}, "policy", "also evaluate the conftest-style Rego policies in `DIR` (deny, violation\nand warn rules; findings are policy:<package>.<rule>); repeatable")
-	fs.Var(listFlag{add: func(v string) { o.namespaces = append(o.namespaces, v) }}, "policy-namespace", "evaluate the --policy packages named `NS` (default main, as conftest;\nNS.* selects the packages below NS); repeatable")
+	fs.Var(listFlag{add: func(v string) { o.namespaces = append(o.namespaces, v) }}, "policy-namespace", "evaluate the --policy packages named `NS` (default main, as conftest;\nNS.* selects the packages below NS, * every package); repeatable")
 	fs.BoolVar(&o.combine, "policy-combine", false, "give --policy rules all objects at once, as conftest's --combine does,\ninstead of one object at a time")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 }

@@ -16,7 +16,7 @@ func Twins(ctx context.Context, rules []*lint.Rule) ([]*lint.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.byRule = true
+	set.byRule, set.applied = true, true
 	twinned := map[string]bool{}
 	for _, id := range bundle.Twins() {
 		twinned[id] = true

@@ -6,8 +6,10 @@
 // http.send, no net.lookup_ip_addr, no opa.runtime, no network): a policy that calls a
 // refused built-in fails to compile with an error naming it. They are evaluated on the
 // objects the loader and the GitOps model already produced, converted once to Rego values
-// as Kubernetes reads YAML (package manifest/load), with the effective namespace the model
-// resolved; nothing is parsed again.
+// as Kubernetes reads YAML (package manifest/load); nothing is parsed again. The bundle's
+// twins see each object as the model applies it (the effective namespace, the labels a build
+// adds, the name a build gives a Namespace), like the Go rules; a team's policies see it as
+// written, as conftest gives it to them.
 //
 // The rules a Set evaluates are those conftest evaluates: in each selected package, every
 // rule named deny, violation or warn (or deny_…, violation_…, warn_…). A result is a string

@@ -35,7 +35,8 @@ type Options struct {
 	// (rego.Capabilities).
 	Capabilities *ast.Capabilities
 	// Namespaces are the packages evaluated, without "data." ("main", "ambientlint.egress");
-	// a name ending in ".*" selects the packages below it; nil means "main", as in conftest.
+	// a name ending in ".*" selects the packages below it, and "*" every package (conftest's
+	// --all-namespaces); nil means "main", as in conftest.
 	Namespaces []string
 	// Combine evaluates all objects at once (conftest's --combine) instead of each alone.
 	Combine bool
@@ -45,6 +46,7 @@ type Options struct {
 type Set struct {
 	combine bool
 	byRule  bool      // results name their rule (the bundle's "rule": "AMB301"): grouped by it
+	applied bool      // the input holds the objects as the model applies them, not as written
 	rules   []ruleRef // sorted by namespace, then name
 	caps    *ast.Capabilities
 	comp    *ast.Compiler
@@ -155,7 +157,7 @@ func selectRules(modules map[string]*ast.Module, namespaces []string) []ruleRef 
 	}
 	selected := func(ns string) bool {
 		for _, want := range namespaces {
-			if prefix, ok := strings.CutSuffix(want, ".*"); ok && (ns == prefix || strings.HasPrefix(ns, prefix+".")) || ns == want {
+			if prefix, ok := strings.CutSuffix(want, ".*"); want == "*" || ok && (ns == prefix || strings.HasPrefix(ns, prefix+".")) || ns == want {
 				return true
 			}
 		}
@@ -295,7 +297,11 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 	}
 	objs := p.Inventory.Objects
 	if s.combine {
-		input, err := Input(objs, p.Model)
+		var m *gitops.Model
+		if s.applied {
+			m = p.Model
+		}
+		input, err := Input(objs, m)
 		if err != nil {
 			ev.err = err
 			return ev
@@ -309,7 +315,11 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 		return ev
 	}
 	for _, o := range objs {
-		t, err := objectTerm(o, p.Model)
+		var m *gitops.Model
+		if s.applied {
+			m = p.Model
+		}
+		t, err := objectTerm(o, m)
 		if err != nil {
 			continue // an object that does not convert is AMB001's
 		}
@@ -434,8 +444,8 @@ func number(v any) (int, bool) {
 }
 
 // Input returns the combined input of objs, as conftest's --combine gives it: an array of
-// {"path": file, "contents": object}, in the order of objs, each object as the cluster gets
-// it (see asApplied).
+// {"path": file, "contents": object}, in the order of objs; each object as the cluster gets
+// it (see asApplied) with a model, as written without one.
 func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
 	entries := make([]*ast.Term, len(objs))
 	pathKey, contentsKey := ast.StringTerm("path"), ast.StringTerm("contents")
@@ -449,7 +459,8 @@ func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
 	return ast.NewArray(entries...), nil
 }
 
-// objectTerm returns one object as a Rego value, as the cluster gets it (see asApplied).
+// objectTerm returns one object as a Rego value: as the cluster gets it (see asApplied) with
+// a model, as written without one.
 func objectTerm(o *manifest.Object, m *gitops.Model) (*ast.Term, error) {
 	if o.Node == nil {
 		return ast.NullTerm(), nil
@@ -467,7 +478,7 @@ func objectTerm(o *manifest.Object, m *gitops.Model) (*ast.Term, error) {
 // destination, a Flux targetNamespace), the name a build gives a Namespace, and the labels
 // a build adds (commonLabels, labels, Flux's commonMetadata).
 func asApplied(t *ast.Term, o *manifest.Object, m *gitops.Model) {
-	if t == nil {
+	if t == nil || m == nil {
 		return
 	}
 	obj, ok := t.Value.(ast.Object)

@@ -37,6 +37,8 @@ func TestPerDocument(t *testing.T) {
 	want := []string{
 		"policy:main.deny testdata/tree/app.yaml:1:1 error: Deployment api has no team label",
 		"policy:main.warn_replicas testdata/tree/app.yaml:7:13 warning: a single replica",
+		// legacy has no namespace either, but an exception names deny_namespace for it.
+		"policy:main.deny_namespace testdata/tree/app.yaml:57:1 error: batch is in no namespace",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -61,3 +63,14 @@ func TestRefusedBuiltin(t *testing.T) {
 }
 
 var _ = lint.Error
+
+// "*" selects every package, as conftest's --all-namespaces.
+func TestAllNamespaces(t *testing.T) {
+	got := lintWith(t, "testdata/team", policy.Options{Namespaces: []string{"*"}, Combine: true})
+	// Combined, the per-document rules of package main see an array and find nothing; the
+	// combined rule finds the orphan Service.
+	want := []string{"policy:combined.deny testdata/tree/app.yaml:51:3 error: Service orphan selects no Deployment"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
