@@ -34,10 +34,7 @@ _decodes(e) if {
 	object.get(spec(e), "location", "MESH_EXTERNAL") in d.egress.locations
 }
 
-_entries contains e if {
-	some e in service_entries
-	_decodes(e)
-}
+_entries := [e | some e in service_entries; _decodes(e)]
 
 _resolution(e) := object.get(spec(e), "resolution", "NONE")
 

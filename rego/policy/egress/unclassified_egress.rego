@@ -279,7 +279,7 @@ warn contains r if {
 	is_string(v)
 	contains(v, "://")
 	not lib.opaque(v)
-	lib.workload_mode(w) in {"ambient", "sidecar"}
+	w.mode in {"ambient", "sidecar"}
 	some u in regex.find_n(d.hosts.url_pattern, v, -1)
 	h := _host(u)
 	_external(h)

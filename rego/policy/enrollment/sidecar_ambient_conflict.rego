@@ -61,7 +61,7 @@ deny contains r if {
 	not d.annotations.sidecar_status in object.keys(w.annotations)
 	nsl := lib.ns_labels_or_empty(w.namespace)
 	lib.ambient_requested(nsl, w.labels)
-	lib.workload_mode(w) == "sidecar"
+	w.mode == "sidecar"
 	meta := array.concat(w.path, ["metadata", "labels"])
 	msg := sprintf("%s asks for ambient mode and for a sidecar: %s", [_what(w), _why(w, nsl)])
 	r := lib.result("AMB202", w.entry, _at(w, meta), msg)

@@ -199,11 +199,15 @@ _template_entries(e, md, at) := [m |
 ]
 
 # Workloads: the objects that run pods, with their pod template (tmpl, holding metadata and
-# spec) and its path (empty for a Pod).
-workloads := [w |
+# spec), its path (empty for a Pod) and the mode of their pods (workload_mode), computed
+# once.
+workloads := [object.union(w, {"mode": workload_mode(w)}) |
 	some e in kinds(d.workload_kinds)
 	w := _workload(e)
 ]
+
+# workloads_by_namespace indexes the workloads by their namespace.
+workloads_by_namespace := {ns: [w | some w in workloads; w.namespace == ns] | some ns in {w.namespace | some w in workloads}}
 
 _workload(e) := w if {
 	e.obj.kind == "CronJob"

@@ -111,14 +111,25 @@ _injection_refused(pl, pa) if {
 }
 
 # workload_mode is the effective mode of a workload's pods (see workloads), reading its
-# namespace's labels from the tree (none when the tree does not hold the Namespace).
-workload_mode(w) := effective_mode(
+# namespace's labels from the tree (none when the tree does not hold the Namespace). A pod
+# template without any of the keys the mode reads, off the host network, has its
+# namespace's mode: effective_mode with no pod keys is namespace_mode.
+workload_mode(w) := m if {
+	not object.get(w.spec, "hostNetwork", false) == true
+	count(object.filter(w.labels, _pod_label_keys)) == 0
+	count(object.filter(w.annotations, _pod_annotation_keys)) == 0
+	m := namespace_mode(w.namespace, ns_labels_or_empty(w.namespace))
+} else := effective_mode(
 	w.namespace,
 	ns_labels_or_empty(w.namespace),
 	w.labels,
 	w.annotations,
 	object.get(w.spec, "hostNetwork", false),
 )
+
+_pod_label_keys := [d.labels.dataplane_mode, d.labels.rev, d.labels.sidecar_inject]
+
+_pod_annotation_keys := [d.annotations.sidecar_status, d.annotations.sidecar_inject]
 
 ns_labels_or_empty(n) := namespace_labels(n) if has_namespace(n)
 

@@ -111,13 +111,13 @@ _scope(ns, sel, true) := sprintf("has no selector in the root namespace %s, so i
 _scope(ns, sel, root) := s if {
 	not _root_without_selector(sel, root)
 	ws := _selected(ns, sel, root)
-	amb := [lib.object_name(w.entry.obj) | some w in ws; lib.workload_mode(w) == "ambient"]
+	amb := [lib.object_name(w.entry.obj) | some w in ws; w.mode == "ambient"]
 	s := _scope_of(ns, sel, ws, amb)
 }
 
 _root_without_selector(sel, true) if count(sel) == 0
 
-_selected(ns, sel, false) := [w | some w in lib.workloads; w.namespace == ns; lib.matches(sel, w.labels)]
+_selected(ns, sel, false) := [w | some w in object.get(lib.workloads_by_namespace, ns, []); lib.matches(sel, w.labels)]
 
 _selected(_, sel, true) := [w | some w in lib.workloads; lib.matches(sel, w.labels)]
 
@@ -191,11 +191,9 @@ _target_kind(ref) := "networking.istio.io/ServiceEntry" if {
 
 _serves_ambient(ns) if namespace_ambient(ns)
 
-_serves_ambient(ns) if {
-	some w in lib.workloads
-	w.namespace == ns
-	lib.workload_mode(w) == "ambient"
-}
+_serves_ambient(ns) if _ambient_workload_namespaces[ns]
+
+_ambient_workload_namespaces := {w.namespace | some w in lib.workloads; w.mode == "ambient"}
 
 _unserved_why(t) := sprintf("no waypoint serves %s (neither it nor its Namespace has %s)", [lib.object_name(t), d.labels.use_waypoint]) if {
 	w := serving_waypoint(t)
