@@ -41,7 +41,7 @@ _culprit(ls, k) if {
 
 _culprit(ls, k) if {
 	k == d.labels.rev
-	k in object.keys(ls)
+	lib.has_key(ls, k)
 }
 
 _label_list(keys) := concat(" and the label ", [sprintf("the label %s", [k]) | some k in keys])
@@ -57,18 +57,18 @@ _conflicted contains n if {
 deny contains r if {
 	lib.combined
 	some w in lib.workloads
+	w.mode == "sidecar"
 	not w.namespace in _conflicted
-	not d.annotations.sidecar_status in object.keys(w.annotations)
+	not lib.has_key(w.annotations, d.annotations.sidecar_status)
 	nsl := lib.ns_labels_or_empty(w.namespace)
 	lib.ambient_requested(nsl, w.labels)
-	w.mode == "sidecar"
 	meta := array.concat(w.path, ["metadata", "labels"])
 	msg := sprintf("%s asks for ambient mode and for a sidecar: %s", [_what(w), _why(w, nsl)])
 	r := lib.result("AMB202", w.entry, _at(w, meta), msg)
 }
 
 _at(w, meta) := array.concat(meta, [k]) if {
-	k := [k | some k in [d.labels.sidecar_inject, d.labels.rev, d.labels.dataplane_mode]; k in object.keys(w.labels)][0]
+	k := [k | some k in [d.labels.sidecar_inject, d.labels.rev, d.labels.dataplane_mode]; lib.has_key(w.labels, k)][0]
 } else := meta
 
 _what(w) := lib.object_name(w.entry.obj) if w.entry.obj.kind == "Pod"
@@ -78,7 +78,7 @@ else := sprintf("the pod template of %s", [lib.object_name(w.entry.obj)])
 _why(w, nsl) := sprintf("namespace %q has the label %s, so the pod gets a sidecar", [w.namespace, _ns_injection_label(nsl)]) if {
 	lib.namespace_injection(nsl) != ""
 } else := sprintf("the pod has the label %s=%s, so the pod gets a sidecar", [d.labels.rev, lib.str(w.labels[d.labels.rev])]) if {
-	d.labels.rev in object.keys(w.labels)
+	lib.has_key(w.labels, d.labels.rev)
 } else := sprintf("The pod asks for a sidecar with the label %s=true; sidecar injection wins over ambient, so ztunnel does not capture the pod", [d.labels.sidecar_inject])
 
 _ns_injection_label(nsl) := sprintf("%s=%s", [k, lib.str(nsl[k])]) if k := lib.namespace_injection(nsl)

@@ -17,10 +17,11 @@ import rego.v1
 import data.ambientlint.data as d
 import data.ambientlint.lib
 
-kiali_services contains e if {
+# kiali_services is an array: a set would hash each Service's manifest to insert it.
+kiali_services := [e |
 	some e in lib.of_kind("/Service")
 	_is_kiali_service(e.obj)
-}
+]
 
 _is_kiali_service(svc) if lib.name(svc) == d.kiali.name
 
@@ -106,10 +107,10 @@ else := null
 # The path the Go model gives a chart's values when a setting is not a node of the object: the
 # first of valuesObject, values and parameters the source has, else its chart.
 _argo_fallback(src, helm) := array.concat(src.path, ["helm", k]) if {
-	k := [k | some k in ["valuesObject", "values", "parameters"]; k in object.keys(helm)][0]
+	k := [k | some k in ["valuesObject", "values", "parameters"]; lib.has_key(helm, k)][0]
 } else := array.concat(src.path, ["chart"])
 
-_flux_fallback(hr) := ["spec", "values"] if "values" in object.keys(hr.spec)
+_flux_fallback(hr) := ["spec", "values"] if lib.has_key(hr.spec, "values")
 
 else := ["spec", "chart", "spec", "chart"]
 

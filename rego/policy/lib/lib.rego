@@ -276,3 +276,7 @@ matches(sel, lbls) if {
 		lbls[k] == v
 	}
 }
+
+# has_key reports whether map m has key k, whatever its value: a lookup, where
+# k in object.keys(m) would build the set of keys first.
+has_key(m, k) if _ := m[k]

@@ -68,7 +68,7 @@ _waypoint_namespace(ls, ns) := {"ns": v, "cross": true} if {
 	v := lib.str(ls[d.labels.use_waypoint_namespace])
 	not lib.opaque(v)
 } else := {"ns": ns, "cross": false} if {
-	not d.labels.use_waypoint_namespace in object.keys(ls)
+	not lib.has_key(ls, d.labels.use_waypoint_namespace)
 }
 
 # gateways indexes the Gateways of the tree by namespace/name, the first of each.
@@ -80,11 +80,11 @@ gateway(ns, n) := gateways[sprintf("%s/%s", [ns, n])]
 # istio.io/waypoint-for label, else its GatewayClass's when the tree defines the class, else
 # the default; with where the value comes from, for messages.
 traffic_type(gw) := {"type": tt, "source": sprintf("the Gateway's label %s=%s", [d.labels.waypoint_for, tt])} if {
-	d.labels.waypoint_for in object.keys(lib.labels(gw))
+	lib.has_key(lib.labels(gw), d.labels.waypoint_for)
 	tt := lib.str(lib.labels(gw)[d.labels.waypoint_for])
 } else := {"type": tt, "source": sprintf("the label %s=%s of GatewayClass %s", [d.labels.waypoint_for, tt, lib.name(c)])} if {
 	c := lib.get("gateway.networking.k8s.io/GatewayClass", "", gw.spec.gatewayClassName).obj
-	d.labels.waypoint_for in object.keys(lib.labels(c))
+	lib.has_key(lib.labels(c), d.labels.waypoint_for)
 	tt := lib.str(lib.labels(c)[d.labels.waypoint_for])
 } else := {"type": tt, "source": sprintf("the default %q, as neither the Gateway nor its GatewayClass sets %s", [tt, d.labels.waypoint_for])} if {
 	tt := d.waypoint.default_traffic_type
@@ -104,4 +104,4 @@ waypoint_names(ns) := sort([n |
 
 _meant_as_waypoint(gw) if gw.spec.gatewayClassName == d.waypoint.gateway_class
 
-_meant_as_waypoint(gw) if d.labels.waypoint_for in object.keys(lib.labels(gw))
+_meant_as_waypoint(gw) if lib.has_key(lib.labels(gw), d.labels.waypoint_for)

@@ -209,13 +209,13 @@ _unserved_why(t) := sprintf("no waypoint serves %s (neither it nor its Namespace
 # serving_waypoint is the waypoint of a Service or ServiceEntry: its own istio.io/use-waypoint
 # label, else its Namespace's. known is false when the tree cannot tell.
 serving_waypoint(t) := _look(lib.labels(t), lib.namespace(t)) if {
-	d.labels.use_waypoint in object.keys(lib.labels(t))
+	lib.has_key(lib.labels(t), d.labels.use_waypoint)
 } else := _look(lib.namespace_labels(lib.namespace(t)), lib.namespace(t)) if {
 	lib.has_namespace(lib.namespace(t))
 } else := {"known": false, "bound": false}
 
 _look(ls, ns) := {"known": true, "bound": false} if {
-	not d.labels.use_waypoint in object.keys(ls)
+	not lib.has_key(ls, d.labels.use_waypoint)
 } else := {"known": false, "bound": false} if {
 	_opaque_binding(ls)
 } else := {"known": true, "bound": false} if {

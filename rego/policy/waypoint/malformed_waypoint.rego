@@ -11,10 +11,11 @@ import rego.v1
 import data.ambientlint.data as d
 import data.ambientlint.lib
 
-_waypoint_gateways contains e if {
+# _waypoint_gateways is an array: a set would hash each Gateway's manifest.
+_waypoint_gateways := [e |
 	some e in lib.of_kind("gateway.networking.k8s.io/Gateway")
 	e.obj.spec.gatewayClassName == d.waypoint.gateway_class
-}
+]
 
 deny contains r if {
 	some p in _problems
