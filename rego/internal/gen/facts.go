@@ -111,6 +111,7 @@ func dataFacts(dir string) (map[string]any, error) {
 		"cr_group":       kiali.CRGroupKind.Group,
 		"cr_kind":        kiali.CRGroupKind.Kind,
 		"route_group":    kiali.OpenShiftRouteGVK.Group,
+		"port":           src.kialiPort,
 	}
 	f["l7"] = map[string]any{"l4_when_keys": src.l4WhenKeys}
 
@@ -187,6 +188,8 @@ type tables struct {
 	// name a URL after them, and the prefixes of comment lines.
 	documentationTLDs, internalSuffixes, browserLinkWords, browserURLWords, urlWords, commentPrefixes []string
 	urlPattern, lineKeyPattern                                                                        string
+
+	kialiPort int64 // the port Kiali serves on, for AMB401's port-forward hint
 }
 
 // sourceTables reads the unexported tables from the Go source with go/types: each is a
@@ -247,6 +250,11 @@ func sourceTables(dir string) (tables, error) {
 			errs = append(errs, fmt.Errorf("%s.%s: not a pattern", pkg, name))
 		}
 		return s
+	}
+	if c, ok := byPath[mod+"lint/rules"].Types.Scope().Lookup("kialiPort").(*types.Const); !ok {
+		errs = append(errs, fmt.Errorf("lint/rules.kialiPort: no such constant"))
+	} else if t.kialiPort, ok = constant.Int64Val(c.Val()); !ok {
+		errs = append(errs, fmt.Errorf("lint/rules.kialiPort: not an integer"))
 	}
 	t.urlPattern = pattern("lint/rules", "urlPattern")
 	t.lineKeyPattern = pattern("lint/rules", "lineKeyPattern")

@@ -1588,6 +1588,7 @@ kiali := {
 	"cr_kind": "Kiali",
 	"name": "kiali",
 	"operator_chart": "kiali-operator",
+	"port": 20001,
 	"route_group": "route.openshift.io",
 	"selector_keys": [
 		"app",
