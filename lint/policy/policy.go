@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	opa "github.com/open-policy-agent/opa/v1/rego"
@@ -50,7 +52,7 @@ type Set struct {
 	rules   []ruleRef // sorted by namespace, then name
 	caps    *ast.Capabilities
 	comp    *ast.Compiler
-	query   string // one query for every rule (and its exceptions): r0 := …, e0 := …
+	queries []string // the rules (and their exceptions) in groups of packages: r0 := …, e0 := …
 	fact    *lint.Fact[*evaluation]
 }
 
@@ -120,14 +122,32 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 	if len(s.rules) == 0 {
 		return s, nil
 	}
-	var q strings.Builder
-	for i, r := range s.rules {
-		fmt.Fprintf(&q, "r%d := [x | some x in data.%s.%s]\n", i, r.namespace, r.name)
-		if r.exceptions {
-			fmt.Fprintf(&q, "e%d := [1 | data.%s.exception[_][_] == %q]\n", i, r.namespace, unprefixed(r.name))
+	// Each group of packages is one query, evaluated on its own goroutine in combined mode:
+	// OPA evaluates a query on one thread, and the packages of the bundle are of a size.
+	// Rules that share a package share a query, so that what the package computes once
+	// (its indexes of the input) is computed once.
+	var namespaces []string
+	for _, r := range s.rules {
+		if !slices.Contains(namespaces, r.namespace) {
+			namespaces = append(namespaces, r.namespace)
 		}
 	}
-	s.caps, s.comp, s.query = caps, c, q.String()
+	groups := 1
+	if opts.Combine {
+		groups = max(1, min(runtime.GOMAXPROCS(0), len(namespaces)))
+	}
+	qs := make([]strings.Builder, groups)
+	for i, r := range s.rules {
+		q := &qs[slices.Index(namespaces, r.namespace)%groups]
+		fmt.Fprintf(q, "r%d := [x | some x in data.%s.%s]\n", i, r.namespace, r.name)
+		if r.exceptions {
+			fmt.Fprintf(q, "e%d := [1 | data.%s.exception[_][_] == %q]\n", i, r.namespace, unprefixed(r.name))
+		}
+	}
+	for i := range qs {
+		s.queries = append(s.queries, qs[i].String())
+	}
+	s.caps, s.comp = caps, c
 	// Prepared once here, so that a query that does not compile fails now, not in a rule.
 	if _, err := s.prepare(ctx, lint.Settings{}); err != nil {
 		return nil, err
@@ -135,10 +155,10 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 	return s, nil
 }
 
-// prepare prepares the Set's query with the run's settings as data.ambientlint.config, in
+// prepare prepares the Set's queries with the run's settings as data.ambientlint.config, in
 // the shape of the configuration file (egress.allowWildcards), which the bundle reads and
 // a conftest user passes with --data.
-func (s *Set) prepare(ctx context.Context, settings lint.Settings) (opa.PreparedEvalQuery, error) {
+func (s *Set) prepare(ctx context.Context, settings lint.Settings) ([]opa.PreparedEvalQuery, error) {
 	wildcards := make([]any, len(settings.AllowWildcards))
 	for i, w := range settings.AllowWildcards {
 		wildcards[i] = w
@@ -146,8 +166,17 @@ func (s *Set) prepare(ctx context.Context, settings lint.Settings) (opa.Prepared
 	data := map[string]any{"ambientlint": map[string]any{"config": map[string]any{
 		"egress": map[string]any{"allowWildcards": wildcards},
 	}}}
-	return opa.New(opa.Compiler(s.comp), opa.Query(s.query), opa.Capabilities(s.caps), opa.StrictBuiltinErrors(true),
-		opa.Store(inmem.NewFromObject(data))).PrepareForEval(ctx)
+	store := inmem.NewFromObject(data)
+	var out []opa.PreparedEvalQuery
+	for _, q := range s.queries {
+		pq, err := opa.New(opa.Compiler(s.comp), opa.Query(q), opa.Capabilities(s.caps), opa.StrictBuiltinErrors(true),
+			opa.Store(store)).PrepareForEval(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pq)
+	}
+	return out, nil
 }
 
 // selectRules lists the deny, violation and warn rules of the selected namespaces.
@@ -290,40 +319,52 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 		return ev
 	}
 	ctx := context.Background()
-	query, err := s.prepare(ctx, p.Settings)
+	queries, err := s.prepare(ctx, p.Settings)
 	if err != nil {
 		ev.err = err
 		return ev
 	}
+	var m *gitops.Model
+	if s.applied {
+		m = p.Model
+	}
 	objs := p.Inventory.Objects
 	if s.combine {
-		var m *gitops.Model
-		if s.applied {
-			m = p.Model
-		}
 		input, err := Input(objs, m)
 		if err != nil {
 			ev.err = err
 			return ev
 		}
-		ev.err = s.eval(ctx, query, input, ev, p.Model, func(doc int) *manifest.Object {
+		object := func(doc int) *manifest.Object {
 			if doc >= 0 && doc < len(objs) {
 				return objs[doc]
 			}
 			return nil
-		})
+		}
+		// One goroutine a query; their findings are merged in query order.
+		parts := make([]*evaluation, len(queries))
+		var wg sync.WaitGroup
+		for i, q := range queries {
+			parts[i] = &evaluation{findings: map[string][]lint.Finding{}}
+			wg.Go(func() { parts[i].err = s.eval(ctx, q, input, parts[i], p.Model, object) })
+		}
+		wg.Wait()
+		for _, part := range parts {
+			if part.err != nil && ev.err == nil {
+				ev.err = part.err
+			}
+			for id, fs := range part.findings {
+				ev.findings[id] = append(ev.findings[id], fs...)
+			}
+		}
 		return ev
 	}
 	for _, o := range objs {
-		var m *gitops.Model
-		if s.applied {
-			m = p.Model
-		}
 		t, err := objectTerm(o, m)
 		if err != nil {
 			continue // an object that does not convert is AMB001's
 		}
-		if ev.err = s.eval(ctx, query, t.Value, ev, p.Model, func(int) *manifest.Object { return o }); ev.err != nil {
+		if ev.err = s.eval(ctx, queries[0], t.Value, ev, p.Model, func(int) *manifest.Object { return o }); ev.err != nil {
 			return ev
 		}
 	}
@@ -345,7 +386,10 @@ func (s *Set) eval(ctx context.Context, query opa.PreparedEvalQuery, input ast.V
 		if exc, _ := b["e"+strconv.Itoa(i)].([]any); len(exc) > 0 {
 			continue
 		}
-		results, _ := b["r"+strconv.Itoa(i)].([]any)
+		results, ok := b["r"+strconv.Itoa(i)].([]any)
+		if !ok {
+			continue // the rule is another query's
+		}
 		for _, v := range results {
 			f, ok := finding(v, s.combine, model, object)
 			if !ok {
@@ -448,13 +492,27 @@ func number(v any) (int, bool) {
 // it (see asApplied) with a model, as written without one.
 func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
 	entries := make([]*ast.Term, len(objs))
-	pathKey, contentsKey := ast.StringTerm("path"), ast.StringTerm("contents")
-	for i, o := range objs {
-		contents, err := objectTerm(o, m)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", o.Pos(), err)
-		}
-		entries[i] = ast.ObjectTerm(ast.Item(pathKey, ast.StringTerm(filePath(o))), ast.Item(contentsKey, contents))
+	errs := make([]error, len(objs))
+	// The objects convert alone: in chunks, one goroutine a processor.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(objs)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			pathKey, contentsKey := ast.StringTerm("path"), ast.StringTerm("contents")
+			for i := w; i < len(objs); i += workers {
+				o := objs[i]
+				contents, err := objectTerm(o, m)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", o.Pos(), err)
+					continue
+				}
+				entries[i] = ast.ObjectTerm(ast.Item(pathKey, ast.StringTerm(filePath(o))), ast.Item(contentsKey, contents))
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return ast.NewArray(entries...), nil
 }
