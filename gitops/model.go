@@ -435,6 +435,29 @@ func (m *Model) ComponentsOf(k ComponentKind) []*Component {
 	return out
 }
 
+// UnseenNamespaces returns, sorted, the namespaces that receive objects the model cannot see:
+// a Helm chart install of the tree renders into them, or an Argo CD Application or Flux
+// Kustomization targets them with a source the tree does not hold (another repository, an OCI
+// artifact, a path that is not here). A rule that misses an object in such a namespace cannot
+// tell it is missing: a chart or that source may bring it.
+func (m *Model) UnseenNamespaces() []string {
+	var out []string
+	rendered := map[*Unit]bool{} // units that render a chart the model knows of
+	for _, c := range m.Charts {
+		if c.Namespace != "" {
+			out = append(out, c.Namespace)
+		}
+		rendered[c.Placement.Unit] = true
+	}
+	for _, u := range m.Units {
+		if (u.Kind == ApplicationUnit || u.Kind == KustomizationUnit) && u.TargetNamespace != "" && len(u.Paths) == 0 && !rendered[u] {
+			out = append(out, u.TargetNamespace)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Installs reports whether the tree installs component kind k.
 func (m *Model) Installs(k ComponentKind) bool {
 	for _, c := range m.Components {

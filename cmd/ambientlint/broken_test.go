@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ambientkit/ambientkit/internal/gittest"
 )
 
@@ -51,6 +53,21 @@ func TestBrokenExample(t *testing.T) {
 			t.Errorf("%d objects are applied by nothing: every mistake should be in a file the cluster gets", doc.Summary.Unreached)
 		}
 		checkWants(t, doc.Findings, wants.without(baseRules))
+	})
+
+	t.Run("the Rego engine finds the same, rule, file and line", func(t *testing.T) {
+		at := func(args ...string) []string {
+			r := ambientlint(t, repo, "", append([]string{"--format", "json", "--repo-root", "."}, args...)...)
+			var out []string
+			for _, f := range decodeFindings(t, r).Findings {
+				out = append(out, fmt.Sprintf("%s %s:%d", f.Rule, f.File, f.Line))
+			}
+			return out
+		}
+		goEngine, regoEngine := at("examples/broken"), at("--engine", "rego", "examples/broken")
+		if diff := cmp.Diff(goEngine, regoEngine); diff != "" {
+			t.Errorf("--engine rego against the Go rules (-go +rego):\n%s", diff)
+		}
 	})
 
 	t.Run("with --base, a namespace moved from sidecars to ambient needs its workloads restarted", func(t *testing.T) {

@@ -149,7 +149,7 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 	}
 	s.caps, s.comp = caps, c
 	// Prepared once here, so that a query that does not compile fails now, not in a rule.
-	if _, err := s.prepare(ctx, lint.Settings{}); err != nil {
+	if _, err := s.prepare(ctx, lint.Settings{}, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -158,14 +158,27 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 // prepare prepares the Set's queries with the run's settings as data.ambientlint.config, in
 // the shape of the configuration file (egress.allowWildcards), which the bundle reads and
 // a conftest user passes with --data.
-func (s *Set) prepare(ctx context.Context, settings lint.Settings) ([]opa.PreparedEvalQuery, error) {
+//
+// With a model (the bundle's twins), data.ambientlint.context says what the input alone cannot:
+// unseen_namespaces, the namespaces that receive objects the model cannot see (a chart
+// install, a source the tree does not hold). Without it, conftest's case, a rule assumes any
+// namespace that a GitOps unit deploys into may be one.
+func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Model) ([]opa.PreparedEvalQuery, error) {
 	wildcards := make([]any, len(settings.AllowWildcards))
 	for i, w := range settings.AllowWildcards {
 		wildcards[i] = w
 	}
-	data := map[string]any{"ambientlint": map[string]any{"config": map[string]any{
+	top := map[string]any{"config": map[string]any{
 		"egress": map[string]any{"allowWildcards": wildcards},
-	}}}
+	}}
+	if m != nil {
+		var unseen []any
+		for _, ns := range m.UnseenNamespaces() {
+			unseen = append(unseen, ns)
+		}
+		top["context"] = map[string]any{"unseen_namespaces": append([]any{}, unseen...)}
+	}
+	data := map[string]any{"ambientlint": top}
 	store := inmem.NewFromObject(data)
 	var out []opa.PreparedEvalQuery
 	for _, q := range s.queries {
@@ -319,14 +332,14 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 		return ev
 	}
 	ctx := context.Background()
-	queries, err := s.prepare(ctx, p.Settings)
-	if err != nil {
-		ev.err = err
-		return ev
-	}
 	var m *gitops.Model
 	if s.applied {
 		m = p.Model
+	}
+	queries, err := s.prepare(ctx, p.Settings, m)
+	if err != nil {
+		ev.err = err
+		return ev
 	}
 	objs := p.Inventory.Objects
 	if s.combine {

@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/internal/textdist"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
@@ -230,30 +229,11 @@ func nearestName(name string, candidates []string) string {
 }
 
 // holdsNamespace reports whether the tree holds the manifests of namespace ns: some object
-// of the tree has ns as its effective namespace, no Helm chart install of the tree renders
-// into ns, and no Argo CD Application or Flux Kustomization targets ns with a source the tree
-// does not hold (another repository, an OCI artifact, a path that is not here). The objects
-// of such charts and sources are not visible, so a waypoint could come from them.
+// of the tree has ns as its effective namespace, and nothing the model cannot see renders
+// into it (gitops.Model.UnseenNamespaces: a chart install, a source the tree does not hold),
+// since a waypoint could come from there.
 func holdsNamespace(p *lint.Pass, ns string) bool {
-	inv := p.Inventory
-	if ns == "" || len(inv.InNamespace(ns)) == 0 {
-		return false
-	}
-	m := p.Model
-	rendered := map[*gitops.Unit]bool{} // units that render a chart the model knows of
-	for _, c := range m.Charts {
-		if c.Namespace == ns {
-			return false
-		}
-		rendered[c.Placement.Unit] = true
-	}
-	for _, u := range m.Units {
-		if (u.Kind == gitops.ApplicationUnit || u.Kind == gitops.KustomizationUnit) &&
-			u.TargetNamespace == ns && len(u.Paths) == 0 && !rendered[u] {
-			return false
-		}
-	}
-	return true
+	return ns != "" && len(p.Inventory.InNamespace(ns)) > 0 && !slices.Contains(p.Model.UnseenNamespaces(), ns)
 }
 
 // namespaceAmbient reports whether the tree enrolls namespace ns in ambient mode as a whole:

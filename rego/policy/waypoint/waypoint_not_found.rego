@@ -3,10 +3,11 @@
 # of that name there although it holds that namespace's manifests. istiod then sends the
 # traffic around any waypoint. The value none opts out and is never reported.
 #
-# Cross-object: --combine only. Differs from the Go rule, which knows which sources the tree
-# holds: a namespace counts as held when some object of the input lives in it and no Argo CD
+# Cross-object: --combine only. In conftest, which does not know which sources the tree
+# holds, a namespace counts as held when some object of the input lives in it and no Argo CD
 # Application, Flux Kustomization or HelmRelease of the input deploys into it (their sources
-# may bring the waypoint; the Go rule still judges those whose sources are in the tree). The
+# may bring the waypoint); in ambientlint, as the Go rule, unless a chart or a source the tree
+# does not hold renders into it (data.ambientlint.context.unseen_namespaces). The
 # Go rule also suggests a waypoint of a close name; this one lists the namespace's waypoints.
 package ambientlint.waypoint
 
@@ -37,8 +38,17 @@ _names(ns) := sprintf("; namespace %s has the waypoints %s", [ns, concat(", ", n
 _holds_namespace(ns) if {
 	ns != ""
 	ns in lib.in_namespace
-	not ns in _deployed_from_elsewhere
+	not ns in _unseen
 }
+
+# _unseen are the namespaces that may receive objects the input does not hold. ambientlint
+# knows them (data.ambientlint.context.unseen_namespaces: chart installs, sources the tree
+# does not hold); conftest does not, and then every namespace a GitOps unit deploys into may
+# be one.
+_unseen := u if {
+	is_array(data.ambientlint.context.unseen_namespaces)
+	u := {ns | some ns in data.ambientlint.context.unseen_namespaces}
+} else := _deployed_from_elsewhere
 
 # _deployed_from_elsewhere are the namespaces that a GitOps unit of the input deploys into.
 _deployed_from_elsewhere contains ns if {
