@@ -69,3 +69,27 @@ func findingsOf(t *testing.T, dir string, cfg *config.Config, r *lint.Rule) []st
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// A chart's values from a ConfigMap of the tree (Flux valuesFrom) reach the twins in-process
+// (data.ambientlint.context.chart_values), as they reach the Go rules: Kiali without
+// authentication is found by both.
+func TestTwinsReadMergedChartValues(t *testing.T) {
+	twins, err := policy.Twins(context.Background(), rules.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goRule, twin *lint.Rule
+	for i, r := range rules.All() {
+		if r.ID == "AMB402" {
+			goRule, twin = r, twins[i]
+		}
+	}
+	want := findingsOf(t, "testdata/values-from", config.Default(), goRule)
+	got := findingsOf(t, "testdata/values-from", config.Default(), twin)
+	if len(want) != 1 {
+		t.Fatalf("the Go rule finds %v, want one AMB402", want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rego engine against go engine (-go +rego):\n%s", diff)
+	}
+}

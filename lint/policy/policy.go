@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	opa "github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -149,7 +151,7 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 	}
 	s.caps, s.comp = caps, c
 	// Prepared once here, so that a query that does not compile fails now, not in a rule.
-	if _, err := s.prepare(ctx, lint.Settings{}, nil); err != nil {
+	if _, err := s.prepare(ctx, lint.Settings{}, nil, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -163,7 +165,12 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 // unseen_namespaces, the namespaces that receive objects the model cannot see (a chart
 // install, a source the tree does not hold). Without it, conftest's case, a rule assumes any
 // namespace that a GitOps unit deploys into may be one.
-func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Model) ([]opa.PreparedEvalQuery, error) {
+//
+// chart_values gives, by "entry/chart" (the entry's index in the combined input), the values
+// the model merged for each chart install that an Application or HelmRelease of objs asks for:
+// value files in the tree and Flux valuesFrom ConfigMaps, which the documents alone do not
+// show.
+func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Model, objs []*manifest.Object) ([]opa.PreparedEvalQuery, error) {
 	wildcards := make([]any, len(settings.AllowWildcards))
 	for i, w := range settings.AllowWildcards {
 		wildcards[i] = w
@@ -176,7 +183,29 @@ func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Mod
 		for _, ns := range m.UnseenNamespaces() {
 			unseen = append(unseen, ns)
 		}
-		top["context"] = map[string]any{"unseen_namespaces": append([]any{}, unseen...)}
+		context := map[string]any{"unseen_namespaces": append([]any{}, unseen...)}
+		index := make(map[*manifest.Object]int, len(objs))
+		for i, o := range objs {
+			index[o] = i
+		}
+		values := map[string]any{}
+		for _, c := range m.Charts {
+			i, ok := index[c.Object]
+			if c.Object == nil || !ok || c.Values == nil {
+				continue
+			}
+			// Through JSON, as the store holds documents: Helm values are YAML's types.
+			b, err := json.Marshal(c.Values)
+			if err != nil {
+				continue
+			}
+			var v any
+			if err := util.UnmarshalJSON(b, &v); err == nil {
+				values[fmt.Sprintf("%d/%s", i, c.Chart)] = v
+			}
+		}
+		context["chart_values"] = values
+		top["context"] = context
 	}
 	data := map[string]any{"ambientlint": top}
 	store := inmem.NewFromObject(data)
@@ -336,7 +365,7 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 	if s.applied {
 		m = p.Model
 	}
-	queries, err := s.prepare(ctx, p.Settings, m)
+	queries, err := s.prepare(ctx, p.Settings, m, p.Inventory.Objects)
 	if err != nil {
 		ev.err = err
 		return ev

@@ -55,7 +55,7 @@ chart_installs contains i if {
 	helm := object.get(src.source, "helm", {})
 	i := {
 		"entry": e, "chart": chart,
-		"values": object.union(_values_string(helm), _map(object.get(helm, "valuesObject", {}))),
+		"values": lib.chart_values(e, chart, object.union(_values_string(helm), _map(object.get(helm, "valuesObject", {})))),
 		"namespace": lib.str(object.get(e.obj, ["spec", "destination", "namespace"], "")),
 		"values_path": _object_path(helm, array.concat(src.path, ["helm", "valuesObject"])),
 		"fallback": _argo_fallback(src, helm),
@@ -66,7 +66,7 @@ chart_installs contains i if {
 	some e in lib.of_kind("helm.toolkit.fluxcd.io/HelmRelease")
 	chart := e.obj.spec.chart.spec.chart
 	i := {
-		"entry": e, "chart": chart, "values": _map(object.get(e.obj.spec, "values", {})),
+		"entry": e, "chart": chart, "values": lib.chart_values(e, chart, _map(object.get(e.obj.spec, "values", {}))),
 		"namespace": lib.str(object.get(e.obj.spec, "targetNamespace", lib.namespace(e.obj))),
 		"values_path": _object_path(e.obj.spec, ["spec", "values"]),
 		"fallback": _flux_fallback(e.obj),

@@ -280,3 +280,12 @@ matches(sel, lbls) if {
 # has_key reports whether map m has key k, whatever its value: a lookup, where
 # k in object.keys(m) would build the set of keys first.
 has_key(m, k) if _ := m[k]
+
+# chart_values are the values of the chart install of entry e named chart: in ambientlint, the
+# values the model merged as the tool merges them (value files in the tree, Flux valuesFrom
+# ConfigMaps, the inline values; data.ambientlint.context.chart_values, by entry and chart);
+# in conftest, which sees only the documents, the inline ones.
+chart_values(e, chart, inline) := v if {
+	v := data.ambientlint.context.chart_values[sprintf("%d/%s", [e.doc, chart])]
+	is_object(v)
+} else := inline

@@ -50,7 +50,7 @@ _string_at(x, path) := s if {
 } else := ""
 
 # _istio_charts are the installs of Istio's charts: {"chart", "values"}.
-_istio_charts contains {"chart": src.chart, "values": _inline_values(object.get(src, "helm", {}))} if {
+_istio_charts contains {"chart": src.chart, "values": chart_values(e, src.chart, _inline_values(object.get(src, "helm", {})))} if {
 	some e in of_kind("argoproj.io/Application")
 	some src in array.concat([object.get(e.obj, ["spec", "source"], null)], object.get(e.obj, ["spec", "sources"], []))
 	is_object(src)
@@ -58,7 +58,7 @@ _istio_charts contains {"chart": src.chart, "values": _inline_values(object.get(
 	_istio_chart_repo(object.get(src, "repoURL", ""))
 }
 
-_istio_charts contains {"chart": chart, "values": _object_or_empty(object.get(e.obj, ["spec", "values"], {}))} if {
+_istio_charts contains {"chart": chart, "values": chart_values(e, chart, _object_or_empty(object.get(e.obj, ["spec", "values"], {})))} if {
 	some e in of_kind("helm.toolkit.fluxcd.io/HelmRelease")
 	chart := e.obj.spec.chart.spec.chart
 	ref := e.obj.spec.chart.spec.sourceRef
