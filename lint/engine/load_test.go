@@ -251,6 +251,11 @@ func TestRunReportsBadInputAsAMB001(t *testing.T) {
 			want: []string{`^6:30: AMB001: Pod p: annotation "sidecar.istio.io/inject" must be a string, not a boolean \(quote it: "false"\)$`},
 		},
 		{
+			name: "an unquoted boolean in a pod template's annotations is reported at the value, as at the top level",
+			file: "d.yaml", data: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations:\n        prometheus.io/scrape: true\n",
+			want: []string{`^8:31: AMB001: Deployment d does not decode: spec.template.metadata.annotations\["prometheus.io/scrape"\] is a boolean, want a string \(string\) \(quote it: "true"\)$`},
+		},
+		{
 			name: "a non-string name is reported at the name",
 			file: "l.yaml", data: "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: [x]\n",
 			want: []string{`^4:9: AMB001: Application : metadata.name must be a string, not a list$`},

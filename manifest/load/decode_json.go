@@ -113,6 +113,24 @@ func (d *decoder) locate(root *yaml.Node, err error) (n *yaml.Node, precise bool
 		// A type error from inside a custom decoder (the Istio specs) has offsets relative
 		// to that value, and a field path that stops at it: walk the path as far as it goes.
 		n, path := walkFields(root, fields, te.Value)
+		// A map of strings (labels and annotations of a pod template, a ConfigMap's data)
+		// that holds another scalar: the error names the map; point at the value.
+		if n != nil && deref(n).Kind == yaml.MappingNode && jsonKind(n) != te.Value {
+			m := deref(n)
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				if v := deref(m.Content[i+1]); v.Kind == yaml.ScalarNode && jsonKind(v) == te.Value {
+					hint := ""
+					if te.Type != nil && te.Type.Kind() == reflect.String {
+						hint = fmt.Sprintf(" (quote it: %q)", v.Value)
+					}
+					key := "." + m.Content[i].Value
+					if strings.ContainsAny(key[1:], ".[]\" ") {
+						key = "[" + strconv.Quote(m.Content[i].Value) + "]"
+					}
+					return v, true, fmt.Sprintf("%s%s is %s, want %s%s", path, key, got, want, hint)
+				}
+			}
+		}
 		switch {
 		case n != nil && jsonKind(n) == te.Value:
 			return n, true, fmt.Sprintf("%s is %s, want %s", path, got, want)
