@@ -1,6 +1,8 @@
 package load
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -73,5 +75,31 @@ func TestYAMLErrorPos(t *testing.T) {
 				t.Errorf("yamlErrorPos = %d:%d %q, want %d:%d %q", line, col, msg, tt.line, tt.col, tt.msg)
 			}
 		})
+	}
+}
+
+// Scalar is the typed decoding's JSON of a scalar, as a Go value.
+func TestScalarIsTheJSONOfTheScalar(t *testing.T) {
+	for _, src := range []string{"~", "null", "true", "False", "yes", "42", "-7", "0x1F", "1_000", "0o17", "1e3", ".5",
+		".inf", "99999999999999999999999", `"42"`, "'true'", "plain", "bad \xff byte", `"esc\tape"`} {
+		// The parser refuses what is not UTF-8; a node can still hold it.
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: src}
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte("v: "+src), &doc); err == nil {
+			n = doc.Content[0].Content[1]
+		}
+		js, err := AppendJSON(nil, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want any
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.UseNumber()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("%q: %s: %v", src, js, err)
+		}
+		if got := Scalar(n); got != want {
+			t.Errorf("Scalar(%q) = %#v, want %#v (JSON %s)", src, got, want, js)
+		}
 	}
 }

@@ -379,41 +379,84 @@ func (d *decoder) appendMerge(v *yaml.Node, first *bool) error {
 	return fmt.Errorf("line %d: a merge key (<<) needs a map or a list of maps", v.Line)
 }
 
-// appendScalar appends a scalar as JSON according to its resolved tag.
-func (d *decoder) appendScalar(n *yaml.Node) {
+// scalarKind is what a scalar is in JSON.
+type scalarKind int
+
+const (
+	scalarString scalarKind = iota
+	scalarNull
+	scalarTrue
+	scalarFalse
+	scalarNumber
+)
+
+// resolveScalar reads the scalar node n by its resolved YAML 1.2 core schema tag, as
+// Kubernetes reads YAML; for a number it appends its JSON text (integers in decimal, floats
+// as Go formats them) to num and returns it. A number JSON cannot hold (an overflowing
+// integer, an infinite float) is a string.
+func resolveScalar(n *yaml.Node, num []byte) (scalarKind, []byte) {
 	v := n.Value
 	switch n.ShortTag() {
 	case "!!null":
-		d.buf = append(d.buf, "null"...)
-		return
+		return scalarNull, num
 	case "!!bool":
 		if strings.EqualFold(v, "true") {
-			d.buf = append(d.buf, "true"...)
-		} else {
-			d.buf = append(d.buf, "false"...)
+			return scalarTrue, num
 		}
-		return
+		return scalarFalse, num
 	case "!!int":
 		if isDecimal(v) {
-			d.buf = append(d.buf, v...)
-			return
+			return scalarNumber, append(num, v...)
 		}
 		c := strings.ReplaceAll(v, "_", "")
 		if i, err := strconv.ParseInt(c, 0, 64); err == nil {
-			d.buf = strconv.AppendInt(d.buf, i, 10)
-			return
+			return scalarNumber, strconv.AppendInt(num, i, 10)
 		}
 		if u, err := strconv.ParseUint(c, 0, 64); err == nil {
-			d.buf = strconv.AppendUint(d.buf, u, 10)
-			return
+			return scalarNumber, strconv.AppendUint(num, u, 10)
 		}
 	case "!!float":
 		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil && !isInfNaN(f) {
-			d.buf = strconv.AppendFloat(d.buf, f, 'g', -1, 64)
-			return
+			return scalarNumber, strconv.AppendFloat(num, f, 'g', -1, 64)
 		}
 	}
-	d.buf = appendJSONString(d.buf, v)
+	return scalarString, num
+}
+
+// appendScalar appends a scalar as JSON according to its resolved tag.
+func (d *decoder) appendScalar(n *yaml.Node) {
+	kind, num := resolveScalar(n, d.buf)
+	switch kind {
+	case scalarNull:
+		d.buf = append(d.buf, "null"...)
+	case scalarTrue:
+		d.buf = append(d.buf, "true"...)
+	case scalarFalse:
+		d.buf = append(d.buf, "false"...)
+	case scalarNumber:
+		d.buf = num
+	default:
+		d.buf = appendJSONString(d.buf, n.Value)
+	}
+}
+
+// validUTF8 returns s with each byte that is not UTF-8 replaced by U+FFFD, as
+// appendJSONString writes it.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 func isInfNaN(f float64) bool {
@@ -691,25 +734,17 @@ func hasOpaque(n *yaml.Node) bool {
 // decoding sees): nil, a bool, a json.Number (integers in decimal, floats as Go formats them)
 // or a string, by n's resolved YAML 1.2 core schema tag.
 func Scalar(n *yaml.Node) any {
-	var d decoder
-	d.appendScalar(n)
-	switch b := d.buf; {
-	case string(b) == "null":
+	switch kind, num := resolveScalar(n, nil); kind {
+	case scalarNull:
 		return nil
-	case string(b) == "true":
+	case scalarTrue:
 		return true
-	case string(b) == "false":
+	case scalarFalse:
 		return false
-	case len(b) > 0 && b[0] == '"':
-		if utf8.ValidString(n.Value) {
-			return n.Value
-		}
-		var s string
-		_ = json.Unmarshal(b, &s) // invalid UTF-8 becomes U+FFFD, as in the JSON
-		return s
-	default:
-		return json.Number(b)
+	case scalarNumber:
+		return json.Number(num)
 	}
+	return validUTF8(n.Value)
 }
 
 // AppendJSON appends the JSON form of the YAML node n to dst, as Kubernetes reads YAML (the
