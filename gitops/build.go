@@ -129,6 +129,7 @@ func Build(fsys fs.FS, root string, objects []*manifest.Object, opts Options) (*
 	b.detectComponents()
 	b.detectEnrollments()
 	b.dependencyDepths()
+	b.m.unseen = b.m.unseenNamespaces()
 	return b.m, nil
 }
 

@@ -69,6 +69,7 @@ type Model struct {
 
 	applied   map[string]bool // absolute files the units apply or read; nil in a tree without roots
 	bootstrap map[string]bool // directories of the roots' files
+	unseen    []string        // UnseenNamespaces, computed once Build is done
 
 	place   map[*manifest.Object][]Placement
 	setAt   map[*manifest.Object]map[string]manifest.Position // labels a build sets on an object (LabelSetAt)
@@ -439,8 +440,12 @@ func (m *Model) ComponentsOf(k ComponentKind) []*Component {
 // a Helm chart install of the tree renders into them, or an Argo CD Application or Flux
 // Kustomization targets them with a source the tree does not hold (another repository, an OCI
 // artifact, a path that is not here). A rule that misses an object in such a namespace cannot
-// tell it is missing: a chart or that source may bring it.
-func (m *Model) UnseenNamespaces() []string {
+// tell it is missing: a chart or that source may bring it. The slice is the model's: do not
+// change it.
+func (m *Model) UnseenNamespaces() []string { return m.unseen }
+
+// unseenNamespaces computes UnseenNamespaces from the charts and units.
+func (m *Model) unseenNamespaces() []string {
 	var out []string
 	rendered := map[*Unit]bool{} // units that render a chart the model knows of
 	for _, c := range m.Charts {
