@@ -296,15 +296,8 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		}
 	}
 	field := func(n *yaml.Node, key string) *yaml.Node {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				return n.Content[i+1]
-			}
-		}
-		return nil
+		found, _ := manifest.Walk(n, []string{key})
+		return found
 	}
 	for _, gk := range []string{httpRouteGK, grpcRouteGK, tlsRouteGK} {
 		for _, o := range inv.Kind(gk) {
