@@ -41,7 +41,7 @@ func Twins(ctx context.Context, rules []*lint.Rule) ([]*lint.Rule, error) {
 			if err != nil {
 				return err
 			}
-			fs, err := set.Findings(p, twin.ID)
+			fs, err := set.findings(p, twin.ID)
 			for _, f := range fs {
 				p.Report(f)
 			}

@@ -340,9 +340,9 @@ func (s *Set) Rules(origin string) []*lint.Rule {
 	return out
 }
 
-// Findings evaluates the Set on the objects of a pass (once per run) and returns the
+// findings evaluates the Set on the objects of a pass (once per run) and returns the
 // findings of the rule with that ID.
-func (s *Set) Findings(p *lint.Pass, id string) ([]lint.Finding, error) {
+func (s *Set) findings(p *lint.Pass, id string) ([]lint.Finding, error) {
 	ev := s.fact.Of(p)
 	return ev.findings[id], ev.err
 }
@@ -372,7 +372,7 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 	}
 	objs := p.Inventory.Objects
 	if s.combine {
-		input, err := Input(objs, m)
+		in, err := input(objs, m)
 		if err != nil {
 			ev.err = err
 			return ev
@@ -388,7 +388,7 @@ func (s *Set) evaluate(p *lint.Pass) *evaluation {
 		var wg sync.WaitGroup
 		for i, q := range queries {
 			parts[i] = &evaluation{findings: map[string][]lint.Finding{}}
-			wg.Go(func() { parts[i].err = s.eval(ctx, q, input, parts[i], p.Model, object) })
+			wg.Go(func() { parts[i].err = s.eval(ctx, q, in, parts[i], p.Model, object) })
 		}
 		wg.Wait()
 		for _, part := range parts {
@@ -529,10 +529,10 @@ func number(v any) (int, bool) {
 	return 0, false
 }
 
-// Input returns the combined input of objs, as conftest's --combine gives it: an array of
+// input returns the combined input of objs, as conftest's --combine gives it: an array of
 // {"path": file, "contents": object}, in the order of objs; each object as the cluster gets
 // it (see asApplied) with a model, as written without one.
-func Input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
+func input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
 	entries := make([]*ast.Term, len(objs))
 	errs := make([]error, len(objs))
 	// The objects convert alone: in chunks, one goroutine a processor.
