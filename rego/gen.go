@@ -1,3 +1,3 @@
 package rego
 
-//go:generate go run ./internal/gen -dir .
+//go:generate go test ./internal/gen -run ^TestGeneratedFilesAreFresh$ -update

@@ -2,7 +2,10 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,5 +166,26 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("hooks (-want +got):\n%s", diff)
+	}
+}
+
+// pre-commit installs a golang hook with "go install ./..." at the repository's root (its
+// languages/golang.py), so every main package of the root module is built on a user's first
+// commit. The root module's mains are the two commands it ships; the benchmark, the tree
+// generator and the SDK example live in modules of their own.
+func TestPreCommitInstallBuildsOnlyTheCommands(t *testing.T) {
+	cmd := exec.Command("go", "list", "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`, "./...")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	got := strings.Fields(string(out))
+	want := []string{
+		"github.com/ambientkit/ambientkit/cmd/ambientlint",
+		"github.com/ambientkit/ambientkit/cmd/ambientvet",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("main packages that go install ./... builds at the root (-want +got):\n%s", diff)
 	}
 }

@@ -3,7 +3,7 @@
 // enrolled in ambient mode, a service-scoped waypoint, the Service bound to it, and an
 // explicit ServiceEntry for the one external API it calls.
 //
-//	go run ./examples/sdk > apps/example-api/mesh.yaml
+//	go -C examples/sdk run . > apps/example-api/mesh.yaml
 //
 // Every object is validated as it is built; a mistake (a wildcard host, a bad port, a
 // waypoint named "none") is an error here rather than a surprise in the cluster.

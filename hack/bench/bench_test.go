@@ -77,7 +77,7 @@ func TestRenderMarkdown(t *testing.T) {
 	renderMarkdown(&b, rep)
 	want := "## ambientlint side by side with its peers and the floor\n" +
 		"\n" +
-		"`go run ./hack/bench -objects 10000,50000 -runs 3`, 3 timed runs of each command on each tree, interleaved, after 1 warm-up run(s).\n" +
+		"`go -C hack run ./bench -objects 10000,50000 -runs 3`, 3 timed runs of each command on each tree, interleaved, after 1 warm-up run(s).\n" +
 		"\n" +
 		"| | |\n" +
 		"|---|---|\n" +
@@ -104,7 +104,7 @@ func TestRenderMarkdown(t *testing.T) {
 		"\n" +
 		"- conftest: not installed (hack/peers.sh)\n" +
 		"\n" +
-		"Commands (DIR is the tree; trees from `gentree.GenerateTree(DIR, objects)`, as `go run ./hack/gentree DIR OBJECTS`):\n" +
+		"Commands (DIR is the tree; trees from `gentree.GenerateTree(DIR, objects)`, as `go -C hack run ./gentree DIR OBJECTS`):\n" +
 		"\n" +
 		"```\n" +
 		"(cd /src && go build -o /t/bin/ambientlint ./cmd/ambientlint)\n" +

@@ -1,13 +1,13 @@
 // Command bench measures ambientlint side by side with its peers and with the floor, on
 // generated GitOps trees, and prints the figures as a Markdown table:
 //
-//	go run ./hack/bench                                  # 80 (49 files), 1,000, 10,000 and 50,000 objects, 5 runs
-//	go run ./hack/bench -objects 1000,10000 -runs 3      # quicker
-//	go run ./hack/bench -out /tmp/bench.md               # also write the Markdown to a file
+//	go -C hack run ./bench                               # 80 (49 files), 1,000, 10,000 and 50,000 objects, 5 runs
+//	go -C hack run ./bench -objects 1000,10000 -runs 3   # quicker
+//	go -C hack run ./bench -out /tmp/bench.md            # also write the Markdown to a file
 //
 // Run it from inside the module. It generates the trees with package internal/gentree into a
 // temporary directory, builds ambientlint (go build ./cmd/ambientlint) and the floor
-// (./hack/bench/floor: reads and decodes every YAML document with gopkg.in/yaml.v3 on one
+// (hack/bench/floor: reads and decodes every YAML document with gopkg.in/yaml.v3 on one
 // goroutine, the least any YAML linter must do) fresh into the same directory, and runs every
 // command on every tree -runs times, interleaved (A B C A B C, not A A B B C C), after -warmup
 // untimed runs. For each run it records the wall time, the user+system CPU time and the peak
@@ -95,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the trees and binaries")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "kill a single run after this `duration` (it then counts as failed)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./hack/bench [flags]")
+		fmt.Fprintln(stderr, "usage: go -C hack run ./bench [flags]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -128,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot()
+	root, hack, err := moduleRoots()
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	floor := filepath.Join(bin, "floor")
 	for _, b := range []struct{ dir, out, pkg string }{
 		{src, lint, "./cmd/ambientlint"},
-		{root, floor, "./hack/bench/floor"},
+		{hack, floor, "./bench/floor"},
 	} {
 		line, err := goBuild(b.dir, b.out, b.pkg)
 		if err != nil {
@@ -420,16 +420,25 @@ func goBuild(dir, out, pkg string) (string, error) {
 	return line, nil
 }
 
-func moduleRoot() (string, error) {
+// moduleRoots returns the directories of the ambientkit module (which the bench builds
+// ambientlint from) and of the hack module beside it (which holds the floor): hack is a
+// module of its own so that the root module's only commands are the ones it ships.
+func moduleRoots() (root, hack string, err error) {
 	b, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+		return "", "", fmt.Errorf("go env GOMOD: %w", err)
 	}
 	gomod := strings.TrimSpace(string(b))
+	usage := errors.New("run it from the hack module of ambientkit: go -C hack run ./bench")
 	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run it from inside the ambientkit module: go run ./hack/bench")
+		return "", "", usage
 	}
-	return filepath.Dir(gomod), nil
+	hack = filepath.Dir(gomod)
+	root = filepath.Dir(hack)
+	if _, err := os.Stat(filepath.Join(root, "cmd", "ambientlint")); err != nil {
+		return "", "", usage
+	}
+	return root, hack, nil
 }
 
 // findPeer returns the peer's path, or "" and what to do about it. An explicit path must

@@ -150,7 +150,7 @@ func summarizeResult(r result) summary {
 func renderMarkdown(w io.Writer, rep report) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("## ambientlint side by side with its peers and the floor\n\n")
-	cmdline := "go run ./hack/bench"
+	cmdline := "go -C hack run ./bench"
 	if rep.Args != "" {
 		cmdline += " " + rep.Args
 	}
@@ -227,7 +227,7 @@ func renderMarkdown(w io.Writer, rep report) {
 		p("\n")
 	}
 
-	p("Commands (DIR is the tree; trees from `gentree.GenerateTree(DIR, objects)`, as `go run ./hack/gentree DIR OBJECTS`):\n\n```\n")
+	p("Commands (DIR is the tree; trees from `gentree.GenerateTree(DIR, objects)`, as `go -C hack run ./gentree DIR OBJECTS`):\n\n```\n")
 	for _, b := range rep.Builds {
 		p("%s\n", b)
 	}

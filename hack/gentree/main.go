@@ -1,6 +1,6 @@
 // Command gentree writes the generated GitOps tree that BENCHMARKS.md measures:
 //
-//	go run ./hack/gentree DIR OBJECTS
+//	go -C hack run ./gentree DIR OBJECTS   # DIR absolute: -C makes hack the working directory
 //
 // DIR must not exist yet or be empty; OBJECTS is the number of Kubernetes objects (10000
 // gives about 6,000 files).
@@ -16,7 +16,7 @@ import (
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./hack/gentree DIR OBJECTS")
+		fmt.Fprintln(os.Stderr, "usage: go -C hack run ./gentree DIR OBJECTS")
 		os.Exit(2)
 	}
 	n, err := strconv.Atoi(os.Args[2])

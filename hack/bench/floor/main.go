@@ -4,7 +4,7 @@
 // gopkg.in/yaml.v3 yaml.Node, one file after another in a single goroutine, and prints how
 // many documents it decoded. It checks nothing.
 //
-//	go build -o /tmp/floor ./hack/bench/floor && /tmp/floor DIR
+//	go -C hack build -o /tmp/floor ./bench/floor && /tmp/floor DIR
 //
 // It exits 1 when a file cannot be read or decoded (after decoding the rest), 2 on a usage
 // error.

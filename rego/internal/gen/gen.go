@@ -1,53 +1,25 @@
-// Command gen writes the generated files of ambientlint's Rego bundle from their Go source of
+// Package gen makes the generated files of ambientlint's Rego bundle from their Go source of
 // truth: policy/lib/data.rego (package ambientlint.data: the rule catalogue's IDs, names and
 // severities, Istio's label and annotation keys and values, waypoint and egress facts, Kiali's
 // defaults) and capabilities.json (OPA's capabilities without the builtins that reach the
-// network or the host). Run it with go generate in package rego; the tests of this package
-// fail when either file is stale.
+// network or the host). go generate in package rego runs this package's test with -update,
+// which writes them; without -update the test fails when either file is stale. It is a
+// package, not a command, so that the module's only commands are the ones it ships.
 //
 // Most facts come from the SDK's exported API. A few tables that the Go rules keep
 // unexported (the protocols Istio knows, the namespaces the injector skips, the workload kinds
 // and the L4 attributes of AuthorizationPolicy conditions) are read from the Go source with
 // go/types, so that they too have one source.
-package main
+package gen
 
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
 )
-
-func main() {
-	dir := flag.String("dir", ".", "the directory of package rego, which holds the bundle")
-	flag.Parse()
-	if err := run(*dir); err != nil {
-		fmt.Fprintln(os.Stderr, "gen:", err)
-		os.Exit(1)
-	}
-}
-
-func run(dir string) error {
-	files, err := Generate(dir)
-	if err != nil {
-		return err
-	}
-	for name, data := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-			continue
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // Generate returns the generated files of the bundle, by their paths below dir (package
 // rego's directory, from which the module's source is found).
