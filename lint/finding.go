@@ -84,13 +84,20 @@ type Finding struct {
 }
 
 // SortFindings sorts findings by file, line, column, rule ID and message, which makes every
-// output deterministic.
+// output deterministic; findings about live objects (which have no file) by kind, namespace,
+// name, API version and field.
 func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
+		ao, bo := a.Pos.Object, b.Pos.Object
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),
 			cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column),
+			cmp.Compare(ao.Kind, bo.Kind),
+			cmp.Compare(ao.Namespace, bo.Namespace),
+			cmp.Compare(ao.Name, bo.Name),
+			cmp.Compare(ao.APIVersion, bo.APIVersion),
+			cmp.Compare(a.Pos.Field, b.Pos.Field),
 			cmp.Compare(a.Rule, b.Rule),
 			cmp.Compare(a.Message, b.Message),
 		)

@@ -26,6 +26,9 @@ type Result struct {
 	// LoadFindings are the problems the loader found (AMB001), before suppression and
 	// severity configuration (see Pass.LoadFindings).
 	LoadFindings []Finding
+	// Cluster names the live cluster a run over a cluster's objects read (engine.RunLive),
+	// "" for a run over files.
+	Cluster string
 	// Unchanged counts the findings of a run with Base that were left out because neither
 	// their file nor a related location changed since Base.
 	Unchanged int

@@ -61,6 +61,13 @@ func (o *Object) KeyPos(path ...string) Position {
 func (o *Object) NodePos(n *yaml.Node) Position { return o.posOf(n) }
 
 func (o *Object) posOf(n *yaml.Node) Position {
+	if o.Live != nil {
+		p := Position{Object: *o.Live}
+		if n != nil && o.Node != nil {
+			p.Field = FieldPath(o.Node.YNode(), n)
+		}
+		return p
+	}
 	p := Position{}
 	if o.File != nil {
 		p.File = o.File.Path
@@ -72,6 +79,76 @@ func (o *Object) posOf(n *yaml.Node) Position {
 		}
 	}
 	return p
+}
+
+// FieldPath returns the path from root to its node n as kubectl explain and JSONPath write
+// it: map keys joined by dots, list indices in brackets, and a key that is not a plain word
+// quoted in brackets (metadata.annotations["istio.io/use-waypoint"]). A key node names its
+// entry. It returns "" for root itself or a node that is not below it.
+func FieldPath(root, n *yaml.Node) string {
+	var steps []string
+	var find func(at *yaml.Node, depth int) bool
+	find = func(at *yaml.Node, depth int) bool {
+		if at == nil || depth > maxFieldDepth {
+			return false
+		}
+		if at == n {
+			return true
+		}
+		switch at.Kind {
+		case yaml.DocumentNode:
+			for _, c := range at.Content {
+				if find(c, depth+1) {
+					return true
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(at.Content); i += 2 {
+				k, v := at.Content[i], at.Content[i+1]
+				if k == n || find(v, depth+1) {
+					steps = append(steps, fieldKey(k.Value))
+					return true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range at.Content {
+				if find(c, depth+1) {
+					steps = append(steps, "["+strconv.Itoa(i)+"]")
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !find(root, 0) {
+		return ""
+	}
+	var b strings.Builder
+	for i := len(steps) - 1; i >= 0; i-- {
+		s := steps[i]
+		if b.Len() > 0 && s[0] != '[' {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// maxFieldDepth bounds FieldPath's search, as a guard against a node nested without end.
+const maxFieldDepth = 1000
+
+// fieldKey writes a map key as a step of a field path: a plain word as it is, anything else
+// quoted in brackets.
+func fieldKey(k string) string {
+	for i, r := range k {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r == '-' || r >= '0' && r <= '9')) {
+			return "[" + strconv.Quote(k) + "]"
+		}
+	}
+	if k == "" {
+		return `[""]`
+	}
+	return k
 }
 
 // scalarWidth returns how many columns a one-line scalar takes in the source (with its

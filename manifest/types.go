@@ -49,23 +49,50 @@ type Object struct {
 	// resolves it (kustomize's namespace, an Argo CD destination, a Flux targetNamespace);
 	// "" for cluster-scoped kinds.
 	Namespace string
+	// Live is the object's reference in the cluster it was read from, for an object read
+	// from a live cluster rather than a file (File is then nil): what is said about it is
+	// placed at the live object and a field of it (Position.Object, Position.Field), not at
+	// a line.
+	Live *ObjectRef
 }
 
 // GK returns the object's group and kind as "group/Kind", the form Rule.Kinds uses.
 func (o *Object) GK() string { return o.Group + "/" + o.Ref.Kind }
 
 // Position is a place in a file: 1-based line and column (in bytes), and the end of the
-// range when known (0 otherwise).
+// range when known (0 otherwise). For an object read from a live cluster it is a place in
+// that object instead: Object names it and Field the field, and File and the line and
+// column are empty.
 type Position struct {
 	File      string `json:"file"`
 	Line      int    `json:"line"`
 	Column    int    `json:"column"`
 	EndLine   int    `json:"endLine,omitempty"`
 	EndColumn int    `json:"endColumn,omitempty"`
+	// Object is the live object the position is in (see Object.Live). An Object without a
+	// name stands for the objects of its kind (in its namespace, when it has one) that a
+	// cluster read could not list.
+	Object ObjectRef `json:"object,omitzero"`
+	// Field is the path of the node in the live object, as kubectl explain and JSONPath
+	// write it (spec.hosts[0], metadata.labels["istio.io/use-waypoint"]); "" for the object
+	// as a whole.
+	Field string `json:"field,omitempty"`
 }
 
-// String formats the position as file:line:col.
+// IsLive reports whether the position is in an object read from a live cluster.
+func (p Position) IsLive() bool { return p.Object.Kind != "" }
+
+// String formats the position as file:line:col, or for a live object as Kind
+// namespace/name (Kind namespace/*, or Kind * across namespaces, for a kind that could not
+// be listed).
 func (p Position) String() string {
+	if p.IsLive() {
+		r := p.Object
+		if r.Name == "" {
+			r.Name = "*"
+		}
+		return r.String()
+	}
 	if p.Line == 0 {
 		return p.File
 	}

@@ -103,6 +103,9 @@ func writeRune(b *strings.Builder, r rune) {
 // escaped. A file that starts with ':' or white space gets a "./" in front, since the GitHub
 // Actions runner takes a line that starts with "::", after white space, as a workflow command.
 func linePos(p manifest.Position) string {
+	if p.IsLive() {
+		return Escape(p.String())
+	}
 	p.File = Escape(p.File)
 	if r, _ := utf8.DecodeRuneInString(p.File); r == ':' || unicode.IsSpace(r) {
 		p.File = "./" + p.File

@@ -16,7 +16,8 @@ import (
 //	::error file=apps/se.yaml,line=9,col=7,title=AMB301 wildcard-egress::message
 //
 // Warnings use ::warning and infos ::notice. Related locations are appended to the message on
-// lines of their own.
+// lines of their own. A finding about a live object has no file: the annotation is the
+// run's, and its message begins with the object (Kind namespace/name: …).
 func writeGitHub(w io.Writer, res *lint.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range res.Findings {
@@ -28,6 +29,10 @@ func writeGitHub(w io.Writer, res *lint.Result, opts Options) error {
 			cmd = "notice"
 		}
 		msg := f.Message
+		if f.Pos.IsLive() {
+			// An annotation without a file: the message names the object.
+			msg = f.Pos.String() + ": " + msg
+		}
 		for _, r := range f.Related {
 			rp := r.Position
 			rp.File = repoPath(rp.File, opts)

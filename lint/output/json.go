@@ -31,17 +31,20 @@ type jsonFinding struct {
 	EndLine   int                 `json:"endLine"`
 	EndColumn int                 `json:"endColumn"`
 	Object    *manifest.ObjectRef `json:"object,omitempty"`
+	Field     string              `json:"field,omitempty"`
 	Related   []jsonRelated       `json:"related"`
 	Fixes     []jsonFix           `json:"fixes"`
 }
 
 type jsonRelated struct {
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"endLine"`
-	EndColumn int    `json:"endColumn"`
-	Message   string `json:"message"`
+	File      string              `json:"file"`
+	Line      int                 `json:"line"`
+	Column    int                 `json:"column"`
+	EndLine   int                 `json:"endLine"`
+	EndColumn int                 `json:"endColumn"`
+	Object    *manifest.ObjectRef `json:"object,omitempty"`
+	Field     string              `json:"field,omitempty"`
+	Message   string              `json:"message"`
 }
 
 type jsonFix struct {
@@ -80,9 +83,19 @@ func writeJSON(w io.Writer, res *lint.Result) error {
 			obj := f.Object
 			jf.Object = &obj
 		}
+		if f.Pos.IsLive() {
+			// A finding about a live object is placed at the object and its field.
+			obj := f.Pos.Object
+			jf.Object, jf.Field = &obj, f.Pos.Field
+		}
 		for _, r := range f.Related {
-			jf.Related = append(jf.Related, jsonRelated{File: r.File, Line: r.Line, Column: r.Column,
-				EndLine: r.EndLine, EndColumn: r.EndColumn, Message: r.Message})
+			jr := jsonRelated{File: r.File, Line: r.Line, Column: r.Column,
+				EndLine: r.EndLine, EndColumn: r.EndColumn, Message: r.Message}
+			if r.IsLive() {
+				obj := r.Object
+				jr.Object, jr.Field = &obj, r.Field
+			}
+			jf.Related = append(jf.Related, jr)
 		}
 		for _, fx := range f.Fixes {
 			edits := fx.Edits

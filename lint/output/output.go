@@ -78,7 +78,8 @@ func Count(res *lint.Result) Counts {
 
 // Summary returns the one-line summary of res that the text format prints on stderr:
 // "2 errors, 1 warning, 0 infos in 3 files (12 objects)", with the objects that nothing
-// applies: "(12 objects, 4 applied by nothing and not linted)".
+// applies: "(12 objects, 4 applied by nothing and not linted)"; for a run over a live
+// cluster, "… in cluster prod (12 objects)".
 func Summary(res *lint.Result) string {
 	if res == nil {
 		res = &lint.Result{}
@@ -91,9 +92,13 @@ func Summary(res *lint.Result) string {
 	case res.Unreached > 0:
 		objects += fmt.Sprintf(", %d applied by nothing and not linted", res.Unreached)
 	}
+	in := plural(res.Files, "file")
+	if res.Cluster != "" {
+		in = "cluster " + Escape(res.Cluster)
+	}
 	return fmt.Sprintf("%s, %s, %s in %s (%s)",
 		plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Infos, "info"),
-		plural(res.Files, "file"), objects)
+		in, objects)
 }
 
 func plural(n int, word string) string {

@@ -174,23 +174,26 @@ func writeSARIF(w io.Writer, res *lint.Result, catalogue []*lint.Rule, opts Opti
 			sr.RuleIndex = &i
 		}
 		loc := sarifLocation{PhysicalLocation: physical(f.Pos, opts)}
-		if f.Object != (manifest.ObjectRef{}) {
-			loc.LogicalLocations = []sarifLogicalLocation{{
-				Name:               f.Object.Name,
-				FullyQualifiedName: objectFQN(f.Object),
-				Kind:               "resource",
-			}}
+		switch {
+		case f.Pos.IsLive():
+			loc.LogicalLocations = logical(f.Pos)
+		case f.Object != (manifest.ObjectRef{}):
+			loc.LogicalLocations = logical(manifest.Position{Object: f.Object})
 		}
 		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 			sr.Locations = []sarifLocation{loc}
 		}
 		for i, r := range f.Related {
 			id := i + 1
-			sr.RelatedLocations = append(sr.RelatedLocations, sarifLocation{
+			rl := sarifLocation{
 				ID:               &id,
 				PhysicalLocation: physical(r.Position, opts),
 				Message:          &sarifMessage{Text: r.Message},
-			})
+			}
+			if r.IsLive() {
+				rl.LogicalLocations = logical(r.Position)
+			}
+			sr.RelatedLocations = append(sr.RelatedLocations, rl)
 		}
 		for _, fx := range f.Fixes {
 			if sf, ok := sarifFixOf(fx, opts); ok {
@@ -233,6 +236,18 @@ func physical(p manifest.Position, opts Options) *sarifPhysical {
 		loc.Region = region(p.Line, p.Column, p.EndLine, p.EndColumn)
 	}
 	return loc
+}
+
+// logical returns the SARIF logical locations of an object (p.Object): the object as a
+// resource, and for a position in a live object its field as a property of it. A live
+// object has no physical location.
+func logical(p manifest.Position) []sarifLogicalLocation {
+	fqn := objectFQN(p.Object)
+	out := []sarifLogicalLocation{{Name: p.Object.Name, FullyQualifiedName: fqn, Kind: "resource"}}
+	if p.Field != "" {
+		out = append(out, sarifLogicalLocation{Name: p.Field, FullyQualifiedName: fqn + "/" + p.Field, Kind: "property"})
+	}
+	return out
 }
 
 // sarifFixOf converts a fix; SARIF groups edits by file.
