@@ -44,12 +44,20 @@ var gatewayAPIMinimums = map[string]map[string]string{
 	},
 }
 
-// RequiredGatewayAPICRDs are the Gateway API CRDs ambient mode cannot do without: waypoints
+// gatewaysCRD is the CRD of Gateways, whose bundle version stands for the installed release.
+const gatewaysCRD = "gateways.gateway.networking.k8s.io"
+
+// requiredGatewayAPICRDs are the Gateway API CRDs ambient mode cannot do without: waypoints
 // are Gateways of the istio-waypoint GatewayClass.
-var RequiredGatewayAPICRDs = []string{
+var requiredGatewayAPICRDs = []string{
 	"gatewayclasses.gateway.networking.k8s.io",
-	"gateways.gateway.networking.k8s.io",
+	gatewaysCRD,
 }
+
+// RequiredGatewayAPICRDs returns the names of the Gateway API CRDs ambient mode cannot do
+// without, sorted: waypoints are Gateways of the istio-waypoint GatewayClass. The slice is a
+// copy.
+func RequiredGatewayAPICRDs() []string { return slices.Clone(requiredGatewayAPICRDs) }
 
 // istioBaseCRDs are the CRDs Istio's base chart installs (files/crd-all.gen.yaml) in every
 // supported version; 1.30 added TrafficExtension.
@@ -70,13 +78,13 @@ var istioBaseCRDs = []string{
 	"workloadgroups.networking.istio.io",
 }
 
-// GatewayAPIInstall is the command that installs the Gateway API CRDs of the release
+// gatewayAPIInstall is the command that installs the Gateway API CRDs of the release
 // ambientkit is built against (standard channel).
-var GatewayAPIInstall = "kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/" +
+const gatewayAPIInstall = "kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/" +
 	consts.BundleVersion + "/standard-install.yaml"
 
-// IstioBaseInstall is the command that installs Istio's CRDs.
-const IstioBaseInstall = "helm install istio-base istio/base -n istio-system --create-namespace"
+// istioBaseInstall is the command that installs Istio's CRDs.
+const istioBaseInstall = "helm install istio-base istio/base -n istio-system --create-namespace"
 
 // IstioMinor returns the "major.minor" of an Istio version such as "1.30.2", "v1.31.0-rc.0" or
 // "1.29.1-distroless", clamped to the supported range 1.28–1.31; an empty or unparsable
@@ -146,12 +154,13 @@ func CRD(crd *apiextv1.CustomResourceDefinition) Result {
 // [RequiredGatewayAPICRDs] must be installed and established, and every installed CRD that
 // istiod checks must carry a gateway.networking.k8s.io/bundle-version at or above
 // [MinimumGatewayAPIVersions] — istiod silently ignores resources of an older CRD. crds may
-// hold any CRDs; the others are ignored.
-func GatewayAPICRDs(crds []apiextv1.CustomResourceDefinition, istioVersion string) Result {
+// hold any CRDs; the others are ignored. A missing or outdated CRD is NotReady with the
+// command that installs the Gateway API release ambientkit is built against.
+func GatewayAPICRDs(crds []*apiextv1.CustomResourceDefinition, istioVersion string) Result {
 	byName := crdsByName(crds)
 	var results []Result
 	var missing []string
-	for _, name := range RequiredGatewayAPICRDs {
+	for _, name := range requiredGatewayAPICRDs {
 		crd, ok := byName[name]
 		if !ok {
 			missing = append(missing, name)
@@ -160,7 +169,7 @@ func GatewayAPICRDs(crds []apiextv1.CustomResourceDefinition, istioVersion strin
 		results = append(results, CRD(crd))
 	}
 	if len(missing) > 0 {
-		return notReady(GatewayAPIInstall, "Gateway API CRD %s not installed", strings.Join(missing, ", "))
+		return notReady(gatewayAPIInstall, "Gateway API CRD %s not installed", strings.Join(missing, ", "))
 	}
 	minimums := MinimumGatewayAPIVersions(istioVersion)
 	for _, name := range slices.Sorted(maps.Keys(minimums)) {
@@ -176,11 +185,11 @@ func GatewayAPICRDs(crds []apiextv1.CustomResourceDefinition, istioVersion strin
 	}
 	if w := worst(results...); w.Status != Ready {
 		if w.Remediation == "" {
-			w.Remediation = GatewayAPIInstall
+			w.Remediation = gatewayAPIInstall
 		}
 		return w
 	}
-	bv := byName[RequiredGatewayAPICRDs[1]].Annotations[consts.BundleVersionAnnotation]
+	bv := byName[gatewaysCRD].Annotations[consts.BundleVersionAnnotation]
 	if bv == "" {
 		return ready("Gateway API CRDs established")
 	}
@@ -190,27 +199,28 @@ func GatewayAPICRDs(crds []apiextv1.CustomResourceDefinition, istioVersion strin
 func bundleVersionAtLeast(crd *apiextv1.CustomResourceDefinition, minimum, istioVersion string) Result {
 	bv, ok := crd.Annotations[consts.BundleVersionAnnotation]
 	if !ok {
-		return notReady(GatewayAPIInstall, "CRD %s has no %s annotation; Istio %s ignores it",
+		return notReady(gatewayAPIInstall, "CRD %s has no %s annotation; Istio %s ignores it",
 			crd.Name, consts.BundleVersionAnnotation, IstioMinor(istioVersion))
 	}
 	have, err := version.ParseSemantic(strings.TrimPrefix(bv, "v"))
 	if err != nil {
-		return notReady(GatewayAPIInstall, "CRD %s bundle version %q is not a version; Istio %s ignores it",
+		return notReady(gatewayAPIInstall, "CRD %s bundle version %q is not a version; Istio %s ignores it",
 			crd.Name, bv, IstioMinor(istioVersion))
 	}
 	// Istio rounds release candidates up (v1.5.0-rc.1 counts as v1.5.0): compare the numbers
 	// alone.
 	have = version.MajorMinor(have.Major(), have.Minor()).WithPatch(have.Patch())
 	if have.LessThan(version.MustParseSemantic(strings.TrimPrefix(minimum, "v"))) {
-		return notReady(GatewayAPIInstall, "CRD %s is at %s, below the %s Istio %s requires; istiod ignores its resources",
+		return notReady(gatewayAPIInstall, "CRD %s is at %s, below the %s Istio %s requires; istiod ignores its resources",
 			crd.Name, bv, minimum, IstioMinor(istioVersion))
 	}
 	return ready("CRD %s at %s", crd.Name, bv)
 }
 
 // IstioCRDs evaluates the CRDs Istio's base chart installs, among crds, for an Istio version:
-// each of [RequiredIstioCRDs] must be installed and established.
-func IstioCRDs(crds []apiextv1.CustomResourceDefinition, istioVersion string) Result {
+// each of [RequiredIstioCRDs] must be installed and established. A missing CRD is NotReady
+// with the command that installs Istio's base chart.
+func IstioCRDs(crds []*apiextv1.CustomResourceDefinition, istioVersion string) Result {
 	byName := crdsByName(crds)
 	required := RequiredIstioCRDs(istioVersion)
 	var missing []string
@@ -224,10 +234,10 @@ func IstioCRDs(crds []apiextv1.CustomResourceDefinition, istioVersion string) Re
 		results = append(results, CRD(crd))
 	}
 	if len(missing) == len(required) {
-		return notReady(IstioBaseInstall, "Istio CRDs not installed")
+		return notReady(istioBaseInstall, "Istio CRDs not installed")
 	}
 	if len(missing) > 0 {
-		return notReady(IstioBaseInstall, "Istio %s CRD %s not installed", IstioMinor(istioVersion), strings.Join(missing, ", "))
+		return notReady(istioBaseInstall, "Istio %s CRD %s not installed", IstioMinor(istioVersion), strings.Join(missing, ", "))
 	}
 	if w := worst(results...); w.Status != Ready {
 		return w
@@ -235,10 +245,12 @@ func IstioCRDs(crds []apiextv1.CustomResourceDefinition, istioVersion string) Re
 	return ready("%d Istio CRDs established", len(required))
 }
 
-func crdsByName(crds []apiextv1.CustomResourceDefinition) map[string]*apiextv1.CustomResourceDefinition {
+func crdsByName(crds []*apiextv1.CustomResourceDefinition) map[string]*apiextv1.CustomResourceDefinition {
 	m := make(map[string]*apiextv1.CustomResourceDefinition, len(crds))
-	for i := range crds {
-		m[crds[i].Name] = &crds[i]
+	for _, crd := range crds {
+		if crd != nil {
+			m[crd.Name] = crd
+		}
 	}
 	return m
 }

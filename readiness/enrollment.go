@@ -54,12 +54,14 @@ type EnrollmentStatus struct {
 // Enrollment evaluates the capture of one namespace's Pods by ambient mode. ns supplies the
 // namespace's labels (a nil ns means the namespace does not exist); pods are its Pods;
 // replicaSets, which may be nil, resolve a Pod owned by a ReplicaSet to its Deployment for the
-// restart line. Finished and terminating Pods are ignored.
+// restart line. Finished and terminating Pods are ignored, and so are nil entries.
 //
 // It is NotReady when the namespace is not enrolled, when a Pod still carries a sidecar (with a
 // restart per owning workload), asks for both modes, is not captured, or is still pending
-// capture; Ready when every Pod meant for ambient mode is captured.
-func Enrollment(ns *corev1.Namespace, pods []corev1.Pod, replicaSets []appsv1.ReplicaSet) EnrollmentStatus {
+// capture; Ready when every Pod meant for ambient mode is captured, or when every Pod is
+// meant to stay out of it (host network, opted out). An enrolled namespace without a Pod is
+// Unknown: capture cannot be checked before its workloads run.
+func Enrollment(ns *corev1.Namespace, pods []*corev1.Pod, replicaSets []*appsv1.ReplicaSet) EnrollmentStatus {
 	if ns == nil {
 		return EnrollmentStatus{Result: notReady("", "namespace not found")}
 	}
@@ -70,11 +72,12 @@ func Enrollment(ns *corev1.Namespace, pods []corev1.Pod, replicaSets []appsv1.Re
 		return st
 	}
 	sidecars := map[workloadRef][]string{}
-	for i := range pods {
-		p := &pods[i]
-		if p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+	live := 0
+	for _, p := range pods {
+		if p == nil || p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
 		}
+		live++
 		switch mode := podMode(ns.Labels, p); {
 		case p.Spec.HostNetwork:
 			st.HostNetwork = append(st.HostNetwork, p.Name)
@@ -102,6 +105,12 @@ func Enrollment(ns *corev1.Namespace, pods []corev1.Pod, replicaSets []appsv1.Re
 	})
 	for _, l := range [][]string{st.Captured, st.Pending, st.NotCaptured, st.HostNetwork, st.OutOfMesh, st.Conflicting} {
 		slices.Sort(l)
+	}
+	if live == 0 {
+		st.Result = Result{Status: Unknown,
+			Reason:      "no Pods yet, so their capture cannot be checked",
+			Remediation: fmt.Sprintf("deploy the workloads of namespace %s, then check again", ns.Name)}
+		return st
 	}
 	st.Result = st.evaluate()
 	return st
@@ -135,14 +144,18 @@ func (st *EnrollmentStatus) evaluate() Result {
 	case len(st.Pending) > 0:
 		return notReady("wait for istio-cni to capture them", "%d/%d pods pending capture: %s", len(st.Pending), meant, list(st.Pending))
 	}
-	reason := fmt.Sprintf("%d/%d pods captured", len(st.Captured), meant)
+	var aside []string
 	if n := len(st.HostNetwork); n > 0 {
-		reason += fmt.Sprintf(", %d host-network exempt", n)
+		aside = append(aside, fmt.Sprintf("%d host-network exempt", n))
 	}
 	if n := len(st.OutOfMesh); n > 0 {
-		reason += fmt.Sprintf(", %d out of mesh", n)
+		aside = append(aside, fmt.Sprintf("%d out of mesh", n))
 	}
-	return Result{Status: Ready, Reason: reason}
+	if meant == 0 {
+		// Every Pod stays out of ambient mode by design: nothing is waiting to be captured.
+		return ready("no pods meant for ambient mode: %s", strings.Join(aside, ", "))
+	}
+	return ready("%s", strings.Join(append([]string{fmt.Sprintf("%d/%d pods captured", len(st.Captured), meant)}, aside...), ", "))
 }
 
 // list names up to three Pods, then how many more.
@@ -207,15 +220,14 @@ func (w workloadRef) restart(ns string, pods []string) Restart {
 
 // owner resolves a Pod to the workload that restarts it: a ReplicaSet is followed to its
 // Deployment through the ReplicaSet's own controller reference when replicaSets holds it.
-func owner(p *corev1.Pod, replicaSets []appsv1.ReplicaSet) workloadRef {
+func owner(p *corev1.Pod, replicaSets []*appsv1.ReplicaSet) workloadRef {
 	ref := metav1.GetControllerOf(p)
 	if ref == nil {
 		return workloadRef{}
 	}
 	if ref.Kind == "ReplicaSet" {
-		for i := range replicaSets {
-			rs := &replicaSets[i]
-			if rs.Name == ref.Name && rs.Namespace == p.Namespace {
+		for _, rs := range replicaSets {
+			if rs != nil && rs.Name == ref.Name && rs.Namespace == p.Namespace {
 				if d := metav1.GetControllerOf(rs); d != nil && d.Kind == "Deployment" {
 					return workloadRef{kind: "Deployment", name: d.Name}
 				}

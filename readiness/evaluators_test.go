@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 )
 
 const gatewayInstall = "kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.3/standard-install.yaml"
@@ -48,6 +49,25 @@ func TestGatewayAPICRDs(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no CRDs at all is NotReady naming both required ones", func(t *testing.T) {
+		want := Result{Status: NotReady, Remediation: gatewayInstall,
+			Reason: "Gateway API CRD gatewayclasses.gateway.networking.k8s.io, gateways.gateway.networking.k8s.io not installed"}
+		if diff := cmp.Diff(want, GatewayAPICRDs(nil, "1.30.0")); diff != "" {
+			t.Errorf("GatewayAPICRDs(nil) mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestRequiredGatewayAPICRDsIsACopy(t *testing.T) {
+	want := []string{"gatewayclasses.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io"}
+	got := RequiredGatewayAPICRDs()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("RequiredGatewayAPICRDs() mismatch (-want +got):\n%s", diff)
+	}
+	got[0] = "changed"
+	if diff := cmp.Diff(want, RequiredGatewayAPICRDs()); diff != "" {
+		t.Errorf("changing the returned slice changed the next result (-want +got):\n%s", diff)
+	}
 }
 
 func TestIstioCRDs(t *testing.T) {
@@ -60,12 +80,12 @@ func TestIstioCRDs(t *testing.T) {
 		{"Istio 1.29's base CRDs are enough for 1.29", "crds/istio-base-1.29.yaml", "1.29.0",
 			Result{Status: Ready, Reason: "14 Istio CRDs established"}},
 		{"Istio 1.30 also needs TrafficExtension", "crds/istio-base-1.29.yaml", "1.30.0",
-			Result{Status: NotReady, Remediation: IstioBaseInstall,
+			Result{Status: NotReady, Remediation: istioBaseInstall,
 				Reason: "Istio 1.30 CRD trafficextensions.extensions.istio.io not installed"}},
 		{"Istio 1.30's base CRDs are enough for 1.31", "crds/istio-base-1.30.yaml", "1.31.2",
 			Result{Status: Ready, Reason: "15 Istio CRDs established"}},
 		{"no Istio CRDs at all is NotReady with the install command", "crds/gateway-api-v1.6.3.yaml", "1.30.0",
-			Result{Status: NotReady, Remediation: IstioBaseInstall, Reason: "Istio CRDs not installed"}},
+			Result{Status: NotReady, Remediation: istioBaseInstall, Reason: "Istio CRDs not installed"}},
 		{"a CRD not established is NotReady", "crds/istio-base-not-established.yaml", "1.30.0",
 			Result{Status: NotReady, Reason: "CRD sidecars.networking.istio.io not established yet"}},
 	}
@@ -129,9 +149,12 @@ func TestIstiod(t *testing.T) {
 		})
 	}
 	t.Run("no istiod is NotReady with the install command", func(t *testing.T) {
-		want := Result{Status: NotReady, Remediation: IstiodInstall, Reason: "no istiod Deployment (app=istiod) found"}
+		want := Result{Status: NotReady, Remediation: istiodInstall, Reason: "no istiod Deployment (app=istiod) found"}
 		if diff := cmp.Diff(want, Istiod(nil)); diff != "" {
 			t.Errorf("Istiod(nil) mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want, Istiod([]*appsv1.Deployment{nil})); diff != "" {
+			t.Errorf("Istiod of a nil entry mismatch (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("the Istio version is read from istiod", func(t *testing.T) {
@@ -172,6 +195,15 @@ func TestDaemonSets(t *testing.T) {
 		{"ztunnel not ready on a node is NotReady", "daemonset/ztunnel-partly-ready.yaml", zt,
 			Result{Status: NotReady, Remediation: "kubectl -n istio-system get pods -l app=ztunnel -o wide",
 				Reason: "2/3 nodes ready"}},
+		{"ztunnel without a selector lists its Pods by ztunnel's own selector", "daemonset/ztunnel-no-selector.yaml", zt,
+			Result{Status: NotReady, Remediation: "kubectl -n istio-system get pods -l app=ztunnel -o wide",
+				Reason: "2/3 nodes ready"}},
+		{"a DaemonSet of no known component without a selector is described", "daemonset/ztunnel-no-selector.yaml", ds,
+			Result{Status: NotReady, Remediation: "kubectl -n istio-system describe daemonset/ztunnel",
+				Reason: "2/3 nodes ready"}},
+		{"a set-based selector is quoted for the shell", "daemonset/ztunnel-set-selector.yaml", zt,
+			Result{Status: NotReady, Remediation: "kubectl -n istio-system get pods -l 'app in (ztunnel,ztunnel-canary)' -o wide",
+				Reason: "2/3 nodes ready"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,15 +214,22 @@ func TestDaemonSets(t *testing.T) {
 		})
 	}
 	t.Run("no ztunnel is NotReady with the install command", func(t *testing.T) {
-		want := Result{Status: NotReady, Remediation: ZtunnelInstall, Reason: "no ztunnel DaemonSet (app=ztunnel) found"}
+		want := Result{Status: NotReady, Remediation: ztunnelInstall, Reason: "no ztunnel DaemonSet (app=ztunnel) found"}
 		if diff := cmp.Diff(want, Ztunnel(nil)); diff != "" {
 			t.Errorf("Ztunnel(nil) mismatch (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("no istio-cni is NotReady with the install command", func(t *testing.T) {
+		want := Result{Status: NotReady, Remediation: istioCNIInstall, Reason: "no istio-cni DaemonSet (k8s-app=istio-cni-node) found"}
+		if diff := cmp.Diff(want, IstioCNI([]*appsv1.DaemonSet{nil})); diff != "" {
+			t.Errorf("IstioCNI of a nil entry mismatch (-want +got):\n%s", diff)
 		}
 	})
 }
 
 func cni(_ *testing.T, f fixture) Result { return IstioCNI(f.DaemonSets) }
 func zt(_ *testing.T, f fixture) Result  { return Ztunnel(f.DaemonSets) }
+func ds(_ *testing.T, f fixture) Result  { return DaemonSet(f.DaemonSets[0]) }
 
 func TestWaypoint(t *testing.T) {
 	describe := "kubectl -n shop describe gateway/waypoint"
@@ -223,7 +262,7 @@ func TestWaypoint(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := load(t, tt.fixture)
-			got := Waypoint(&f.Gateways[0], f.Deployments)
+			got := Waypoint(f.Gateways[0], f.Deployments)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Waypoint() mismatch (-want +got):\n%s", diff)
 			}
@@ -244,6 +283,10 @@ func TestWaypointBindings(t *testing.T) {
 				Remediation: "check the istio.io/use-waypoint labels and that the waypoint exists and allows this namespace",
 				Reason: "2/3 waypoint bindings failed: Service cart: WaypointNotFound: waypoint shop/missing not found; " +
 					"ServiceEntry api: WaypointNotFound: waypoint shop/missing not found"}},
+		{"nothing bound is Unknown, not Ready", "bindings/unbound.yaml",
+			Result{Status: Unknown,
+				Remediation: "label a Service or ServiceEntry istio.io/use-waypoint=<waypoint> to bind it, then check again",
+				Reason:      "no Service or ServiceEntry is bound to a waypoint (none carries istio.io/WaypointBound)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,6 +353,23 @@ func TestEnrollment(t *testing.T) {
 					Reason:      "1 pods ask for both ambient mode and a sidecar: cart-7d4f-a"},
 				Namespace: "shop", Conflicting: []string{"cart-7d4f-a"},
 			}},
+		{"an enrolled namespace without Pods is Unknown, not Ready", "enrollment/no-pods.yaml",
+			EnrollmentStatus{
+				Result: Result{Status: Unknown, Remediation: "deploy the workloads of namespace shop, then check again",
+					Reason: "no Pods yet, so their capture cannot be checked"},
+				Namespace: "shop",
+			}},
+		{"finished and terminating Pods alone leave capture Unknown", "enrollment/only-finished.yaml",
+			EnrollmentStatus{
+				Result: Result{Status: Unknown, Remediation: "deploy the workloads of namespace shop, then check again",
+					Reason: "no Pods yet, so their capture cannot be checked"},
+				Namespace: "shop",
+			}},
+		{"Pods that all stay out of ambient mode by design are Ready, saying so", "enrollment/none-meant.yaml",
+			EnrollmentStatus{
+				Result:    Result{Status: Ready, Reason: "no pods meant for ambient mode: 1 host-network exempt, 1 out of mesh"},
+				Namespace: "shop", HostNetwork: []string{"node-agent"}, OutOfMesh: []string{"legacy"},
+			}},
 		{"a namespace without the label is not enrolled", "enrollment/not-enrolled.yaml",
 			EnrollmentStatus{
 				Result: Result{Status: NotReady, Remediation: "kubectl label namespace shop istio.io/dataplane-mode=ambient",
@@ -320,7 +380,7 @@ func TestEnrollment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := load(t, tt.fixture)
-			got := Enrollment(&f.Namespaces[0], f.Pods, f.ReplicaSets)
+			got := Enrollment(f.Namespaces[0], f.Pods, f.ReplicaSets)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Enrollment() mismatch (-want +got):\n%s", diff)
 			}

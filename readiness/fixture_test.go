@@ -15,26 +15,27 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// fixture holds the typed objects of a multi-document YAML file under testdata.
+// fixture holds the typed objects of a multi-document YAML file under testdata, as pointers,
+// the shape the evaluators take.
 type fixture struct {
-	CRDs            []apiextv1.CustomResourceDefinition
-	Deployments     []appsv1.Deployment
-	DaemonSets      []appsv1.DaemonSet
-	ReplicaSets     []appsv1.ReplicaSet
-	Namespaces      []corev1.Namespace
-	Pods            []corev1.Pod
-	Services        []corev1.Service
-	Gateways        []gatewayv1.Gateway
-	HTTPRoutes      []gatewayv1.HTTPRoute
-	Ingresses       []networkingv1.Ingress
+	CRDs            []*apiextv1.CustomResourceDefinition
+	Deployments     []*appsv1.Deployment
+	DaemonSets      []*appsv1.DaemonSet
+	ReplicaSets     []*appsv1.ReplicaSet
+	Namespaces      []*corev1.Namespace
+	Pods            []*corev1.Pod
+	Services        []*corev1.Service
+	Gateways        []*gatewayv1.Gateway
+	HTTPRoutes      []*gatewayv1.HTTPRoute
+	Ingresses       []*networkingv1.Ingress
 	ServiceEntries  []*istionetworking.ServiceEntry
 	VirtualServices []*istionetworking.VirtualService
 }
 
-func decodeInto[T any](t *testing.T, file string, doc []byte, into *[]T) {
+func decodeInto[T any](t *testing.T, file string, doc []byte, into *[]*T) {
 	t.Helper()
-	var v T
-	if err := yaml.UnmarshalStrict(doc, &v); err != nil {
+	v := new(T)
+	if err := yaml.UnmarshalStrict(doc, v); err != nil {
 		t.Fatalf("decoding %s: %v", file, err)
 	}
 	*into = append(*into, v)

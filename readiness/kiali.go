@@ -13,30 +13,31 @@ import (
 	"github.com/ambientkit/ambientkit/internal/kiali"
 )
 
-// KialiObjects are the objects that can expose Kiali outside the cluster.
+// KialiObjects are the objects that can expose Kiali outside the cluster. Nil entries are
+// skipped.
 type KialiObjects struct {
 	// Services may hold any Services; Kiali's are picked out of them.
-	Services        []corev1.Service
-	Ingresses       []networkingv1.Ingress
-	HTTPRoutes      []gatewayv1.HTTPRoute
-	GRPCRoutes      []gatewayv1.GRPCRoute
-	TLSRoutes       []gatewayv1.TLSRoute
+	Services        []*corev1.Service
+	Ingresses       []*networkingv1.Ingress
+	HTTPRoutes      []*gatewayv1.HTTPRoute
+	GRPCRoutes      []*gatewayv1.GRPCRoute
+	TLSRoutes       []*gatewayv1.TLSRoute
 	VirtualServices []*istionetworking.VirtualService
 	// Gateways are used to tell waypoints (class istio-waypoint), whose routes stay inside the
 	// mesh, from Gateways that take traffic from outside.
-	Gateways []gatewayv1.Gateway
+	Gateways []*gatewayv1.Gateway
 }
 
 // Kiali evaluates whether Kiali, which can change the mesh's configuration, is reachable from
 // outside the cluster: NotReady when one of its Services is of type NodePort or LoadBalancer or
 // has external IPs, or when an Ingress, HTTPRoute, GRPCRoute, TLSRoute or VirtualService bound
 // to a non-mesh Gateway routes to it. These are the facts the linter's AMB401 rule reports
-// from manifests. No Kiali at all is Ready.
+// from manifests. No Kiali at all is Ready: then nothing exposes it.
 func Kiali(objs KialiObjects) Result {
 	var svcs []*corev1.Service
-	for i := range objs.Services {
-		if kiali.IsService(&objs.Services[i]) {
-			svcs = append(svcs, &objs.Services[i])
+	for _, svc := range objs.Services {
+		if svc != nil && kiali.IsService(svc) {
+			svcs = append(svcs, svc)
 		}
 	}
 	if len(svcs) == 0 {
@@ -44,26 +45,36 @@ func Kiali(objs KialiObjects) Result {
 	}
 	waypoints := map[string]bool{}
 	for _, g := range objs.Gateways {
-		if string(g.Spec.GatewayClassName) == ambient.WaypointGatewayClass {
+		if g != nil && string(g.Spec.GatewayClassName) == ambient.WaypointGatewayClass {
 			waypoints[g.Namespace+"/"+g.Name] = true
 		}
 	}
 	internal := func(ns, name string) bool { return waypoints[ns+"/"+name] }
 	var routes []kiali.Route
-	for i := range objs.Ingresses {
-		routes = append(routes, kiali.IngressRoutes(&objs.Ingresses[i])...)
+	for _, ing := range objs.Ingresses {
+		if ing != nil {
+			routes = append(routes, kiali.IngressRoutes(ing)...)
+		}
 	}
-	for i := range objs.HTTPRoutes {
-		routes = append(routes, kiali.HTTPRouteRoutes(&objs.HTTPRoutes[i], internal)...)
+	for _, r := range objs.HTTPRoutes {
+		if r != nil {
+			routes = append(routes, kiali.HTTPRouteRoutes(r, internal)...)
+		}
 	}
-	for i := range objs.GRPCRoutes {
-		routes = append(routes, kiali.GRPCRouteRoutes(&objs.GRPCRoutes[i], internal)...)
+	for _, r := range objs.GRPCRoutes {
+		if r != nil {
+			routes = append(routes, kiali.GRPCRouteRoutes(r, internal)...)
+		}
 	}
-	for i := range objs.TLSRoutes {
-		routes = append(routes, kiali.TLSRouteRoutes(&objs.TLSRoutes[i], internal)...)
+	for _, r := range objs.TLSRoutes {
+		if r != nil {
+			routes = append(routes, kiali.TLSRouteRoutes(r, internal)...)
+		}
 	}
 	for _, vs := range objs.VirtualServices {
-		routes = append(routes, kiali.VirtualServiceRoutes(vs)...)
+		if vs != nil {
+			routes = append(routes, kiali.VirtualServiceRoutes(vs)...)
+		}
 	}
 	var why []string
 	var names []string

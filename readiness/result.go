@@ -16,7 +16,8 @@ const (
 	Ready Status = "Ready"
 	// NotReady: the component is missing, progressing or broken.
 	NotReady Status = "NotReady"
-	// Unknown: the probe could not read what it needs, usually for lack of a permission.
+	// Unknown: there is nothing to judge yet (an enrolled namespace without Pods, no waypoint
+	// binding), or the probe could not read what it needs, usually for lack of a permission.
 	Unknown Status = "Unknown"
 )
 
@@ -141,9 +142,10 @@ func kindRank(name string) int {
 	return len(checkOrder)
 }
 
-// NewReport returns the report of checks, sorting them in place by the order the mesh is
-// brought up in, then by name.
+// NewReport returns the report of checks: a copy of them sorted by the order the mesh is
+// brought up in, then by name. checks itself is left as it is.
 func NewReport(checks []Check) Report {
+	checks = slices.Clone(checks)
 	sortChecks(checks)
 	return Report{Checks: checks}
 }

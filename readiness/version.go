@@ -13,11 +13,14 @@ const labelVersion = "app.kubernetes.io/version"
 // IstioVersion returns the Istio version istiod runs, from the istiod Deployments' version
 // label or, failing that, the tag of their discovery container's image; the newest when there
 // are several revisions. It returns "" when no version can be read.
-func IstioVersion(istiod []appsv1.Deployment) string {
+func IstioVersion(istiod []*appsv1.Deployment) string {
 	var best string
 	var bestV *version.Version
-	for i := range istiod {
-		v := deploymentVersion(&istiod[i])
+	for _, d := range istiod {
+		if d == nil {
+			continue
+		}
+		v := deploymentVersion(d)
 		pv, err := version.ParseGeneric(strings.TrimPrefix(v, "v"))
 		if err != nil {
 			continue

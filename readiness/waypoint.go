@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ambientkit/ambientkit/ambient"
 )
 
 // ConditionWaypointBound is the condition istiod writes on a Service, ServiceEntry or Pod that
@@ -21,7 +23,7 @@ const ConditionWaypointBound = "istio.io/WaypointBound"
 // gateway.networking.k8s.io/gateway-name=<name> in its namespace, found among deployments) is
 // Ready by [Deployment]. Istio sets Programmed once the Gateway's Service has an address, whether
 // or not a proxy runs behind it, so Programmed alone does not mean the waypoint can serve.
-func Waypoint(gw *gatewayv1.Gateway, deployments []appsv1.Deployment) Result {
+func Waypoint(gw *gatewayv1.Gateway, deployments []*appsv1.Deployment) Result {
 	if gw == nil {
 		return notReady("", "waypoint Gateway not found")
 	}
@@ -39,9 +41,8 @@ func Waypoint(gw *gatewayv1.Gateway, deployments []appsv1.Deployment) Result {
 		return notReady(describe, "not programmed: %s", conditionText(p))
 	}
 	var own []Result
-	for i := range deployments {
-		d := &deployments[i]
-		if d.Namespace == gw.Namespace && d.Labels[gatewayv1.GatewayNameLabelKey] == gw.Name {
+	for _, d := range deployments {
+		if d != nil && d.Namespace == gw.Namespace && d.Labels[gatewayv1.GatewayNameLabelKey] == gw.Name {
 			own = append(own, Deployment(d))
 		}
 	}
@@ -55,19 +56,24 @@ func Waypoint(gw *gatewayv1.Gateway, deployments []appsv1.Deployment) Result {
 }
 
 // WaypointBindings evaluates, for the Services and ServiceEntries of one namespace, the
-// [ConditionWaypointBound] condition where istiod wrote it: NotReady if any binding failed.
-// Objects without the condition are not bound to a waypoint, and pass.
-func WaypointBindings(services []corev1.Service, entries []*istionetworking.ServiceEntry) Result {
+// [ConditionWaypointBound] condition where istiod wrote it: NotReady if any binding failed,
+// Ready if every one was accepted. Objects without the condition are not bound to a waypoint
+// and are left out; when none carries it (see [HasWaypointBound]) there is no binding to
+// judge, and the result is Unknown.
+func WaypointBindings(services []*corev1.Service, entries []*istionetworking.ServiceEntry) Result {
 	var bound int
 	var failed []string
-	for i := range services {
-		c := findCondition(services[i].Status.Conditions, ConditionWaypointBound)
+	for _, svc := range services {
+		if svc == nil {
+			continue
+		}
+		c := findCondition(svc.Status.Conditions, ConditionWaypointBound)
 		if c == nil {
 			continue
 		}
 		bound++
 		if c.Status != metav1.ConditionTrue {
-			failed = append(failed, fmt.Sprintf("Service %s: %s", services[i].Name, conditionText(c)))
+			failed = append(failed, fmt.Sprintf("Service %s: %s", svc.Name, conditionText(c)))
 		}
 	}
 	for _, se := range entries {
@@ -84,6 +90,11 @@ func WaypointBindings(services []corev1.Service, entries []*istionetworking.Serv
 			}
 		}
 	}
+	if bound == 0 {
+		return Result{Status: Unknown,
+			Reason:      fmt.Sprintf("no Service or ServiceEntry is bound to a waypoint (none carries %s)", ConditionWaypointBound),
+			Remediation: fmt.Sprintf("label a Service or ServiceEntry %s=<waypoint> to bind it, then check again", ambient.LabelUseWaypoint)}
+	}
 	if len(failed) > 0 {
 		slices.Sort(failed)
 		return notReady("check the istio.io/use-waypoint labels and that the waypoint exists and allows this namespace",
@@ -94,13 +105,16 @@ func WaypointBindings(services []corev1.Service, entries []*istionetworking.Serv
 
 // HasWaypointBound reports whether any of the objects carries [ConditionWaypointBound], that
 // is whether [WaypointBindings] has a binding to judge.
-func HasWaypointBound(services []corev1.Service, entries []*istionetworking.ServiceEntry) bool {
-	for i := range services {
-		if findCondition(services[i].Status.Conditions, ConditionWaypointBound) != nil {
+func HasWaypointBound(services []*corev1.Service, entries []*istionetworking.ServiceEntry) bool {
+	for _, svc := range services {
+		if svc != nil && findCondition(svc.Status.Conditions, ConditionWaypointBound) != nil {
 			return true
 		}
 	}
 	for _, se := range entries {
+		if se == nil {
+			continue
+		}
 		for _, c := range se.Status.GetConditions() {
 			if c.GetType() == ConditionWaypointBound {
 				return true

@@ -1,11 +1,13 @@
 package readiness
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Label selectors of the ambient components, as Istio's Helm charts and istioctl label them.
@@ -15,11 +17,12 @@ const (
 	ZtunnelSelector  = "app=ztunnel"
 )
 
-// Commands that install the ambient components with Istio's Helm charts.
+// Commands that install the ambient components with Istio's Helm charts: the remediations of
+// a missing component.
 const (
-	IstiodInstall   = "helm install istiod istio/istiod -n istio-system --set profile=ambient --wait"
-	IstioCNIInstall = "helm install istio-cni istio/cni -n istio-system --set profile=ambient"
-	ZtunnelInstall  = "helm install ztunnel istio/ztunnel -n istio-system"
+	istiodInstall   = "helm install istiod istio/istiod -n istio-system --set profile=ambient --wait"
+	istioCNIInstall = "helm install istio-cni istio/cni -n istio-system --set profile=ambient"
+	ztunnelInstall  = "helm install ztunnel istio/ztunnel -n istio-system"
 )
 
 // Deployment evaluates a Deployment strictly: the controller has observed its current
@@ -67,14 +70,17 @@ func Deployment(d *appsv1.Deployment) Result {
 }
 
 // Istiod evaluates the istiod Deployments found by [IstiodSelector], one per revision: each
-// must be Ready by [Deployment]. None at all is NotReady.
-func Istiod(deps []appsv1.Deployment) Result {
-	if len(deps) == 0 {
-		return notReady(IstiodInstall, "no istiod Deployment (%s) found", IstiodSelector)
+// must be Ready by [Deployment]. None at all (nil entries aside) is NotReady, with the command
+// that installs istiod.
+func Istiod(deps []*appsv1.Deployment) Result {
+	var rs []Result
+	for _, d := range deps {
+		if d != nil {
+			rs = append(rs, Deployment(d))
+		}
 	}
-	rs := make([]Result, len(deps))
-	for i := range deps {
-		rs[i] = Deployment(&deps[i])
+	if len(rs) == 0 {
+		return notReady(istiodInstall, "no istiod Deployment (%s) found", IstiodSelector)
 	}
 	if w := worst(rs...); w.Status != Ready || len(rs) > 1 {
 		if w.Status == Ready {
@@ -88,8 +94,15 @@ func Istiod(deps []appsv1.Deployment) Result {
 // DaemonSet evaluates a DaemonSet strictly, like istioctl's install wait and unlike Helm's
 // --wait (which subtracts maxUnavailable): the controller has observed its current
 // generation, at least one node is scheduled, and every scheduled node runs an updated, ready
-// Pod.
+// Pod. When nodes are not ready, the remediation lists the DaemonSet's Pods by its selector,
+// or describes the DaemonSet when it has none.
 func DaemonSet(ds *appsv1.DaemonSet) Result {
+	return daemonSet(ds, "")
+}
+
+// daemonSet is [DaemonSet], listing the Pods by fallbackSelector (the component's own, when
+// the caller knows the component) if the DaemonSet has no selector.
+func daemonSet(ds *appsv1.DaemonSet, fallbackSelector string) Result {
 	if ds == nil {
 		return notReady("", "DaemonSet not found")
 	}
@@ -99,7 +112,10 @@ func DaemonSet(ds *appsv1.DaemonSet) Result {
 			"DaemonSet %s generation %d not observed yet (observed %d)", id, ds.Generation, ds.Status.ObservedGeneration)
 	}
 	s := ds.Status
-	pods := fmt.Sprintf("kubectl -n %s get pods -l %s -o wide", ds.Namespace, selectorString(ds))
+	pods := fmt.Sprintf("kubectl -n %s describe daemonset/%s", ds.Namespace, ds.Name)
+	if sel := cmp.Or(selectorString(ds.Spec.Selector), fallbackSelector); sel != "" {
+		pods = fmt.Sprintf("kubectl -n %s get pods -l %s -o wide", ds.Namespace, sel)
+	}
 	switch {
 	case s.DesiredNumberScheduled <= 0:
 		return notReady(fmt.Sprintf("check the nodeSelector, affinity and tolerations of daemonset/%s in %s", ds.Name, ds.Namespace),
@@ -114,24 +130,27 @@ func DaemonSet(ds *appsv1.DaemonSet) Result {
 }
 
 // IstioCNI evaluates the istio-cni node agent DaemonSets found by [IstioCNISelector] with
-// [DaemonSet]. None at all is NotReady.
-func IstioCNI(dss []appsv1.DaemonSet) Result {
-	return daemonSets(dss, "istio-cni", IstioCNISelector, IstioCNIInstall)
+// [DaemonSet]. None at all (nil entries aside) is NotReady, with the command that installs
+// istio-cni.
+func IstioCNI(dss []*appsv1.DaemonSet) Result {
+	return daemonSets(dss, "istio-cni", IstioCNISelector, istioCNIInstall)
 }
 
 // Ztunnel evaluates the ztunnel DaemonSets found by [ZtunnelSelector] with [DaemonSet]. None at
-// all is NotReady.
-func Ztunnel(dss []appsv1.DaemonSet) Result {
-	return daemonSets(dss, "ztunnel", ZtunnelSelector, ZtunnelInstall)
+// all (nil entries aside) is NotReady, with the command that installs ztunnel.
+func Ztunnel(dss []*appsv1.DaemonSet) Result {
+	return daemonSets(dss, "ztunnel", ZtunnelSelector, ztunnelInstall)
 }
 
-func daemonSets(dss []appsv1.DaemonSet, name, selector, install string) Result {
-	if len(dss) == 0 {
-		return notReady(install, "no %s DaemonSet (%s) found", name, selector)
+func daemonSets(dss []*appsv1.DaemonSet, name, selector, install string) Result {
+	var rs []Result
+	for _, ds := range dss {
+		if ds != nil {
+			rs = append(rs, daemonSet(ds, selector))
+		}
 	}
-	rs := make([]Result, len(dss))
-	for i := range dss {
-		rs[i] = DaemonSet(&dss[i])
+	if len(rs) == 0 {
+		return notReady(install, "no %s DaemonSet (%s) found", name, selector)
 	}
 	return worst(rs...)
 }
@@ -140,13 +159,22 @@ func rolloutStatus(kind, ns, name string) string {
 	return fmt.Sprintf("kubectl -n %s rollout status %s/%s", ns, kind, name)
 }
 
-func selectorString(ds *appsv1.DaemonSet) string {
-	if ds.Spec.Selector == nil || len(ds.Spec.Selector.MatchLabels) == 0 {
-		return "<selector>"
+// selectorString returns sel as a kubectl -l argument, quoted for a shell when it has set-based
+// expressions, or "" when it selects nothing in particular (nil, empty or invalid).
+func selectorString(sel *metav1.LabelSelector) string {
+	if sel == nil || len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {
+		return ""
 	}
-	var parts []string
-	for _, k := range sortedKeys(ds.Spec.Selector.MatchLabels) {
-		parts = append(parts, k+"="+ds.Spec.Selector.MatchLabels[k])
+	if len(sel.MatchExpressions) == 0 {
+		parts := make([]string, 0, len(sel.MatchLabels))
+		for _, k := range sortedKeys(sel.MatchLabels) {
+			parts = append(parts, k+"="+sel.MatchLabels[k])
+		}
+		return strings.Join(parts, ",")
 	}
-	return strings.Join(parts, ",")
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		return ""
+	}
+	return "'" + s.String() + "'"
 }

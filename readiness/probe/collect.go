@@ -29,7 +29,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error)
 	// istiod first: its version decides which CRDs are required.
 	qIstiod := p.qDeployments(readiness.IstiodSelector)
 	istiodObjs, istiodErr := g.get(ctx, qIstiod)
-	istiod := values[appsv1.Deployment](istiodObjs)
+	istiod := pointers[appsv1.Deployment](istiodObjs)
 	istioVersion := p.opts.IstioVersion
 	if istioVersion == "" {
 		istioVersion = readiness.IstioVersion(istiod)
@@ -40,7 +40,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error)
 		add("gateway-api-crds", errResult(err, qCRDs))
 		add("istio-crds", errResult(err, qCRDs))
 	} else {
-		crds := values[apiextv1.CustomResourceDefinition](objs)
+		crds := pointers[apiextv1.CustomResourceDefinition](objs)
 		add("gateway-api-crds", readiness.GatewayAPICRDs(crds, istioVersion))
 		add("istio-crds", readiness.IstioCRDs(crds, istioVersion))
 	}
@@ -51,7 +51,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error)
 	}
 	for _, c := range []struct {
 		name, selector string
-		eval           func([]appsv1.DaemonSet) readiness.Result
+		eval           func([]*appsv1.DaemonSet) readiness.Result
 	}{
 		{"istio-cni", readiness.IstioCNISelector, readiness.IstioCNI},
 		{"ztunnel", readiness.ZtunnelSelector, readiness.Ztunnel},
@@ -60,7 +60,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error)
 		if objs, err := g.get(ctx, q); err != nil {
 			add(c.name, errResult(err, q))
 		} else {
-			add(c.name, c.eval(values[appsv1.DaemonSet](objs)))
+			add(c.name, c.eval(pointers[appsv1.DaemonSet](objs)))
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -75,7 +75,7 @@ func (p *Probe) collect(ctx context.Context, g getter) (readiness.Report, error)
 	// API CRDs there are none, and the CRD check says so.
 	qGateways := p.qGateways()
 	gwObjs, gwErr := g.get(ctx, qGateways)
-	gateways := values[gatewayv1.Gateway](gwObjs)
+	gateways := pointers[gatewayv1.Gateway](gwObjs)
 	switch {
 	case gwErr != nil && !missingKind(gwErr):
 		add("waypoints", errResult(gwErr, qGateways))
@@ -113,14 +113,17 @@ func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, [
 		if err != nil {
 			return nil, []readiness.Check{{Name: "enrollment", Result: errResult(err, q)}}
 		}
-		nss := values[corev1.Namespace](objs)
+		nss := pointers[corev1.Namespace](objs)
 		if len(nss) == 0 {
+			// Not a verdict on an empty input but the state enrollment waits for: the mesh is
+			// ready before the first namespace joins it, and the seed rule of ambient GitOps
+			// is to enroll only then.
 			return nil, []readiness.Check{{Name: "enrollment", Result: readiness.Result{Status: readiness.Ready,
 				Reason: fmt.Sprintf("no namespace labelled %s yet", enrolledSelector)}}}
 		}
 		out := make([]namespaceInScope, len(nss))
-		for i := range nss {
-			out[i] = namespaceInScope{name: nss[i].Name, ns: &nss[i]}
+		for i, ns := range nss {
+			out[i] = namespaceInScope{name: ns.Name, ns: ns}
 		}
 		return out, nil
 	}
@@ -137,8 +140,8 @@ func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, [
 			continue
 		}
 		in := namespaceInScope{name: name}
-		if nss := values[corev1.Namespace](objs); len(nss) == 1 {
-			in.ns = &nss[0]
+		if nss := pointers[corev1.Namespace](objs); len(nss) == 1 {
+			in.ns = nss[0]
 		}
 		out = append(out, in)
 	}
@@ -148,7 +151,7 @@ func (p *Probe) namespaces(ctx context.Context, g getter) ([]namespaceInScope, [
 // waypoints checks the waypoint Gateways that serve the namespaces in scope: all of them
 // when the scope is every enrolled namespace, else those in, or named by the labels of, the
 // namespaces given.
-func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Gateway, namespaces []namespaceInScope) []readiness.Check {
+func (p *Probe) waypoints(ctx context.Context, g getter, gateways []*gatewayv1.Gateway, namespaces []namespaceInScope) []readiness.Check {
 	wanted := func(gw *gatewayv1.Gateway) bool { return true }
 	if len(p.opts.Namespaces) > 0 {
 		keep := map[string]bool{}
@@ -168,9 +171,9 @@ func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Ga
 		wanted = func(gw *gatewayv1.Gateway) bool { return keep[gw.Namespace+"/"] || keep[gw.Namespace+"/"+gw.Name] }
 	}
 	var waypoints []*gatewayv1.Gateway
-	for i := range gateways {
-		if string(gateways[i].Spec.GatewayClassName) == ambient.WaypointGatewayClass && wanted(&gateways[i]) {
-			waypoints = append(waypoints, &gateways[i])
+	for _, gw := range gateways {
+		if string(gw.Spec.GatewayClassName) == ambient.WaypointGatewayClass && wanted(gw) {
+			waypoints = append(waypoints, gw)
 		}
 	}
 	if len(waypoints) == 0 {
@@ -179,7 +182,7 @@ func (p *Probe) waypoints(ctx context.Context, g getter, gateways []gatewayv1.Ga
 	q := p.qDeployments(gatewayDeploymentSelector)
 	objs, err := g.get(ctx, q)
 	var checks []readiness.Check
-	deps := values[appsv1.Deployment](objs)
+	deps := pointers[appsv1.Deployment](objs)
 	for _, gw := range waypoints {
 		name := "waypoint " + gw.Namespace + "/" + gw.Name
 		if err != nil {
@@ -212,7 +215,7 @@ func (p *Probe) namespaceChecks(ctx context.Context, g getter, in namespaceInSco
 	if err != nil && !missingKind(err) {
 		return append(checks, readiness.Check{Name: bname, Result: errResult(err, qSE)})
 	}
-	svcList, seList := values[corev1.Service](svcs), pointers[istionetworking.ServiceEntry](ses)
+	svcList, seList := pointers[corev1.Service](svcs), pointers[istionetworking.ServiceEntry](ses)
 	if readiness.HasWaypointBound(svcList, seList) {
 		checks = append(checks, readiness.Check{Name: bname, Result: readiness.WaypointBindings(svcList, seList)})
 	}
@@ -228,7 +231,7 @@ func (p *Probe) enrollment(ctx context.Context, g getter, in namespaceInScope) r
 	if err != nil {
 		return readiness.Check{Name: name, Result: errResult(err, qPods)}
 	}
-	pods := values[corev1.Pod](objs)
+	pods := pointers[corev1.Pod](objs)
 	st := readiness.Enrollment(in.ns, pods, nil)
 	if slices.ContainsFunc(st.Restarts, func(r readiness.Restart) bool { return r.Kind == "ReplicaSet" }) {
 		qRS := p.qReplicaSets(in.name)
@@ -236,14 +239,14 @@ func (p *Probe) enrollment(ctx context.Context, g getter, in namespaceInScope) r
 		if err != nil {
 			return readiness.Check{Name: name, Result: errResult(err, qRS)}
 		}
-		st = readiness.Enrollment(in.ns, pods, values[appsv1.ReplicaSet](rs))
+		st = readiness.Enrollment(in.ns, pods, pointers[appsv1.ReplicaSet](rs))
 	}
 	return readiness.Check{Name: name, Result: st.Result, Restarts: st.Restarts}
 }
 
 // kiali finds Kiali's Services by name and by label and, when there is one, the objects that
 // could route to it.
-func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gateway) readiness.Result {
+func (p *Probe) kiali(ctx context.Context, g getter, gateways []*gatewayv1.Gateway) readiness.Result {
 	seen := map[string]bool{}
 	var objs readiness.KialiObjects
 	qs := []query{p.qServices("", "", kialiNameField)}
@@ -255,14 +258,14 @@ func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gatewa
 		if err != nil {
 			return errResult(err, q)
 		}
-		for _, s := range values[corev1.Service](got) {
+		for _, s := range pointers[corev1.Service](got) {
 			if k := s.Namespace + "/" + s.Name; !seen[k] {
 				seen[k] = true
 				objs.Services = append(objs.Services, s)
 			}
 		}
 	}
-	if !slices.ContainsFunc(objs.Services, func(s corev1.Service) bool { return kiali.IsService(&s) }) {
+	if !slices.ContainsFunc(objs.Services, kiali.IsService) {
 		return readiness.Kiali(objs)
 	}
 	objs.Gateways = gateways
@@ -270,10 +273,10 @@ func (p *Probe) kiali(ctx context.Context, g getter, gateways []gatewayv1.Gatewa
 		q   query
 		put func([]runtime.Object)
 	}{
-		{p.qIngresses(), func(o []runtime.Object) { objs.Ingresses = values[networkingv1.Ingress](o) }},
-		{p.qHTTPRoutes(), func(o []runtime.Object) { objs.HTTPRoutes = values[gatewayv1.HTTPRoute](o) }},
-		{p.qGRPCRoutes(), func(o []runtime.Object) { objs.GRPCRoutes = values[gatewayv1.GRPCRoute](o) }},
-		{p.qTLSRoutes(), func(o []runtime.Object) { objs.TLSRoutes = values[gatewayv1.TLSRoute](o) }},
+		{p.qIngresses(), func(o []runtime.Object) { objs.Ingresses = pointers[networkingv1.Ingress](o) }},
+		{p.qHTTPRoutes(), func(o []runtime.Object) { objs.HTTPRoutes = pointers[gatewayv1.HTTPRoute](o) }},
+		{p.qGRPCRoutes(), func(o []runtime.Object) { objs.GRPCRoutes = pointers[gatewayv1.GRPCRoute](o) }},
+		{p.qTLSRoutes(), func(o []runtime.Object) { objs.TLSRoutes = pointers[gatewayv1.TLSRoute](o) }},
 		{p.qVirtualServices(), func(o []runtime.Object) {
 			objs.VirtualServices = pointers[istionetworking.VirtualService](o)
 		}},

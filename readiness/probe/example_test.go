@@ -12,7 +12,9 @@ import (
 	"github.com/ambientkit/ambientkit/readiness/probe"
 )
 
-// Wait for the mesh to be ready, printing progress, for at most five minutes.
+// Wait for the mesh to be ready, printing progress, for at most five minutes. The namespace
+// named is ready once its Pods are captured: if its workloads are not deployed yet, Wait waits
+// for their Pods too.
 func ExampleProbe_Wait() {
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		clientcmd.NewDefaultClientConfigLoadingRules(), nil).ClientConfig()

@@ -91,6 +91,22 @@ func TestCheckAgainstAPIServer(t *testing.T) {
 		}
 	})
 
+	t.Run("an enrolled namespace without Pods is Unknown", func(t *testing.T) {
+		k.namespace("empty", ambientNS)
+		got, err := newProbe(t, cfg, Options{Namespaces: []string{"empty"}}).Check(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := readiness.Result{Status: readiness.Unknown, Reason: "no Pods yet, so their capture cannot be checked",
+			Remediation: "deploy the workloads of namespace empty, then check again"}
+		if diff := cmp.Diff(want, find(got, "enrollment empty").Result); diff != "" {
+			t.Errorf("enrollment check mismatch (-want +got):\n%s", diff)
+		}
+		if got.Ready() {
+			t.Errorf("a report with an enrolled, empty namespace is Ready: %s", got.Progress())
+		}
+	})
+
 	t.Run("a namespace that does not exist is not ready", func(t *testing.T) {
 		got, err := newProbe(t, cfg, Options{Namespaces: []string{"nowhere"}}).Check(t.Context())
 		if err != nil {
@@ -250,6 +266,42 @@ func TestWait(t *testing.T) {
 		}
 	})
 
+	t.Run("waits for the Pods of an enrolled namespace that has none yet", func(t *testing.T) {
+		k.namespace("later", ambientNS)
+		first := make(chan readiness.Report, 1)
+		progress := func(r readiness.Report) {
+			select {
+			case first <- r:
+			default:
+			}
+		}
+		ctx, cancel := waitTimeout(t)
+		defer cancel()
+		done := make(chan struct{})
+		var got readiness.Report
+		var err error
+		go func() {
+			defer close(done)
+			got, err = newProbe(t, cfg, Options{Namespaces: []string{"later"}}).Wait(ctx, progress)
+		}()
+		select {
+		case r := <-first:
+			if want := "ready 6/7 · waiting for enrollment later: no Pods yet, so their capture cannot be checked"; r.Progress() != want {
+				t.Errorf("first progress = %q, want %q", r.Progress(), want)
+			}
+		case <-done:
+			t.Fatalf("Wait returned before the namespace had a Pod: %v, %v", got.Progress(), err)
+		}
+		k.pod("later", "web-1", "", enabled, false)
+		<-done
+		if err != nil {
+			t.Fatalf("Wait() error = %v", err)
+		}
+		if c := find(got, "enrollment later"); c.Status != readiness.Ready || c.Reason != "1/1 pods captured" {
+			t.Errorf("enrollment later = %v %q, want Ready 1/1 pods captured", c.Status, c.Reason)
+		}
+	})
+
 	t.Run("returns the last state when the time is up", func(t *testing.T) {
 		k.namespace("stuck", ambientNS)
 		k.pod("stuck", "web-1", "", nil, false)
@@ -305,8 +357,9 @@ func TestMissingCRDIsNotReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := readiness.Result{Status: readiness.NotReady, Remediation: readiness.GatewayAPIInstall,
-		Reason: "Gateway API CRD gatewayclasses.gateway.networking.k8s.io not installed"}
+	want := readiness.Result{Status: readiness.NotReady,
+		Remediation: "kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.3/standard-install.yaml",
+		Reason:      "Gateway API CRD gatewayclasses.gateway.networking.k8s.io not installed"}
 	if diff := cmp.Diff(want, find(got, "gateway-api-crds").Result); diff != "" {
 		t.Errorf("gateway-api-crds mismatch (-want +got):\n%s", diff)
 	}

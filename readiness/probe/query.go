@@ -129,19 +129,9 @@ func sortObjects(objs []runtime.Object) {
 	})
 }
 
-// values converts objects of type *T into a slice of T.
-func values[T any](objs []runtime.Object) []T {
-	out := make([]T, 0, len(objs))
-	for _, o := range objs {
-		if t, ok := any(o).(*T); ok {
-			out = append(out, *t)
-		}
-	}
-	return out
-}
-
-// pointers converts objects of type *T into a slice of *T, for the Istio kinds whose protobuf
-// fields must not be copied.
+// pointers converts objects of type *T into a slice of *T, the shape the evaluators take. The
+// objects are shared, not copied: the evaluators do not modify them, and Istio's kinds, whose
+// protobuf fields must not be copied, could not be copied anyway.
 func pointers[T any](objs []runtime.Object) []*T {
 	out := make([]*T, 0, len(objs))
 	for _, o := range objs {

@@ -29,7 +29,9 @@ const settleDelay = 50 * time.Millisecond
 //
 // It returns the Ready report, or, when ctx ends first (a timeout, a cancellation), the last
 // report seen together with an error wrapping ctx.Err(). A query the identity may not make
-// stays Unknown in the report while Wait goes on waiting.
+// stays Unknown in the report while Wait goes on waiting, and so does an enrolled namespace
+// without Pods: Wait returns once its Pods exist and are captured, not before they are
+// created.
 func (p *Probe) Wait(ctx context.Context, progress func(readiness.Report)) (readiness.Report, error) {
 	if err := p.ping(ctx); err != nil {
 		return readiness.Report{}, err
