@@ -142,12 +142,29 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		}
 	}
 	run := lint.NewRun(inv, model, baseTree, cfg.Settings(), loadFindings)
+	findings, err := lintInventory(ctx, run, model.Objects, enabled, opts.Rules, cfg, directives)
+	if err != nil {
+		return nil, err
+	}
+	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model,
+		LoadFindings: loadFindings, Root: absRoot, Unreached: len(model.Unreached), UnreachedLinted: cfg.LintUnreached}
+	if rev != nil && !opts.All {
+		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
+	}
+	return res, nil
+}
+
+// lintInventory runs the enabled rules over a run's inventory (objects are the objects it
+// holds): the early rules in parallel, then suppression by directives, then the Late rules.
+// It returns the findings sorted, each reported once.
+func lintInventory(ctx context.Context, run *lint.Run, objects []*manifest.Object, enabled, catalogue []*lint.Rule,
+	cfg *config.Config, directives []lint.Directive) ([]lint.Finding, error) {
 	mkPass := run.Pass
 
 	// A rule that declares the kinds it reads runs only when the tree has one of them; it
 	// counts as run either way, since it would have found nothing.
 	present := map[string]bool{}
-	for _, o := range model.Objects {
+	for _, o := range objects {
 		present[o.GK()] = true
 	}
 	ran := map[string]bool{}
@@ -168,7 +185,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		return nil, err
 	}
 
-	sup := suppress.New(directives, opts.Rules, ran)
+	sup := suppress.New(directives, catalogue, ran)
 	findings = slices.DeleteFunc(findings, sup.Suppressed)
 	run.SetSuppressions(sup.Result())
 	for _, r := range late {
@@ -179,15 +196,9 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	lint.SortFindings(findings)
 	// An object that several units apply (a base two clusters include) can give the same
 	// finding once per unit: report it once.
-	findings = slices.CompactFunc(findings, func(a, b lint.Finding) bool {
+	return slices.CompactFunc(findings, func(a, b lint.Finding) bool {
 		return a.Rule == b.Rule && a.Pos == b.Pos && a.Message == b.Message
-	})
-	res := &lint.Result{Findings: findings, Files: len(files), Objects: len(objects), Inventory: inv, Model: model,
-		LoadFindings: loadFindings, Root: absRoot, Unreached: len(model.Unreached), UnreachedLinted: cfg.LintUnreached}
-	if rev != nil && !opts.All {
-		res.Findings, res.Unchanged = changedOnly(findings, absRoot, changes)
-	}
-	return res, nil
+	}), nil
 }
 
 // problemFiles lists the files the loader reported a problem in.
