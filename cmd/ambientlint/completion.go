@@ -112,7 +112,7 @@ _ambientlint() {
     --fail-on) COMPREPLY=( $(compgen -W "error warning info none" -- "$cur") ); return ;;
     --color) COMPREPLY=( $(compgen -W "auto always never" -- "$cur") ); return ;;
     --engine) COMPREPLY=( $(compgen -W "go rego" -- "$cur") ); return ;;
-    --config|--output) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+    --config|--output|--kubeconfig) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
     --repo-root|--policy) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
     ` + strings.Join(c.valueFlags, "|") + `) return ;;
   esac

@@ -19,6 +19,9 @@ func TestCompletionBash(t *testing.T) {
 		{"ambientlint order --format me", "mermaid"},
 		{"ambientlint comp", "completion"},
 		{"ambientlint --disable wildcard-", "wildcard-egress"},
+		{"ambientlint --clu", "--cluster"},
+		{"ambientlint --cluster --kubec", "--kubeconfig"},
+		{"ambientlint --cluster --names", "--namespace"},
 	} {
 		script := r.stdout + "\nCOMP_WORDS=(" + c.words + "); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); _ambientlint; echo \"${COMPREPLY[*]}\"\n"
 		cmd := exec.Command("bash", "-c", script)

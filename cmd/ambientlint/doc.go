@@ -6,6 +6,7 @@
 // Usage:
 //
 //	ambientlint [flags] [PATH...]        lint files and directories ("-" reads stdin; default ".")
+//	ambientlint --cluster [flags]        lint the objects of a live cluster instead
 //	ambientlint rules [--format FORMAT]  list the rules (text, json or markdown)
 //	ambientlint explain RULE...          print a rule's documentation
 //	ambientlint order [PATH...]          print the resolved sync order (text, mermaid or dot)
@@ -14,7 +15,8 @@
 //	ambientlint help                     print this help
 //
 // Exit status: 0 when no finding is at or above --fail-on (default error), 1 when one is, and
-// 2 on a usage error, an unreadable path, a bad configuration or an internal failure.
+// 2 on a usage error, an unreadable path, a bad configuration, an unreachable cluster or an
+// internal failure.
 //
 // Run "ambientlint --help" for the flags, and see README.md for the configuration file and the
 // output formats.

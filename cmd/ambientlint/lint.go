@@ -48,6 +48,10 @@ type lintOptions struct {
 	policies    []string // --policy: directories of a team's conftest-style policies
 	namespaces  []string // --policy-namespace
 	combine     bool     // --policy-combine
+	cluster     bool     // --cluster: lint a live cluster's objects
+	kubeconfig  string   // --kubeconfig, with --cluster
+	context     string   // --context, with --cluster
+	clusterNS   []string // -n, --namespace, with --cluster
 }
 
 // ruleOp is one --enable, --disable or --severity flag.
@@ -86,11 +90,18 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.Var(listFlag{add: func(v string) { o.policies = append(o.policies, v) }}, "policy", "also evaluate the conftest-style Rego policies in `DIR` (deny, violation\nand warn rules; findings are policy:<package>.<rule>); repeatable")
 	fs.Var(listFlag{add: func(v string) { o.namespaces = append(o.namespaces, v) }}, "policy-namespace", "evaluate the --policy packages named `NS` (default main, as conftest;\nNS.* selects the packages below NS, * every package); repeatable")
 	fs.BoolVar(&o.combine, "policy-combine", false, "give --policy rules all objects at once, as conftest's --combine does,\ninstead of one object at a time")
+	fs.BoolVar(&o.cluster, "cluster", false, "lint the objects of a live cluster instead of files (the GitOps order rules\nAMB101-AMB109 and AMB201 do not apply); PATHs beside it name the repository\nthat deploys it, and findings about objects it also holds say where")
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "with --cluster, read the cluster from `FILE` (default: $KUBECONFIG, else\n~/.kube/config, else the Pod's ServiceAccount)")
+	fs.StringVar(&o.context, "context", "", "with --cluster, use the kubeconfig context `NAME` instead of the current one")
+	ns := listFlag{add: func(v string) { o.clusterNS = append(o.clusterNS, v) }}
+	fs.Var(ns, "namespace", "with --cluster, read only the namespace `NS` (and cluster-scoped kinds);\nrepeatable, or a comma-separated list (default: every namespace)")
+	fs.Var(ns, "n", "short for --namespace")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 }
 
 const lintUsage = `Usage:
   ambientlint [flags] [PATH...]
+  ambientlint --cluster [--kubeconfig FILE] [--context NAME] [-n NS]... [flags] [PATH...]
   ambientlint order [--format text|mermaid|dot] [PATH...]
   ambientlint rules [--format text|json|markdown]
   ambientlint explain RULE...
@@ -104,6 +115,7 @@ const lintUsage = `Usage:
 ambientlint checks the Kubernetes manifests under each PATH (files, or directories
 walked recursively; "-" reads stdin; default ".") for mistakes that break Istio
 ambient mode in a GitOps repository. Flags may come before or after the paths.
+With --cluster it lints the objects of a live cluster instead.
 
 Flags:
 `
@@ -112,7 +124,7 @@ const exitUsage = `
 Exit status:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
-  2  usage error, unreadable path, bad configuration or internal failure
+  2  usage error, unreadable path, bad configuration, unreachable cluster or internal failure
 
 Run 'ambientlint rules' for the rules and 'ambientlint explain RULE' for one of them.
 `
@@ -145,6 +157,12 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if o.version {
 		return runVersion(nil, stdout, stderr)
+	}
+	if o.cluster {
+		return runCluster(ctx, o, paths, stdout, stderr)
+	}
+	if o.kubeconfig != "" || o.context != "" || len(o.clusterNS) > 0 {
+		return usageError(stderr, "ambientlint", errors.New("--kubeconfig, --context and --namespace need --cluster"))
 	}
 	paths, err = inputPaths(paths)
 	if err != nil {

@@ -43,7 +43,14 @@ func runOrder(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(choiceFlag{&format, orderFormats}, "format", "write the order as `FORMAT`: text (one line per step), mermaid or dot (a graph),\nor json")
 	fs.StringVar(&repoRootDir, "repo-root", "", "treat `DIR` as the repository root (default: the git top level of the\nfirst PATH); Argo CD and Flux source paths resolve from it")
 	fs.StringVar(&configFile, "config", "", "read the configuration from `FILE` instead of the .ambientlint.yaml found\nfrom the first PATH up to the repository root")
+	// A live cluster has no sync order: its objects are already applied. Said plainly
+	// rather than as an unknown flag.
+	var live bool
+	fs.BoolVar(&live, "cluster", false, "refused: a live cluster has no GitOps sync order")
 	paths, err := parseInterspersed(fs, args)
+	if err == nil && live {
+		return usageError(stderr, "ambientlint order", errors.New("order prints the sync order of a repository's GitOps tree; a live cluster (--cluster) has none: its objects are already applied"))
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		io.WriteString(stdout, orderUsage)
 		printFlags(stdout, fs)
