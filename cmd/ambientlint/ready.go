@@ -28,7 +28,8 @@ ambientlint ready checks, in a live cluster, that Istio's ambient mode is ready:
 API and Istio CRDs, istiod, istio-cni and ztunnel on every node, the waypoints, the capture of
 each enrolled namespace's Pods (naming the workloads that still carry a sidecar and the command
 that restarts them) and that Kiali is not exposed outside the cluster. With --wait it watches
-the cluster until everything is ready or the time is up.
+the cluster until everything is ready or the time is up. An enrolled namespace without Pods is
+Unknown, as its capture cannot be checked yet: --wait waits for its Pods.
 
 Flags:
   --kubeconfig FILE

@@ -171,6 +171,37 @@ func TestReadyAgainstAPIServer(t *testing.T) {
 	if !strings.Contains(stdout.String(), `"status": "Ready"`) {
 		t.Errorf("ready with Istio does not report Ready:\n%s", stdout.String())
 	}
+
+	t.Run("an enrolled namespace without Pods is Unknown, and --wait waits for them", func(t *testing.T) {
+		c := kubernetes.NewForConfigOrDie(cfg)
+		if _, err := c.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop",
+			Labels: map[string]string{"istio.io/dataplane-mode": "ambient"}}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := runReady(t.Context(), []string{"--kubeconfig", kubeconfig, "-n", "shop"}, &stdout, &stderr); code != exitFindings {
+			t.Fatalf("ready -n shop = %d, want %d; stdout %s; stderr %s", code, exitFindings, stdout.String(), stderr.String())
+		}
+		for _, want := range []string{
+			"enrollment shop   Unknown  no Pods yet, so their capture cannot be checked\n",
+			"To fix:\n  enrollment shop: deploy the workloads of namespace shop, then check again\n",
+		} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("ready -n shop does not report %q:\n%s", want, stdout.String())
+			}
+		}
+		stdout.Reset()
+		stderr.Reset()
+		if code := runReady(t.Context(), []string{"--kubeconfig", kubeconfig, "-n", "shop", "--wait", "2s"}, &stdout, &stderr); code != exitFindings {
+			t.Fatalf("ready -n shop --wait 2s = %d, want %d; stdout %s; stderr %s", code, exitFindings, stdout.String(), stderr.String())
+		}
+		if want := "ambientlint: not ready after 2s"; !strings.Contains(stderr.String(), want) {
+			t.Errorf("ready -n shop --wait 2s stderr does not say %q: %s", want, stderr.String())
+		}
+		if want := "no Pods yet, so their capture cannot be checked"; !strings.Contains(stdout.String(), want) {
+			t.Errorf("ready -n shop --wait 2s does not print the last state %q:\n%s", want, stdout.String())
+		}
+	})
 }
 
 // installIstio creates istiod, istio-cni and ztunnel, and writes a ready status for each.
