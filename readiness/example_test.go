@@ -48,6 +48,23 @@ func ExampleRequiredGatewayAPICRDs() {
 	// gateways.gateway.networking.k8s.io
 }
 
+// The Istio version comes from istiod's Deployments: their version label or, failing that,
+// the tag of the discovery image. It decides which CRDs and Gateway API versions are required.
+func ExampleIstioVersion() {
+	istiod := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "istiod", Namespace: "istio-system"},
+		Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "discovery", Image: "docker.io/istio/pilot:1.30.2-distroless"}},
+		}}},
+	}
+	v := readiness.IstioVersion([]*appsv1.Deployment{istiod})
+	fmt.Println(v, readiness.IstioMinor(v))
+	fmt.Println(readiness.MinimumGatewayAPIVersions(v)["tlsroutes.gateway.networking.k8s.io"])
+	// Output:
+	// 1.30.2-distroless 1.30
+	// v1.5.0
+}
+
 // Istio's CRDs are held to the version istiod runs.
 func ExampleIstioCRDs() {
 	r := readiness.IstioCRDs(nil, "1.30.2")
