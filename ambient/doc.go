@@ -5,5 +5,10 @@
 //
 // It is the source of truth for these facts in ambientkit: the linters (ambientlint and
 // ambientvet) and the readiness probes take them from here. [WriteYAML] writes the objects
-// the SDK builds as the YAML a person would commit to a GitOps repository.
+// the SDK builds as the YAML a person would commit to a GitOps repository. [Problem] is what
+// every check of the SDK (waypoint.Validate, egress.Validate) reports.
+//
+// The package follows the SDK's conventions (CONTRIBUTING.md): functions never change their
+// arguments ([Enroll], [OptOut] and [Restart] return edited copies), bad input is an error
+// ([ErrSidecarInjection], [InvalidValueError]), and tables are returned as fresh copies.
 package ambient

@@ -172,3 +172,33 @@ func ExampleSuggestKey() {
 	// istio.io/use-waypoints: "istio.io/use-waypoint" true
 	// istio.io/unrelated-thing: "" false
 }
+
+// The values Istio accepts for a label it checks.
+func ExampleAllowedValues() {
+	fmt.Println(ambient.AllowedValues(ambient.LabelDataplaneMode))
+	fmt.Println(ambient.AllowedValues(ambient.LabelUseWaypoint) == nil)
+	// Output:
+	// [ambient none]
+	// true
+}
+
+// Istio ignores a key it does not define, misspelt or not; IsKnownKey tells them apart.
+func ExampleIsKnownKey() {
+	fmt.Println(ambient.IsKnownKey("istio.io/dataplane-mode"))
+	fmt.Println(ambient.IsKnownKey("istio.io/dataplane_mode"))
+	fmt.Println(ambient.IsIstioDomain("istio.io/dataplane_mode"))
+	// Output:
+	// true
+	// false
+	// true
+}
+
+// The keys that enroll, opt out, bind a waypoint or set its traffic: a near miss of one of
+// them is the most common ambient mistake.
+func ExampleIsEnrollmentKey() {
+	fmt.Println(ambient.IsEnrollmentKey(ambient.LabelDataplaneMode), ambient.IsEnrollmentKey(ambient.LabelRev))
+	fmt.Println(len(ambient.EnrollmentKeys()) > 0)
+	// Output:
+	// true false
+	// true
+}

@@ -30,8 +30,8 @@ const (
 	LabelUseWaypointNamespace = "istio.io/use-waypoint-namespace"
 
 	// LabelWaypointFor, on a waypoint Gateway or on its GatewayClass, says which traffic the
-	// waypoint handles: [WaypointForService] (the default), [WaypointForWorkload],
-	// [WaypointForAll] or [WaypointForNone]. The Gateway's label wins over the class's.
+	// waypoint handles: service (the default), workload, all or none (package waypoint's
+	// Traffic constants). The Gateway's label wins over the class's.
 	LabelWaypointFor = "istio.io/waypoint-for"
 
 	// LabelIngressUseWaypoint, "true" on a Service, ServiceEntry or Namespace, makes Istio
@@ -84,14 +84,6 @@ const (
 // UseWaypointNone, as the value of [LabelUseWaypoint], opts an object out of a waypoint.
 const UseWaypointNone = "none"
 
-// Values of [LabelWaypointFor].
-const (
-	WaypointForService  = "service"
-	WaypointForWorkload = "workload"
-	WaypointForAll      = "all"
-	WaypointForNone     = "none"
-)
-
 // Values of [LabelInjection].
 const (
 	InjectionEnabled  = "enabled"
@@ -124,8 +116,9 @@ const (
 // allowedValues lists, for each ambient key whose values Istio checks, the values it accepts.
 // Keys not listed take free-form values (names, revisions).
 var allowedValues = map[string][]string{
-	LabelDataplaneMode:      {DataplaneModeAmbient, DataplaneModeNone},
-	LabelWaypointFor:        {WaypointForService, WaypointForWorkload, WaypointForAll, WaypointForNone},
+	LabelDataplaneMode: {DataplaneModeAmbient, DataplaneModeNone},
+	// Package waypoint's Traffic constants; its tests hold the two lists equal.
+	LabelWaypointFor:        {"service", "workload", "all", "none"},
 	LabelInjection:          {InjectionEnabled, InjectionDisabled},
 	LabelIngressUseWaypoint: {"true", "false"},
 }

@@ -39,7 +39,7 @@ func seedGateway() *gatewayv1.Gateway {
 		ObjectMeta: metav1.ObjectMeta{
 			Name:      "example-api-waypoint",
 			Namespace: "example-api",
-			Labels:    map[string]string{LabelWaypointFor: WaypointForService},
+			Labels:    map[string]string{LabelWaypointFor: "service"},
 		},
 		Spec: gatewayv1.GatewaySpec{
 			GatewayClassName: WaypointGatewayClass,

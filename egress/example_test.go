@@ -51,10 +51,10 @@ func ExampleAllowWildcard() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(se.Spec.Resolution, egress.Wildcards(se))
+	fmt.Println(se.Spec.Resolution, len(egress.Validate(se, egress.AllowWildcard())), "problems")
 	// Output:
 	// ServiceEntry example-api/vendor-cdn: invalid ServiceEntry input: hosts[0]: wildcard host "*.cdn.vendor.example" needs the AllowWildcard option
-	// NONE [0]
+	// NONE 0 problems
 }
 
 func ExampleValidate() {
@@ -67,11 +67,12 @@ func ExampleValidate() {
 		{Number: 443, Name: "https", Protocol: "HTTPS"},
 	}
 	for _, p := range egress.Validate(se) {
-		fmt.Printf("%s [%s]: %s\n", p.Path, p.Code, p.Message)
+		fmt.Printf("%s %s [%s]: %s\n", p.Severity, p.Path, p.Code, p.Message)
 	}
 	// Output:
-	// spec.ports[1].number [duplicate-port-number]: port 443 is already defined
-	// spec.resolution [dns-host-not-fqdn]: with resolution DNS and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))
+	// error spec.ports[1].number [duplicate-port-number]: port 443 is already defined
+	// error spec.resolution [dns-host-not-fqdn]: with resolution DNS and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))
+	// error spec.hosts[0] [wildcard-host]: host "*.vendor.example" is a wildcard: the entry admits every host under it, so egress is no longer explicit
 }
 
 func ExampleMatchHost() {
@@ -96,7 +97,9 @@ func ExampleCovers() {
 	// true false
 }
 
-func ExampleNeedsAddresses() {
+// A TCP port of an entry without addresses and with resolution NONE: Istio cannot tell its
+// traffic from other TCP traffic on the port, and warns.
+func ExampleValidate_warning() {
 	se := &networkingv1.ServiceEntry{}
 	se.Spec.Hosts = []string{"*.db.vendor.example"}
 	se.Spec.Resolution = networking.ServiceEntry_NONE
@@ -104,7 +107,9 @@ func ExampleNeedsAddresses() {
 		{Number: 443, Name: "tls", Protocol: "TLS"},
 		{Number: 5432, Name: "postgres", Protocol: "TCP"},
 	}
-	fmt.Println(egress.NeedsAddresses(se))
+	for _, p := range egress.Validate(se, egress.AllowWildcard()) {
+		fmt.Printf("%s %s [%s]\n", p.Severity, p.Path, p.Code)
+	}
 	// Output:
-	// [1]
+	// warning spec.ports[1] [needs-addresses]
 }

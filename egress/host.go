@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+
+	"github.com/ambientkit/ambientkit/internal/hosts"
 )
 
 // Istio's DNS label rules (istio/istio pkg/config/labels). Unlike Kubernetes', they allow
@@ -109,7 +111,9 @@ func validateIPSubnet(s string) error {
 }
 
 // isWildcard reports whether host is a wildcard host, one that starts with "*".
-func isWildcard(host string) bool { return strings.HasPrefix(host, "*") }
+func isWildcard(host string) bool { return hosts.IsWildcard(host) }
+
+func normalizeHost(h string) string { return hosts.Normalize(h) }
 
 // MatchHost reports whether pattern, a ServiceEntry host, covers host, with Istio's rules
 // (host.Name.SubsetOf): names without a wildcard match exactly; a pattern starting with "*"
@@ -117,25 +121,7 @@ func isWildcard(host string) bool { return strings.HasPrefix(host, "*") }
 // "a.example.com" and "a.b.example.com" but not "example.com", and "*" matches every host. A
 // wildcard host is covered only by a wildcard pattern at least as broad. Unlike Istio,
 // MatchHost ignores case and one trailing dot, as DNS does.
-func MatchHost(pattern, host string) bool {
-	p, h := normalizeHost(pattern), normalizeHost(host)
-	if p == "" || h == "" {
-		return false
-	}
-	switch {
-	case isWildcard(p) && isWildcard(h):
-		return len(h) >= len(p) && strings.HasSuffix(h[1:], p[1:])
-	case isWildcard(p):
-		return strings.HasSuffix(h, p[1:])
-	case isWildcard(h):
-		return false
-	}
-	return p == h
-}
-
-func normalizeHost(h string) string {
-	return strings.ToLower(strings.TrimSuffix(h, "."))
-}
+func MatchHost(pattern, host string) bool { return hosts.Match(pattern, host) }
 
 // Covers reports whether one of se's hosts covers host (see [MatchHost]). A nil se covers
 // nothing.
@@ -145,69 +131,6 @@ func Covers(se *networkingv1.ServiceEntry, host string) bool {
 	}
 	for _, h := range se.Spec.Hosts {
 		if MatchHost(h, host) {
-			return true
-		}
-	}
-	return false
-}
-
-// Wildcards returns the indexes in se.Spec.Hosts of wildcard hosts: those that start with
-// "*", as Istio defines them ("*" itself included). A nil se has none.
-func Wildcards(se *networkingv1.ServiceEntry) []int {
-	if se == nil {
-		return nil
-	}
-	var out []int
-	for i, h := range se.Spec.Hosts {
-		if isWildcard(h) {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// HostSet answers [Covers] for many ServiceEntries at once, with [MatchHost]'s semantics, in
-// time proportional to the length of the host rather than to the number of entries.
-type HostSet struct {
-	exact    map[string]bool
-	suffixes map[string]bool // wildcard patterns without their leading "*"
-}
-
-// NewHostSet indexes the hosts of entries; nil entries are skipped.
-func NewHostSet(entries ...*networkingv1.ServiceEntry) *HostSet {
-	s := &HostSet{exact: map[string]bool{}, suffixes: map[string]bool{}}
-	for _, se := range entries {
-		if se == nil {
-			continue
-		}
-		for _, h := range se.Spec.Hosts {
-			switch p := normalizeHost(h); {
-			case p == "":
-			case isWildcard(p):
-				s.suffixes[p[1:]] = true
-			default:
-				s.exact[p] = true
-			}
-		}
-	}
-	return s
-}
-
-// Covers reports whether one of the set's hosts covers host, as [Covers] does for one entry.
-func (s *HostSet) Covers(host string) bool {
-	h := normalizeHost(host)
-	if s == nil || h == "" {
-		return false
-	}
-	if isWildcard(h) {
-		// A wildcard pattern covers a wildcard host whose suffix ends with the pattern's.
-		h = h[1:]
-	} else if s.exact[h] {
-		return true
-	}
-	// A wildcard pattern "*S" covers every host ending in S: look S up among h's suffixes.
-	for i := 0; i <= len(h); i++ {
-		if s.suffixes[h[i:]] {
 			return true
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	networking "istio.io/api/networking/v1alpha3"
-	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 )
 
 func TestMatchHost(t *testing.T) {
@@ -76,7 +74,7 @@ func TestCovers(t *testing.T) {
 	})
 }
 
-func TestWildcards(t *testing.T) {
+func TestValidateReportsWildcardHosts(t *testing.T) {
 	tests := []struct {
 		name  string
 		hosts string
@@ -89,40 +87,9 @@ func TestWildcards(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			se := parse(t, entry("  hosts: "+tt.hosts+"\n"))
-			if diff := cmp.Diff(tt.want, Wildcards(se)); diff != "" {
-				t.Errorf("Wildcards (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.want, indexes(Validate(se), CodeWildcardHost)); diff != "" {
+				t.Errorf("hosts with %s (-want +got):\n%s", CodeWildcardHost, diff)
 			}
 		})
-	}
-	t.Run("a nil ServiceEntry has none", func(t *testing.T) {
-		if got := Wildcards(nil); got != nil {
-			t.Errorf("Wildcards(nil) = %v", got)
-		}
-	})
-}
-
-func TestHostSetAgreesWithCovers(t *testing.T) {
-	entries := []*networkingv1.ServiceEntry{
-		{Spec: networking.ServiceEntry{Hosts: []string{"api.vendor.example", "*.cdn.example"}}},
-		{Spec: networking.ServiceEntry{Hosts: []string{"*foo.example.com", "Upper.Example."}}},
-		nil,
-	}
-	set := NewHostSet(entries...)
-	for _, host := range []string{
-		"api.vendor.example", "API.vendor.example.", "x.api.vendor.example", "vendor.example",
-		"img.cdn.example", "a.b.cdn.example", "cdn.example", "*.cdn.example", "*.x.cdn.example", "*.example",
-		"foo.example.com", "barfoo.example.com", "a.barfoo.example.com", "oo.example.com",
-		"upper.example", "other.example", "", "*",
-	} {
-		want := false
-		for _, se := range entries {
-			want = want || Covers(se, host)
-		}
-		if got := set.Covers(host); got != want {
-			t.Errorf("HostSet.Covers(%q) = %v, but Covers over the entries says %v", host, got, want)
-		}
-	}
-	if (*HostSet)(nil).Covers("a.example") {
-		t.Error("a nil HostSet covers nothing")
 	}
 }

@@ -9,9 +9,11 @@ import (
 	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ambientkit/ambientkit/ambient"
 )
 
-// ErrInvalid is wrapped by every error [New] returns for bad input.
+// ErrInvalid is wrapped by every error [New] and an [Option] return for bad input.
 var ErrInvalid = errors.New("invalid ServiceEntry input")
 
 // A Port is a port of the external service.
@@ -25,24 +27,29 @@ type Port struct {
 	Protocol string
 }
 
-// An Option changes the ServiceEntry that [New] builds.
-type Option func(*settings)
+// An Option changes the ServiceEntry that [New] builds, or what [Validate] accepts. An option
+// that cannot apply returns an error wrapping [ErrInvalid], which New returns.
+type Option func(*settings) error
 
 type settings struct {
 	allowWildcard bool
 }
 
-// AllowWildcard lets [New] accept wildcard hosts ("*.vendor.example"). A ServiceEntry with a
-// wildcard host gets resolution NONE, because Istio rejects resolution DNS for wildcard hosts
-// without endpoints. Explicit hosts are easier to audit; ambientlint reports wildcards
-// (AMB301) unless its configuration allows them.
+// AllowWildcard lets [New] accept wildcard hosts ("*.vendor.example"), and [Validate] leave
+// them unreported ([CodeWildcardHost]). A ServiceEntry with a wildcard host gets resolution
+// NONE, because Istio rejects resolution DNS for wildcard hosts without endpoints. Explicit
+// hosts are easier to audit; ambientlint reports wildcards (AMB301) unless its configuration
+// allows them.
 func AllowWildcard() Option {
-	return func(s *settings) { s.allowWildcard = true }
+	return func(s *settings) error {
+		s.allowWildcard = true
+		return nil
+	}
 }
 
 // New returns a ServiceEntry named name in namespace that declares hosts, outside the mesh,
 // on ports: location MESH_EXTERNAL and resolution DNS (NONE when [AllowWildcard] let a
-// wildcard host in). The result passes [Validate].
+// wildcard host in). [Validate], given the same options, finds no error in the result.
 //
 // It fails, with an error wrapping [ErrInvalid] for every problem found, when namespace is
 // not a DNS-1123 label or name not a DNS-1123 subdomain; when there are no hosts, a host is
@@ -54,8 +61,11 @@ func AllowWildcard() Option {
 func New(namespace, name string, hosts []string, ports []Port, opts ...Option) (*networkingv1.ServiceEntry, error) {
 	var s settings
 	for _, opt := range opts {
-		if opt != nil {
-			opt(&s)
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, fmt.Errorf("ServiceEntry %s/%s: %w", namespace, name, err)
 		}
 	}
 	var errs []error
@@ -150,8 +160,10 @@ func New(namespace, name string, hosts []string, ports []Port, opts ...Option) (
 	}
 
 	// What is left is what only the combination of hosts, ports and resolution rejects.
-	for _, p := range Validate(se) {
-		bad("%s: %s", p.Path, p.Message)
+	for _, p := range Validate(se, opts...) {
+		if p.Severity == ambient.Error {
+			bad("%s: %s", p.Path, p.Message)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("ServiceEntry %s/%s: %w", namespace, name, errors.Join(errs...))

@@ -90,8 +90,8 @@ spec:
 			if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
 				t.Errorf("New (-want +got):\n%s", diff)
 			}
-			if probs := Validate(got); len(probs) > 0 {
-				t.Errorf("Validate(New(...)) = %v, want no problems", probs)
+			if probs := Validate(got, tt.opts...); len(probs) > 0 {
+				t.Errorf("Validate(New(...), opts...) = %v, want no problems", probs)
 			}
 		})
 	}

@@ -13,145 +13,149 @@ import (
 	"github.com/ambientkit/ambientkit/ambient"
 )
 
-// A Problem is something Istio's validation finds wrong with a ServiceEntry.
-type Problem struct {
-	// Path is the field the problem is about, such as spec.ports[1].name (see the package
-	// documentation for the syntax). It is empty for a problem with the whole object.
-	Path string
-	// Code is a short stable identifier of the kind of problem, one of the Code constants.
-	Code string
-	// Message says what is wrong, in a sentence without the object's name.
-	Message string
-	// Suggest, when not empty, is a value for Path that would fix the problem.
-	Suggest string
-	// Judged, when not empty, is the value the problem is about when it is not the one at
-	// Path: the host that a DNS resolution was checked against.
-	Judged string
-}
-
-// Codes of the problems [Validate] reports: Istio rejects the ServiceEntry.
+// Codes of the problems [Validate] reports as errors: Istio rejects the ServiceEntry.
 const (
 	// CodeNilServiceEntry: there is no ServiceEntry to check.
-	CodeNilServiceEntry = "nil-service-entry"
+	CodeNilServiceEntry ambient.Code = "nil-service-entry"
 	// CodeInvalidSelector: an empty key or a "*" in workloadSelector.labels.
-	CodeInvalidSelector = "invalid-workload-selector"
+	CodeInvalidSelector ambient.Code = "invalid-workload-selector"
 	// CodeSelectorWithEndpoints: both workloadSelector and endpoints are set.
-	CodeSelectorWithEndpoints = "selector-with-endpoints"
+	CodeSelectorWithEndpoints ambient.Code = "selector-with-endpoints"
 	// CodeNoHosts: spec.hosts is empty.
-	CodeNoHosts = "no-hosts"
+	CodeNoHosts ambient.Code = "no-hosts"
 	// CodeHostStar: a host is "*".
-	CodeHostStar = "host-star"
+	CodeHostStar ambient.Code = "host-star"
 	// CodeMisplacedWildcard: a "*" other than at the start of the first label.
-	CodeMisplacedWildcard = "misplaced-wildcard"
+	CodeMisplacedWildcard ambient.Code = "misplaced-wildcard"
 	// CodeInvalidHost: a host that is not a domain name.
-	CodeInvalidHost = "invalid-host"
+	CodeInvalidHost ambient.Code = "invalid-host"
 	// CodeInvalidAddress: an address that is neither an IP nor a CIDR block.
-	CodeInvalidAddress = "invalid-address"
+	CodeInvalidAddress ambient.Code = "invalid-address"
 	// CodeCIDRResolution: CIDR addresses with a resolution other than NONE or STATIC.
-	CodeCIDRResolution = "cidr-resolution"
+	CodeCIDRResolution ambient.Code = "cidr-resolution"
 	// CodeNilPort: a null entry in spec.ports.
-	CodeNilPort = "nil-port"
+	CodeNilPort ambient.Code = "nil-port"
 	// CodeDuplicatePortName: two ports with one name.
-	CodeDuplicatePortName = "duplicate-port-name"
+	CodeDuplicatePortName ambient.Code = "duplicate-port-name"
 	// CodeDuplicatePortNumber: two ports with one number.
-	CodeDuplicatePortNumber = "duplicate-port-number"
+	CodeDuplicatePortNumber ambient.Code = "duplicate-port-number"
 	// CodeInvalidPort: a port number outside 1..65535.
-	CodeInvalidPort = "invalid-port"
+	CodeInvalidPort ambient.Code = "invalid-port"
 	// CodeInvalidPortName: a port name that is not a DNS-1123 label.
-	CodeInvalidPortName = "invalid-port-name"
+	CodeInvalidPortName ambient.Code = "invalid-port-name"
 	// CodeUnknownProtocol: a protocol Istio does not know.
-	CodeUnknownProtocol = "unknown-protocol"
+	CodeUnknownProtocol ambient.Code = "unknown-protocol"
 	// CodeEndpointsWithNone: endpoints with resolution NONE.
-	CodeEndpointsWithNone = "endpoints-with-none"
+	CodeEndpointsWithNone ambient.Code = "endpoints-with-none"
 	// CodeInvalidEndpoint: a null endpoint, or a bad address or labels.
-	CodeInvalidEndpoint = "invalid-endpoint"
+	CodeInvalidEndpoint ambient.Code = "invalid-endpoint"
 	// CodeUndefinedEndpointPort: an endpoint port whose name no service port has.
-	CodeUndefinedEndpointPort = "undefined-endpoint-port"
+	CodeUndefinedEndpointPort ambient.Code = "undefined-endpoint-port"
 	// CodeDNSWildcard: resolution DNS or DNS_ROUND_ROBIN without endpoints and a host that is
 	// not a fully qualified name, such as a wildcard.
-	CodeDNSWildcard = "dns-host-not-fqdn"
+	CodeDNSWildcard ambient.Code = "dns-host-not-fqdn"
 	// CodeRoundRobinEndpoints: DNS_ROUND_ROBIN with more than one endpoint.
-	CodeRoundRobinEndpoints = "round-robin-endpoints"
+	CodeRoundRobinEndpoints ambient.Code = "round-robin-endpoints"
 	// CodeDynamicDNS: a setting DYNAMIC_DNS resolution does not support.
-	CodeDynamicDNS = "dynamic-dns"
+	CodeDynamicDNS ambient.Code = "dynamic-dns"
 	// CodeUnknownResolution: a resolution Istio does not know.
-	CodeUnknownResolution = "unknown-resolution"
+	CodeUnknownResolution ambient.Code = "unknown-resolution"
 	// CodeMultipleHostsOpaque: several hosts, resolution not NONE, and a port that is neither
 	// HTTP nor TLS.
-	CodeMultipleHostsOpaque = "multiple-hosts-opaque"
+	CodeMultipleHostsOpaque ambient.Code = "multiple-hosts-opaque"
 	// CodeInvalidExportTo: a bad or duplicate exportTo entry, or a bad combination.
-	CodeInvalidExportTo = "invalid-export-to"
+	CodeInvalidExportTo ambient.Code = "invalid-export-to"
 )
 
-// Codes of the problems [Warnings] reports: Istio accepts the ServiceEntry and warns.
+// Codes of the problems [Validate] reports as warnings: Istio accepts the ServiceEntry and
+// warns.
 const (
 	// CodePartialWildcard: a wildcard that is only part of the first label, as in
 	// "*foo.example.com".
-	CodePartialWildcard = "partial-wildcard"
+	CodePartialWildcard ambient.Code = "partial-wildcard"
 	// CodeSelectorWithoutLabels: a workloadSelector without labels, which selects every
 	// workload of the namespace.
-	CodeSelectorWithoutLabels = "selector-without-labels"
+	CodeSelectorWithoutLabels ambient.Code = "selector-without-labels"
 	// CodeSelectorWithNone: a workloadSelector with resolution NONE.
-	CodeSelectorWithNone = "selector-with-none"
-	// CodeNeedsAddresses: a TCP or protocol-less port Istio cannot tell apart (see [NeedsAddresses]).
-	CodeNeedsAddresses = "needs-addresses"
+	CodeSelectorWithNone ambient.Code = "selector-with-none"
+	// CodeNeedsAddresses: a TCP or protocol-less port on which Istio cannot tell the entry's
+	// traffic apart: the entry has no addresses, and Istio allocates it none (with
+	// PILOT_ENABLE_IP_AUTOALLOCATE on, the default since 1.25, it allocates addresses to
+	// every entry without addresses whose resolution is not NONE, unless the entry is
+	// labelled networking.istio.io/enable-autoallocate-ip: "false").
+	CodeNeedsAddresses ambient.Code = "needs-addresses"
 	// CodeMultipleHostsAddresses: addresses, a TCP port and more than one host.
-	CodeMultipleHostsAddresses = "multiple-hosts-addresses"
+	CodeMultipleHostsAddresses ambient.Code = "multiple-hosts-addresses"
 	// CodeEndpointWithoutAddress: a STATIC endpoint with a network but no address.
-	CodeEndpointWithoutAddress = "endpoint-without-address"
+	CodeEndpointWithoutAddress ambient.Code = "endpoint-without-address"
+)
+
+// The code of the problem [Validate] reports, as an error, that Istio accepts without a word.
+const (
+	// CodeWildcardHost: a wildcard host ("*.vendor.example", or "*"). Istio accepts it, but
+	// the entry then admits every host under the domain, so egress is no longer explicit: an
+	// audit of what the mesh may call cannot list the hosts. [AllowWildcard] accepts it.
+	CodeWildcardHost ambient.Code = "wildcard-host"
 )
 
 // unixAddressPrefix marks a Unix domain socket endpoint address.
 const unixAddressPrefix = "unix://"
 
-// Validate reports what Istio's validating webhook (ValidateServiceEntry, Istio 1.28–1.31)
-// rejects in se, one Problem per error, in the order Istio checks: the workload selector,
-// hosts, addresses, ports, what the resolution demands of endpoints and hosts, several hosts
-// on opaque ports, and exportTo. Where Istio stops at an invalid workload selector, Validate
-// goes on and reports every error. A nil se is one problem.
-func Validate(se *networkingv1.ServiceEntry) []Problem {
+// Validate reports what is wrong with se, one Problem per finding:
+//
+//   - as errors, what Istio's validating webhook (ValidateServiceEntry, Istio 1.28–1.31)
+//     rejects, in the order Istio checks: the workload selector, hosts, addresses, ports, what
+//     the resolution demands of endpoints and hosts, several hosts on opaque ports, and
+//     exportTo (where Istio stops at an invalid workload selector, Validate goes on);
+//   - then, as errors, each wildcard host ([CodeWildcardHost]), unless opts hold
+//     [AllowWildcard];
+//   - then, as warnings, what the webhook accepts with a warning, in the same order, with
+//     each port on which Istio cannot tell the entry's traffic apart ([CodeNeedsAddresses]).
+//
+// It is the one check ambientlint (AMB301, AMB302, AMB304) and ambientvet make of a
+// ServiceEntry. A nil se is one problem.
+func Validate(se *networkingv1.ServiceEntry, opts ...Option) []ambient.Problem {
 	if se == nil {
-		return []Problem{{Code: CodeNilServiceEntry, Message: "no ServiceEntry to check"}}
+		return []ambient.Problem{{Code: CodeNilServiceEntry, Message: "no ServiceEntry to check"}}
+	}
+	var s settings
+	for _, opt := range opts {
+		if opt != nil {
+			_ = opt(&s) // no option of this package fails
+		}
 	}
 	v := validator{se: se, spec: &se.Spec}
 	v.selector()
 	v.hosts()
 	v.addresses()
 	v.ports()
-	v.resolution()
-	v.multipleHosts()
-	v.exportTo()
-	return v.errs
-}
-
-// Warnings reports what Istio's validating webhook accepts in se with a warning. A nil se
-// has none.
-func Warnings(se *networkingv1.ServiceEntry) []Problem {
-	if se == nil {
-		return nil
-	}
-	v := validator{se: se, spec: &se.Spec}
-	v.selector()
-	v.hosts()
-	v.ports()
-	for _, i := range NeedsAddresses(se) {
+	for _, i := range needsAddresses(se) {
 		v.warnf(fmt.Sprintf("spec.ports[%d]", i), CodeNeedsAddresses, "",
 			"port %d serves TCP (or no protocol) but the entry has no addresses and Istio allocates none, so its traffic cannot be told apart from other TCP traffic on the port", se.Spec.Ports[i].Number)
 	}
 	v.resolution()
-	return v.warns
+	v.multipleHosts()
+	v.exportTo()
+	out := v.errs
+	if !s.allowWildcard {
+		for i, h := range se.Spec.Hosts {
+			if isWildcard(h) {
+				out = append(out, ambient.Problem{
+					Code: CodeWildcardHost, Path: fmt.Sprintf("spec.hosts[%d]", i),
+					Message: fmt.Sprintf("host %q is a wildcard: the entry admits every host under it, so egress is no longer explicit", h),
+				})
+			}
+		}
+	}
+	return append(out, v.warns...)
 }
 
-// NeedsAddresses returns the indexes in se.Spec.Ports of the ports on which Istio cannot tell
-// se's traffic apart, the case Istio's webhook warns about: the port's protocol is TCP or not
-// given, se has no addresses, and Istio allocates it none. Istio (with
-// PILOT_ENABLE_IP_AUTOALLOCATE on, the default since 1.25) allocates addresses to every
-// ServiceEntry without addresses whose resolution is not NONE, unless it is labelled
-// networking.istio.io/enable-autoallocate-ip: "false". So the ports are reported only with
-// resolution NONE or that label. Istio compares the protocol with "TCP" exactly; NeedsAddresses
-// ignores case. A nil se has none.
-func NeedsAddresses(se *networkingv1.ServiceEntry) []int {
-	if se == nil || len(se.Spec.Addresses) > 0 || autoAllocates(se) {
+// needsAddresses returns the indexes in se.Spec.Ports of the ports on which Istio cannot tell
+// se's traffic apart ([CodeNeedsAddresses]): the port's protocol is TCP or not given, se has
+// no addresses, and Istio allocates it none. Istio compares the protocol with "TCP" exactly;
+// this ignores case.
+func needsAddresses(se *networkingv1.ServiceEntry) []int {
+	if len(se.Spec.Addresses) > 0 || autoAllocates(se) {
 		return nil
 	}
 	var out []int
@@ -179,18 +183,18 @@ func autoAllocates(se *networkingv1.ServiceEntry) bool {
 type validator struct {
 	se    *networkingv1.ServiceEntry
 	spec  *networking.ServiceEntry
-	errs  []Problem
-	warns []Problem
+	errs  []ambient.Problem
+	warns []ambient.Problem
 	// portNames holds the names of the service ports, once ports ran.
 	portNames map[string]bool
 }
 
-func (v *validator) errorf(path, code, suggest, format string, args ...any) {
-	v.errs = append(v.errs, Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...), Suggest: suggest})
+func (v *validator) errorf(path string, code ambient.Code, suggest, format string, args ...any) {
+	v.errs = append(v.errs, ambient.Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...), Suggest: suggest})
 }
 
-func (v *validator) warnf(path, code, suggest, format string, args ...any) {
-	v.warns = append(v.warns, Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...), Suggest: suggest})
+func (v *validator) warnf(path string, code ambient.Code, suggest, format string, args ...any) {
+	v.warns = append(v.warns, ambient.Problem{Path: path, Code: code, Severity: ambient.Warning, Message: fmt.Sprintf(format, args...), Suggest: suggest})
 }
 
 func (v *validator) selector() {

@@ -1,16 +1,58 @@
 package egress
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ambientkit/ambientkit/ambient"
 )
+
+// istioErrors are the problems of ps that Istio's webhook rejects: the errors but the
+// wildcard hosts, which Istio accepts.
+func istioErrors(ps []ambient.Problem) []ambient.Problem {
+	var out []ambient.Problem
+	for _, p := range ps {
+		if p.Severity == ambient.Error && p.Code != CodeWildcardHost {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// warnings are the problems of ps that Istio accepts with a warning.
+func warnings(ps []ambient.Problem) []ambient.Problem {
+	var out []ambient.Problem
+	for _, p := range ps {
+		if p.Severity == ambient.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// indexes returns the list indexes in the paths of the problems with code, such as 3 for
+// spec.hosts[3].
+func indexes(ps []ambient.Problem, code ambient.Code) []int {
+	var out []int
+	for _, p := range ps {
+		var field string
+		var i int
+		if p.Code == code {
+			if _, err := fmt.Sscanf(p.Path, "spec.%5s[%d]", &field, &i); err == nil {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
 
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name     string
 		manifest string
-		want     []Problem
+		want     []ambient.Problem
 	}{
 		{name: "the seed post's entry is valid", manifest: seedManifest},
 		{
@@ -71,7 +113,7 @@ func TestValidate(t *testing.T) {
 			manifest: entry(`
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{Path: "spec.hosts", Code: CodeNoHosts, Message: "a ServiceEntry must have at least one host"}},
+			want: []ambient.Problem{{Path: "spec.hosts", Code: CodeNoHosts, Message: "a ServiceEntry must have at least one host"}},
 		},
 		{
 			name: "the host * is rejected",
@@ -79,7 +121,7 @@ func TestValidate(t *testing.T) {
   hosts: ["*"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{Path: "spec.hosts[0]", Code: CodeHostStar, Message: `the host "*" is not allowed: it would claim all traffic; list the hosts`}},
+			want: []ambient.Problem{{Path: "spec.hosts[0]", Code: CodeHostStar, Message: `the host "*" is not allowed: it would claim all traffic; list the hosts`}},
 		},
 		{
 			name: "a wildcard in a later label is rejected",
@@ -87,7 +129,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example, "api.*.example"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.hosts[1]", Code: CodeMisplacedWildcard,
 				Message: `host "api.*.example": a wildcard is allowed only at the start of the first label, as in *.example.com (domain name "*.example" invalid (label "*" invalid))`,
 			}},
@@ -98,7 +140,7 @@ func TestValidate(t *testing.T) {
   hosts: ["api*.vendor.example"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.hosts[0]", Code: CodeMisplacedWildcard,
 				Message: `host "api*.vendor.example": a wildcard is allowed only at the start of the first label, as in *.example.com (domain name "api*.vendor.example" invalid (label "api*" invalid))`,
 			}},
@@ -109,7 +151,7 @@ func TestValidate(t *testing.T) {
   hosts: [api_v1.vendor.example]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.hosts[0]", Code: CodeInvalidHost,
 				Message: `host "api_v1.vendor.example" is not a valid domain name: domain name "api_v1.vendor.example" invalid (label "api_v1" invalid)`,
 			}},
@@ -120,7 +162,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example, "*.vendor.example"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE", Judged: "*.vendor.example",
 				Message: `with resolution DNS and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))`,
 			}},
@@ -131,7 +173,7 @@ func TestValidate(t *testing.T) {
   hosts: ["*.vendor.example"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS_ROUND_ROBIN`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.resolution", Code: CodeDNSWildcard, Suggest: "NONE", Judged: "*.vendor.example",
 				Message: `with resolution DNS_ROUND_ROBIN and no endpoints every host must be a fully qualified name, and "*.vendor.example" is not: use resolution NONE for wildcard hosts, or list the hosts (domain name "*.vendor.example" invalid (label "*" invalid))`,
 			}},
@@ -143,7 +185,7 @@ func TestValidate(t *testing.T) {
   addresses: [192.0.2.10, 10.0.0.0/24]
   ports: [{number: 5432, name: tcp, protocol: TCP}]
   resolution: DNS`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.addresses[1]", Code: CodeCIDRResolution,
 				Message: `CIDR address "10.0.0.0/24" is allowed only with resolution NONE or STATIC, not DNS`,
 			}},
@@ -155,7 +197,7 @@ func TestValidate(t *testing.T) {
   addresses: [db.vendor.example, 10.0.0.0/33]
   ports: [{number: 5432, name: tcp, protocol: TCP}]
   resolution: NONE`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.addresses[0]", Code: CodeInvalidAddress, Message: "db.vendor.example is not a valid IP"},
 				{Path: "spec.addresses[1]", Code: CodeInvalidAddress, Message: "10.0.0.0/33 is not a valid CIDR block"},
 			},
@@ -166,7 +208,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 443, name: tls, protocol: TLS}, {number: 443, name: tls, protocol: TLS}]
   resolution: DNS`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.ports[1].name", Code: CodeDuplicatePortName, Message: `port name "tls" is already defined`},
 				{Path: "spec.ports[1].number", Code: CodeDuplicatePortNumber, Message: "port 443 is already defined"},
 			},
@@ -177,7 +219,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 443, name: tls, protocol: TSL}]
   resolution: DNS`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.ports[0].protocol", Code: CodeUnknownProtocol, Suggest: "TLS",
 				Message: `protocol "TSL" is not one Istio knows (GRPC, GRPC-Web, HTTP, HTTP_PROXY, HTTP2, HTTPS, Mongo, MySQL, Redis, TCP, TLS, UDP)`,
 			}},
@@ -188,7 +230,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 15008, name: hbone, protocol: HBONE}]
   resolution: DNS`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.ports[0].protocol", Code: CodeUnknownProtocol,
 				Message: `protocol "HBONE" is not one Istio knows (GRPC, GRPC-Web, HTTP, HTTP_PROXY, HTTP2, HTTPS, Mongo, MySQL, Redis, TCP, TLS, UDP)`,
 			}},
@@ -199,7 +241,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 70000, protocol: TLS, targetPort: 70000}]
   resolution: DNS`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.ports[0].targetPort", Code: CodeInvalidPort, Message: "target port 70000 must be in the range 1..65535"},
 				{Path: "spec.ports[0].name", Code: CodeInvalidPortName, Message: `port name "" is not a DNS-1123 label`},
 				{Path: "spec.ports[0].number", Code: CodeInvalidPort, Message: "port number 70000 must be in the range 1..65535"},
@@ -212,7 +254,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS_ROUND_ROBIN
   endpoints: [{address: a.vendor.example}, {address: b.vendor.example}]`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.resolution", Code: CodeRoundRobinEndpoints, Suggest: "DNS",
 				Message: "resolution DNS_ROUND_ROBIN allows at most 1 endpoint, and there are 2",
 			}},
@@ -225,7 +267,7 @@ func TestValidate(t *testing.T) {
   resolution: STATIC
   workloadSelector: {labels: {app: api}}
   endpoints: [{address: 10.0.0.5}]`),
-			want: []Problem{{Path: "spec.workloadSelector", Code: CodeSelectorWithEndpoints, Message: "only one of workloadSelector or endpoints may be set"}},
+			want: []ambient.Problem{{Path: "spec.workloadSelector", Code: CodeSelectorWithEndpoints, Message: "only one of workloadSelector or endpoints may be set"}},
 		},
 		{
 			name: "a workloadSelector with a wildcard is rejected",
@@ -234,7 +276,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 8080, name: http, protocol: HTTP}]
   resolution: STATIC
   workloadSelector: {labels: {app: "api-*"}}`),
-			want: []Problem{{Path: `spec.workloadSelector.labels["app"]`, Code: CodeInvalidSelector, Message: `a wildcard is not supported in a workload selector: "app=api-*"`}},
+			want: []ambient.Problem{{Path: `spec.workloadSelector.labels["app"]`, Code: CodeInvalidSelector, Message: `a wildcard is not supported in a workload selector: "app=api-*"`}},
 		},
 		{
 			name: "endpoints with resolution NONE are rejected",
@@ -242,7 +284,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 443, name: tls, protocol: TLS}]
   endpoints: [{address: 192.0.2.1}]`),
-			want: []Problem{{Path: "spec.endpoints", Code: CodeEndpointsWithNone, Message: "endpoints are not allowed with resolution NONE"}},
+			want: []ambient.Problem{{Path: "spec.endpoints", Code: CodeEndpointsWithNone, Message: "endpoints are not allowed with resolution NONE"}},
 		},
 		{
 			name: "a STATIC endpoint with a host name and an undefined port is rejected",
@@ -251,7 +293,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: STATIC
   endpoints: [{address: lb.vendor.example, ports: {https: 8443}}]`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.endpoints[0].address", Code: CodeInvalidEndpoint, Message: `endpoint address "lb.vendor.example" is not a valid IP address`},
 				{Path: `spec.endpoints[0].ports["https"]`, Code: CodeUndefinedEndpointPort, Message: `endpoint port "https" (8443) is not defined by the service entry's ports`},
 			},
@@ -263,7 +305,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: STATIC
   endpoints: [{labels: {app: x}}]`),
-			want: []Problem{{Path: "spec.endpoints[0].address", Code: CodeInvalidEndpoint, Message: "an endpoint needs an address"}},
+			want: []ambient.Problem{{Path: "spec.endpoints[0].address", Code: CodeInvalidEndpoint, Message: "an endpoint needs an address"}},
 		},
 		{
 			name: "a DNS endpoint that is neither FQDN nor IP is rejected",
@@ -272,7 +314,7 @@ func TestValidate(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS
   endpoints: [{address: "lb_1.vendor.example"}]`),
-			want: []Problem{{Path: "spec.endpoints[0].address", Code: CodeInvalidEndpoint, Message: `endpoint address "lb_1.vendor.example" is not a valid FQDN or an IP address`}},
+			want: []ambient.Problem{{Path: "spec.endpoints[0].address", Code: CodeInvalidEndpoint, Message: `endpoint address "lb_1.vendor.example" is not a valid FQDN or an IP address`}},
 		},
 		{
 			name: "several hosts on a TCP port with DNS resolution are rejected",
@@ -280,7 +322,7 @@ func TestValidate(t *testing.T) {
   hosts: [a.vendor.example, b.vendor.example]
   ports: [{number: 443, name: tls, protocol: TLS}, {number: 5432, name: pg, protocol: TCP}]
   resolution: DNS`),
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.ports[1]", Code: CodeMultipleHostsOpaque,
 				Message: "port 5432 is neither HTTP nor TLS, so with 2 hosts and resolution DNS Istio cannot tell the hosts apart",
 			}},
@@ -291,7 +333,7 @@ func TestValidate(t *testing.T) {
   hosts: [api.vendor.example]
   ports: [{number: 5432, name: pg, protocol: TCP}]
   resolution: DYNAMIC_DNS`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.hosts[0]", Code: CodeDynamicDNS, Message: `host "api.vendor.example": resolution DYNAMIC_DNS needs wildcard hosts`},
 				{Path: "spec.ports[0]", Code: CodeDynamicDNS, Message: "port 5432: resolution DYNAMIC_DNS supports only the protocols HTTP, TLS, GRPC and HTTP2"},
 			},
@@ -315,7 +357,7 @@ spec:
   location: MESH_INTERNAL
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DYNAMIC_DNS`,
-			want: []Problem{{
+			want: []ambient.Problem{{
 				Path: "spec.location", Code: CodeDynamicDNS, Suggest: "MESH_EXTERNAL",
 				Message: "location MESH_INTERNAL with resolution DYNAMIC_DNS is not supported when the entry uses a waypoint",
 			}},
@@ -327,7 +369,7 @@ spec:
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS
   exportTo: [example-api, ".", "*"]`),
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.exportTo[1]", Code: CodeInvalidExportTo, Message: "duplicate entries in exportTo: . and the current namespace example-api"},
 				{Path: "spec.exportTo", Code: CodeInvalidExportTo, Message: "exportTo cannot mix * with other entries"},
 			},
@@ -343,25 +385,25 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Validate(parse(t, tt.manifest))
+			got := istioErrors(Validate(parse(t, tt.manifest)))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Validate (-want +got):\n%s", diff)
+				t.Errorf("Validate's errors (-want +got):\n%s", diff)
 			}
 		})
 	}
 	t.Run("a nil ServiceEntry is one problem", func(t *testing.T) {
-		want := []Problem{{Code: CodeNilServiceEntry, Message: "no ServiceEntry to check"}}
+		want := []ambient.Problem{{Code: CodeNilServiceEntry, Message: "no ServiceEntry to check"}}
 		if diff := cmp.Diff(want, Validate(nil)); diff != "" {
 			t.Errorf("Validate(nil) (-want +got):\n%s", diff)
 		}
 	})
 }
 
-func TestWarnings(t *testing.T) {
+func TestValidateWarns(t *testing.T) {
 	tests := []struct {
 		name     string
 		manifest string
-		want     []Problem
+		want     []ambient.Problem
 	}{
 		{name: "the seed post's entry has none", manifest: seedManifest},
 		{
@@ -370,7 +412,7 @@ func TestWarnings(t *testing.T) {
   hosts: ["*vendor.example"]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: NONE`),
-			want: []Problem{{Path: "spec.hosts[0]", Code: CodePartialWildcard, Message: `host "*vendor.example": a partial wildcard is not allowed; use a whole first label, as in *.example.com`}},
+			want: []ambient.Problem{{Severity: ambient.Warning, Path: "spec.hosts[0]", Code: CodePartialWildcard, Message: `host "*vendor.example": a partial wildcard is not allowed; use a whole first label, as in *.example.com`}},
 		},
 		{
 			name: "a TCP port with resolution NONE and no addresses warns",
@@ -378,7 +420,7 @@ func TestWarnings(t *testing.T) {
   hosts: ["*.db.vendor.example"]
   ports: [{number: 5432, name: pg, protocol: TCP}]
   resolution: NONE`),
-			want: []Problem{{
+			want: []ambient.Problem{{Severity: ambient.Warning,
 				Path: "spec.ports[0]", Code: CodeNeedsAddresses,
 				Message: "port 5432 serves TCP (or no protocol) but the entry has no addresses and Istio allocates none, so its traffic cannot be told apart from other TCP traffic on the port",
 			}},
@@ -390,7 +432,7 @@ func TestWarnings(t *testing.T) {
   ports: [{number: 8080, name: http, protocol: HTTP}]
   resolution: STATIC
   workloadSelector: {}`),
-			want: []Problem{{Path: "spec.workloadSelector", Code: CodeSelectorWithoutLabels, Message: "the workload selector has no labels, so the entry applies to every workload in the namespace"}},
+			want: []ambient.Problem{{Severity: ambient.Warning, Path: "spec.workloadSelector", Code: CodeSelectorWithoutLabels, Message: "the workload selector has no labels, so the entry applies to every workload in the namespace"}},
 		},
 		{
 			name: "several hosts with addresses and a TCP port warn",
@@ -399,25 +441,25 @@ func TestWarnings(t *testing.T) {
   addresses: [192.0.2.1]
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS`),
-			want: []Problem{{Path: "spec.hosts", Code: CodeMultipleHostsAddresses, Message: "a ServiceEntry should not have more than one host together with addresses and a TCP port"}},
+			want: []ambient.Problem{{Severity: ambient.Warning, Path: "spec.hosts", Code: CodeMultipleHostsAddresses, Message: "a ServiceEntry should not have more than one host together with addresses and a TCP port"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Warnings(parse(t, tt.manifest))
+			got := warnings(Validate(parse(t, tt.manifest)))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Warnings (-want +got):\n%s", diff)
+				t.Errorf("Validate's warnings (-want +got):\n%s", diff)
 			}
 		})
 	}
 	t.Run("a nil ServiceEntry has none", func(t *testing.T) {
-		if got := Warnings(nil); got != nil {
-			t.Errorf("Warnings(nil) = %v", got)
+		if got := warnings(Validate(nil)); got != nil {
+			t.Errorf("Validate(nil)'s warnings = %v", got)
 		}
 	})
 }
 
-func TestNeedsAddresses(t *testing.T) {
+func TestValidateReportsPortsThatNeedAddresses(t *testing.T) {
 	tests := []struct {
 		name     string
 		manifest string
@@ -462,41 +504,37 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, NeedsAddresses(parse(t, tt.manifest))); diff != "" {
-				t.Errorf("NeedsAddresses (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.want, indexes(Validate(parse(t, tt.manifest)), CodeNeedsAddresses)); diff != "" {
+				t.Errorf("ports with %s (-want +got):\n%s", CodeNeedsAddresses, diff)
 			}
 		})
 	}
-	t.Run("a nil ServiceEntry needs none", func(t *testing.T) {
-		if got := NeedsAddresses(nil); got != nil {
-			t.Errorf("NeedsAddresses(nil) = %v", got)
-		}
-	})
+
 }
 
 func TestValidateNilEntries(t *testing.T) {
 	tests := []struct {
 		name       string
 		resolution string
-		want       []Problem
+		want       []ambient.Problem
 	}{
 		{
 			name: "null ports and endpoints with STATIC resolution are reported, not a panic", resolution: "STATIC",
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.ports[0]", Code: CodeNilPort, Message: "a port may not be null"},
 				{Path: "spec.endpoints[0]", Code: CodeInvalidEndpoint, Message: "an endpoint may not be null"},
 			},
 		},
 		{
 			name: "null ports and endpoints with DNS resolution are reported, not a panic", resolution: "DNS",
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.ports[0]", Code: CodeNilPort, Message: "a port may not be null"},
 				{Path: "spec.endpoints[0]", Code: CodeInvalidEndpoint, Message: "an endpoint may not be null"},
 			},
 		},
 		{
 			name: "null ports with DYNAMIC_DNS resolution are reported once", resolution: "DYNAMIC_DNS",
-			want: []Problem{
+			want: []ambient.Problem{
 				{Path: "spec.ports[0]", Code: CodeNilPort, Message: "a port may not be null"},
 				{Path: "spec.endpoints", Code: CodeDynamicDNS, Message: "endpoints cannot be set with resolution DYNAMIC_DNS: the destination address comes from the hosts"},
 			},
@@ -512,11 +550,9 @@ func TestValidateNilEntries(t *testing.T) {
 			}
 			se.Spec.Ports = append(se.Spec.Ports, nil)
 			se.Spec.Endpoints = append(se.Spec.Endpoints, nil)
-			if diff := cmp.Diff(tt.want, Validate(se)); diff != "" {
+			if diff := cmp.Diff(tt.want, istioErrors(Validate(se))); diff != "" {
 				t.Errorf("Validate (-want +got):\n%s", diff)
 			}
-			_ = Warnings(se)
-			_ = NeedsAddresses(se)
 		})
 	}
 }
@@ -525,16 +561,16 @@ func TestValidateExportTo(t *testing.T) {
 	tests := []struct {
 		name     string
 		exportTo string
-		want     []Problem
+		want     []ambient.Problem
 	}{
 		{name: "the own namespace and another are fine", exportTo: `[".", shop]`},
-		{name: "a namespace listed twice is a duplicate", exportTo: `[shop, shop]`, want: []Problem{
+		{name: "a namespace listed twice is a duplicate", exportTo: `[shop, shop]`, want: []ambient.Problem{
 			{Path: "spec.exportTo[1]", Code: CodeInvalidExportTo, Message: "duplicate entries in exportTo for entry shop"},
 		}},
-		{name: "an entry that is no namespace name is rejected", exportTo: `[Shop_1]`, want: []Problem{
+		{name: "an entry that is no namespace name is rejected", exportTo: `[Shop_1]`, want: []ambient.Problem{
 			{Path: "spec.exportTo[0]", Code: CodeInvalidExportTo, Message: `exportTo entry "Shop_1" is not ., *, ~ or a namespace name`},
 		}},
-		{name: "~ with another entry is rejected", exportTo: `["~", shop]`, want: []Problem{
+		{name: "~ with another entry is rejected", exportTo: `["~", shop]`, want: []ambient.Problem{
 			{Path: "spec.exportTo", Code: CodeInvalidExportTo, Message: "exportTo cannot export to no one (~) and to someone"},
 		}},
 	}
@@ -545,7 +581,7 @@ func TestValidateExportTo(t *testing.T) {
   ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS
   exportTo: `+tt.exportTo))
-			if diff := cmp.Diff(tt.want, Validate(se)); diff != "" {
+			if diff := cmp.Diff(tt.want, istioErrors(Validate(se))); diff != "" {
 				t.Errorf("Validate (-want +got):\n%s", diff)
 			}
 		})
@@ -559,6 +595,48 @@ spec:
   exportTo: ["."]`)
 		if got := Validate(se); got != nil {
 			t.Errorf("Validate = %v, want no problems", got)
+		}
+	})
+}
+
+// Validate reports every problem ambientlint and ambientvet report for an entry, not only
+// Istio's rejections: a wildcard host with DNS resolution is both an entry Istio rejects and
+// a wildcard, and a TCP port without addresses is a warning beside them.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	se := parse(t, entry(`
+  hosts: ["*.vendor.example"]
+  ports: [{number: 5432, name: pg, protocol: TCP}]
+  resolution: DNS`))
+	var got []string
+	for _, p := range Validate(se) {
+		got = append(got, fmt.Sprintf("%s %s %s", p.Severity, p.Code, p.Path))
+	}
+	want := []string{
+		"error dns-host-not-fqdn spec.resolution",
+		"error wildcard-host spec.hosts[0]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
+	t.Run("AllowWildcard leaves the wildcard unreported", func(t *testing.T) {
+		for _, p := range Validate(se, AllowWildcard()) {
+			if p.Code == CodeWildcardHost {
+				t.Errorf("Validate(AllowWildcard()) reports %+v", p)
+			}
+		}
+	})
+	t.Run("a TCP port without addresses is a warning after the errors", func(t *testing.T) {
+		se := parse(t, entry(`
+  hosts: ["*.db.vendor.example"]
+  ports: [{number: 5432, name: pg, protocol: TCP}]
+  resolution: NONE`))
+		var got []string
+		for _, p := range Validate(se) {
+			got = append(got, fmt.Sprintf("%s %s %s", p.Severity, p.Code, p.Path))
+		}
+		want := []string{"error wildcard-host spec.hosts[0]", "warning needs-addresses spec.ports[0]"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Validate (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -12,8 +12,16 @@ import (
 	"github.com/ambientkit/ambientkit/ambient"
 )
 
-// Bind labels obj to use the waypoint waypointNamespace/waypointName. It changes obj in
-// place; DeepCopy it first to keep the original.
+// Bindable is an object [Bind] and [OptOut] take and return: a pointer to a Namespace,
+// Service, ServiceEntry, WorkloadEntry, Pod, pod template or workload of client-go or
+// Istio's client-go, each of which has a DeepCopy method of this shape.
+type Bindable[T any] interface {
+	metav1.Object
+	DeepCopy() T
+}
+
+// Bind returns a copy of obj labelled to use the waypoint waypointNamespace/waypointName;
+// obj itself is not changed.
 //
 // obj is a Namespace, Service, ServiceEntry, WorkloadEntry, Pod or pod template, or a workload
 // that has one (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
@@ -30,18 +38,23 @@ import (
 //
 // Bind fails, with an error wrapping [ErrInvalid], on a nil obj, a workload without a pod
 // template, a name that is not a DNS-1123 label, and the name "none" (use [OptOut]).
-func Bind(obj metav1.Object, waypointNamespace, waypointName string) error {
-	target, bindingNS, err := bindingTarget(obj)
-	if err != nil {
-		return err
+func Bind[T Bindable[T]](obj T, waypointNamespace, waypointName string) (T, error) {
+	var zero T
+	if isNil(obj) {
+		return zero, fmt.Errorf("bind: %w: nil object", ErrInvalid)
 	}
 	if err := checkWaypointName(waypointName); err != nil {
-		return fmt.Errorf("bind %s: %w", describe(obj), err)
+		return zero, fmt.Errorf("bind %s: %w", describe(obj), err)
 	}
 	if waypointNamespace != "" {
 		if err := checkName("waypoint namespace", waypointNamespace); err != nil {
-			return fmt.Errorf("bind %s: %w", describe(obj), err)
+			return zero, fmt.Errorf("bind %s: %w", describe(obj), err)
 		}
+	}
+	out := obj.DeepCopy()
+	target, bindingNS, err := bindingTarget(out)
+	if err != nil {
+		return zero, err
 	}
 	setLabel(target, ambient.LabelUseWaypoint, waypointName)
 	if waypointNamespace == "" || waypointNamespace == bindingNS {
@@ -49,28 +62,30 @@ func Bind(obj metav1.Object, waypointNamespace, waypointName string) error {
 	} else {
 		setLabel(target, ambient.LabelUseWaypointNamespace, waypointNamespace)
 	}
-	return nil
+	return out, nil
 }
 
-// OptOut labels obj istio.io/use-waypoint: none, so that it uses no waypoint even when its
-// Namespace binds one, and removes istio.io/use-waypoint-namespace. obj is any object [Bind]
-// accepts; it is changed in place.
-func OptOut(obj metav1.Object) error {
-	target, _, err := bindingTarget(obj)
+// OptOut returns a copy of obj labelled istio.io/use-waypoint: none, so that it uses no
+// waypoint even when its Namespace binds one, and without istio.io/use-waypoint-namespace;
+// obj itself is not changed. obj is any object [Bind] takes, and it fails as Bind does.
+func OptOut[T Bindable[T]](obj T) (T, error) {
+	var zero T
+	if isNil(obj) {
+		return zero, fmt.Errorf("bind: %w: nil object", ErrInvalid)
+	}
+	out := obj.DeepCopy()
+	target, _, err := bindingTarget(out)
 	if err != nil {
-		return err
+		return zero, err
 	}
 	setLabel(target, ambient.LabelUseWaypoint, ambient.UseWaypointNone)
 	deleteLabel(target, ambient.LabelUseWaypointNamespace)
-	return nil
+	return out, nil
 }
 
 // bindingTarget returns the metadata that carries obj's waypoint labels and the namespace the
 // binding is made from ("" when unknown).
 func bindingTarget(obj metav1.Object) (metav1.Object, string, error) {
-	if isNil(obj) {
-		return nil, "", fmt.Errorf("bind: %w: nil object", ErrInvalid)
-	}
 	var tpl *corev1.PodTemplateSpec
 	switch o := obj.(type) {
 	case *corev1.Namespace:

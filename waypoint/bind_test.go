@@ -2,6 +2,7 @@ package waypoint
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +15,44 @@ import (
 
 func meta(ns, name string, labels map[string]string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: ns, Name: name, Labels: labels}
+}
+
+// bindAny and optOutAny call Bind and OptOut with obj's concrete type, as a caller holding
+// that type does.
+func bindAny(obj metav1.Object, ns, wp string) (metav1.Object, error) {
+	switch o := obj.(type) {
+	case *corev1.Service:
+		return Bind(o, ns, wp)
+	case *corev1.Namespace:
+		return Bind(o, ns, wp)
+	case *networkingv1.ServiceEntry:
+		return Bind(o, ns, wp)
+	case *appsv1.Deployment:
+		return Bind(o, ns, wp)
+	case *appsv1.StatefulSet:
+		return Bind(o, ns, wp)
+	case *batchv1.CronJob:
+		return Bind(o, ns, wp)
+	case *corev1.PodTemplateSpec:
+		return Bind(o, ns, wp)
+	case *corev1.Pod:
+		return Bind(o, ns, wp)
+	case *corev1.ReplicationController:
+		return Bind(o, ns, wp)
+	}
+	panic(fmt.Sprintf("bindAny: %T", obj))
+}
+
+func optOutAny(obj metav1.Object) (metav1.Object, error) {
+	switch o := obj.(type) {
+	case *corev1.Service:
+		return OptOut(o)
+	case *corev1.Namespace:
+		return OptOut(o)
+	case *appsv1.StatefulSet:
+		return OptOut(o)
+	}
+	panic(fmt.Sprintf("optOutAny: %T", obj))
 }
 
 func TestBind(t *testing.T) {
@@ -100,13 +139,22 @@ func TestBind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Bind(tt.obj, tt.wpNS, tt.wp); err != nil {
+			labelsOf := tt.labelsOf
+			if labelsOf == nil {
+				labelsOf = metav1.Object.GetLabels
+			}
+			before := fmt.Sprint(tt.obj.GetLabels(), labelsOf(tt.obj))
+			out, err := bindAny(tt.obj, tt.wpNS, tt.wp)
+			if err != nil {
 				t.Fatalf("Bind: %v", err)
 			}
-			got := tt.obj.GetLabels()
+			if after := fmt.Sprint(tt.obj.GetLabels(), labelsOf(tt.obj)); after != before {
+				t.Errorf("Bind changed its argument:\nbefore %s\nafter  %s", before, after)
+			}
+			got := out.GetLabels()
 			if tt.labelsOf != nil {
-				got = tt.labelsOf(tt.obj)
-				if own := tt.obj.GetLabels(); len(own) > 0 {
+				got = tt.labelsOf(out)
+				if own := out.GetLabels(); len(own) > 0 {
 					t.Errorf("Bind labelled the workload itself: %v", own)
 				}
 			}
@@ -123,7 +171,6 @@ func TestBindRejects(t *testing.T) {
 		obj      metav1.Object
 		wpNS, wp string
 	}{
-		{name: "a nil object", obj: nil, wp: "wp"},
 		{name: "a typed nil Service", obj: (*corev1.Service)(nil), wp: "wp"},
 		{name: "a typed nil Deployment", obj: (*appsv1.Deployment)(nil), wp: "wp"},
 		{name: "a ReplicationController without a pod template", obj: &corev1.ReplicationController{ObjectMeta: meta("ns", "rc", nil)}, wp: "wp"},
@@ -134,7 +181,7 @@ func TestBindRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("Bind refuses "+tt.name, func(t *testing.T) {
-			err := Bind(tt.obj, tt.wpNS, tt.wp)
+			_, err := bindAny(tt.obj, tt.wpNS, tt.wp)
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("Bind = %v, want an error wrapping ErrInvalid", err)
 			}
@@ -144,7 +191,7 @@ func TestBindRejects(t *testing.T) {
 
 func TestBindLeavesObjectUntouchedOnError(t *testing.T) {
 	svc := &corev1.Service{ObjectMeta: meta("ns", "svc", map[string]string{"istio.io/use-waypoint": "old"})}
-	if err := Bind(svc, "", "none"); err == nil {
+	if _, err := Bind(svc, "", "none"); err == nil {
 		t.Fatal("Bind accepted none")
 	}
 	if diff := cmp.Diff(map[string]string{"istio.io/use-waypoint": "old"}, svc.Labels); diff != "" {
@@ -172,12 +219,21 @@ func TestOptOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := OptOut(tt.obj); err != nil {
+			labelsOf := tt.labelsOf
+			if labelsOf == nil {
+				labelsOf = metav1.Object.GetLabels
+			}
+			before := fmt.Sprint(tt.obj.GetLabels(), labelsOf(tt.obj))
+			out, err := optOutAny(tt.obj)
+			if err != nil {
 				t.Fatal(err)
 			}
-			got := tt.obj.GetLabels()
+			if after := fmt.Sprint(tt.obj.GetLabels(), labelsOf(tt.obj)); after != before {
+				t.Errorf("OptOut changed its argument:\nbefore %s\nafter  %s", before, after)
+			}
+			got := out.GetLabels()
 			if tt.labelsOf != nil {
-				got = tt.labelsOf(tt.obj)
+				got = tt.labelsOf(out)
 			}
 			if diff := cmp.Diff(map[string]string{"istio.io/use-waypoint": "none"}, got); diff != "" {
 				t.Errorf("labels (-want +got):\n%s", diff)
@@ -185,7 +241,7 @@ func TestOptOut(t *testing.T) {
 		})
 	}
 	t.Run("OptOut refuses a nil object", func(t *testing.T) {
-		if err := OptOut((*corev1.Namespace)(nil)); !errors.Is(err, ErrInvalid) {
+		if _, err := OptOut((*corev1.Namespace)(nil)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("OptOut(nil) = %v, want ErrInvalid", err)
 		}
 	})

@@ -29,14 +29,14 @@ func TestGolden(t *testing.T) {
 			file:     "example-api-waypoint.yaml",
 			fromPost: true,
 			build: func() (*gatewayv1.Gateway, error) {
-				return New("example-api", "example-api-waypoint", For(ambient.WaypointForService))
+				return New("example-api", "example-api-waypoint", For(ServiceTraffic))
 			},
 		},
 		{
 			name: "a waypoint shared with selected namespaces writes its allowedRoutes under the listener",
 			file: "shared-waypoint.yaml",
 			build: func() (*gatewayv1.Gateway, error) {
-				return New("mesh-waypoints", "shared", For(ambient.WaypointForAll), Revision("stable"),
+				return New("mesh-waypoints", "shared", For(AllTraffic), Revision("stable"),
 					AllowNamespaceSelector(&metav1.LabelSelector{MatchLabels: map[string]string{"mesh.example/waypoint": "shared"}}))
 			},
 		},

@@ -6,6 +6,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ambientkit/ambientkit/ambient"
 )
 
 func TestTrafficType(t *testing.T) {
@@ -19,7 +21,7 @@ func TestTrafficType(t *testing.T) {
 		name  string
 		gw    *gatewayv1.Gateway
 		class *gatewayv1.GatewayClass
-		want  string
+		want  Traffic
 	}{
 		{name: "an unlabelled waypoint of an unlabelled class serves services", gw: gw(nil), class: class(nil), want: "service"},
 		{name: "an unlabelled waypoint without its class serves services", gw: gw(nil), want: "service"},
@@ -39,10 +41,10 @@ func TestTrafficType(t *testing.T) {
 	}
 }
 
-func TestServesKind(t *testing.T) {
+func TestServes(t *testing.T) {
 	kinds := []string{"Service", "ServiceEntry", "Namespace", "Pod", "Deployment", "WorkloadEntry"}
 	tests := []struct {
-		trafficType string
+		trafficType Traffic
 		want        []bool // per kinds
 	}{
 		{trafficType: "service", want: []bool{true, true, true, false, false, false}},
@@ -54,20 +56,20 @@ func TestServesKind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for i, kind := range kinds {
-			name := "a " + tt.trafficType + " waypoint serves a " + kind + " binding"
+			name := "a " + string(tt.trafficType) + " waypoint serves a " + kind + " binding"
 			if !tt.want[i] {
-				name = "a " + tt.trafficType + " waypoint does not serve a " + kind + " binding"
+				name = "a " + string(tt.trafficType) + " waypoint does not serve a " + kind + " binding"
 			}
 			t.Run(name, func(t *testing.T) {
-				if got := ServesKind(tt.trafficType, kind); got != tt.want[i] {
-					t.Errorf("ServesKind(%q, %q) = %v, want %v", tt.trafficType, kind, got, tt.want[i])
+				if got := tt.trafficType.Serves(kind); got != tt.want[i] {
+					t.Errorf("Traffic(%q).Serves(%q) = %v, want %v", tt.trafficType, kind, got, tt.want[i])
 				}
 			})
 		}
 	}
 }
 
-func TestAdmits(t *testing.T) {
+func TestValidateBinding(t *testing.T) {
 	wp := func(rn *gatewayv1.RouteNamespaces) *gatewayv1.Gateway {
 		gw := istioctlGateway("mesh", "shared", nil)
 		if rn != nil {
@@ -166,20 +168,45 @@ func TestAdmits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := Admits(tt.gw, tt.ns, tt.nsLabels)
-			if got != tt.want {
-				t.Errorf("Admits = %v, want %v (%s)", got, tt.want, reason)
+			got := ValidateBinding(tt.gw, tt.ns, tt.nsLabels)
+			if tt.want {
+				if len(got) > 0 {
+					t.Errorf("ValidateBinding = %+v, want no problems", got)
+				}
+				return
 			}
-			if diff := cmp.Diff(tt.wantReason, reason); diff != "" {
-				t.Errorf("reason (-want +got):\n%s", diff)
+			if len(got) != 1 {
+				t.Fatalf("ValidateBinding = %+v, want one problem", got)
+			}
+			wantCode := CodeNamespaceNotAllowed
+			if tt.gw == nil {
+				wantCode = CodeNilGateway
+			}
+			if got[0].Code != wantCode || got[0].Severity != ambient.Error {
+				t.Errorf("problem %+v, want code %s, an error", got[0], wantCode)
+			}
+			if diff := cmp.Diff(tt.wantReason, got[0].Message); diff != "" {
+				t.Errorf("message (-want +got):\n%s", diff)
 			}
 		})
 	}
-	t.Run("Admits does not change the caller's labels", func(t *testing.T) {
+	t.Run("ValidateBinding does not change the caller's labels", func(t *testing.T) {
 		labels := map[string]string{"team": "payments"}
-		Admits(wp(selector(&metav1.LabelSelector{MatchLabels: labels})), "shop", labels)
+		ValidateBinding(wp(selector(&metav1.LabelSelector{MatchLabels: labels})), "shop", labels)
 		if diff := cmp.Diff(map[string]string{"team": "payments"}, labels); diff != "" {
 			t.Errorf("labels changed (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// The traffic types For accepts are the values package ambient checks istio.io/waypoint-for
+// against: the one list of them, kept in two packages that cannot import each other.
+func TestTrafficTypesAreTheLabelsValues(t *testing.T) {
+	var got []string
+	for _, tt := range trafficTypes {
+		got = append(got, string(tt))
+	}
+	if diff := cmp.Diff(ambient.AllowedValues(ambient.LabelWaypointFor), got); diff != "" {
+		t.Errorf("traffic types (-ambient +waypoint):\n%s", diff)
+	}
 }

@@ -14,37 +14,27 @@ import (
 	"github.com/ambientkit/ambientkit/internal/textdist"
 )
 
-// A Problem is something that keeps a Gateway from working as a waypoint.
-type Problem struct {
-	// Path is the field the problem is about, such as spec.listeners[0].port (see the
-	// package documentation for the syntax). It is empty for a problem with the whole object.
-	Path string
-	// Code is a short stable identifier of the kind of problem, one of the Code constants.
-	Code string
-	// Message says what is wrong, in a sentence without the object's name.
-	Message string
-	// Suggest, when not empty, is a value (or YAML fragment) for Path that would fix it.
-	Suggest string
-}
-
-// Codes of the problems [Validate] reports.
+// Codes of the problems [Validate] and [ValidateBinding] report.
 const (
 	// CodeNilGateway: there is no Gateway to check.
-	CodeNilGateway = "nil-gateway"
+	CodeNilGateway ambient.Code = "nil-gateway"
 	// CodeClass: spec.gatewayClassName is not istio-waypoint.
-	CodeClass = "not-waypoint-class"
+	CodeClass ambient.Code = "not-waypoint-class"
 	// CodeReservedName: the Gateway is named "none", which istio.io/use-waypoint reserves.
-	CodeReservedName = "reserved-name"
+	CodeReservedName ambient.Code = "reserved-name"
 	// CodeInvalidName: the name is not a DNS-1123 label, so it cannot be the value of
 	// istio.io/use-waypoint or the name of the waypoint's Service.
-	CodeInvalidName = "invalid-name"
+	CodeInvalidName ambient.Code = "invalid-name"
 	// CodeTrafficType: istio.io/waypoint-for has a value Istio does not know.
-	CodeTrafficType = "invalid-waypoint-for"
+	CodeTrafficType ambient.Code = "invalid-waypoint-for"
 	// CodeHBONEListener: no listener has port 15008 and protocol HBONE.
-	CodeHBONEListener = "missing-hbone-listener"
+	CodeHBONEListener ambient.Code = "missing-hbone-listener"
 	// CodeNamespaceSelector: the HBONE listener admits namespaces by a selector that is
 	// missing or does not parse, so it admits none.
-	CodeNamespaceSelector = "invalid-namespace-selector"
+	CodeNamespaceSelector ambient.Code = "invalid-namespace-selector"
+	// CodeNamespaceNotAllowed: the waypoint's HBONE listener does not let the binding's
+	// namespace use it ([ValidateBinding]).
+	CodeNamespaceNotAllowed ambient.Code = "namespace-not-allowed"
 )
 
 // listenerSnippet is the listener istioctl writes, as a YAML list item.
@@ -54,21 +44,22 @@ const listenerSnippet = "- name: mesh\n  port: 15008\n  protocol: HBONE"
 // istio-waypoint, no listener on port 15008 with protocol HBONE, the reserved name "none"
 // (or a name that is not a DNS-1123 label), an istio.io/waypoint-for value Istio does not
 // know, and an HBONE listener whose namespace selector admits nothing. A nil gw is one
-// problem. The problems come in a fixed order: metadata first, then spec.
-func Validate(gw *gatewayv1.Gateway) []Problem {
+// problem. Every problem is an [ambient.Error]. The problems come in a fixed order: metadata
+// first, then spec.
+func Validate(gw *gatewayv1.Gateway) []ambient.Problem {
 	if gw == nil {
-		return []Problem{{Code: CodeNilGateway, Message: "no Gateway to check"}}
+		return []ambient.Problem{{Code: CodeNilGateway, Message: "no Gateway to check"}}
 	}
-	var out []Problem
+	var out []ambient.Problem
 	switch name := gw.Name; {
 	case name == ambient.UseWaypointNone:
-		out = append(out, Problem{
+		out = append(out, ambient.Problem{
 			Path:    "metadata.name",
 			Code:    CodeReservedName,
 			Message: `a waypoint cannot be named "none": istio.io/use-waypoint: none opts out of waypoints, so nothing can bind it`,
 		})
 	case name != "" && len(validation.IsDNS1123Label(name)) > 0:
-		out = append(out, Problem{
+		out = append(out, ambient.Problem{
 			Path:    "metadata.name",
 			Code:    CodeInvalidName,
 			Message: fmt.Sprintf("waypoint name %q is not a DNS-1123 label: %s", name, strings.Join(validation.IsDNS1123Label(name), "; ")),
@@ -77,7 +68,7 @@ func Validate(gw *gatewayv1.Gateway) []Problem {
 	if v, ok := gw.Labels[ambient.LabelWaypointFor]; ok {
 		allowed := ambient.AllowedValues(ambient.LabelWaypointFor)
 		if !slices.Contains(allowed, v) {
-			out = append(out, Problem{
+			out = append(out, ambient.Problem{
 				Path:    labelPath(ambient.LabelWaypointFor),
 				Code:    CodeTrafficType,
 				Message: fmt.Sprintf("%s %q is not one of %s", ambient.LabelWaypointFor, v, strings.Join(allowed, ", ")),
@@ -86,7 +77,7 @@ func Validate(gw *gatewayv1.Gateway) []Problem {
 		}
 	}
 	if c := string(gw.Spec.GatewayClassName); c != ambient.WaypointGatewayClass {
-		out = append(out, Problem{
+		out = append(out, ambient.Problem{
 			Path:    "spec.gatewayClassName",
 			Code:    CodeClass,
 			Message: fmt.Sprintf("gatewayClassName is %q, not %s: Istio deploys waypoints only for that class", c, ambient.WaypointGatewayClass),
@@ -111,10 +102,10 @@ func hboneListener(gw *gatewayv1.Gateway) int {
 
 // missingListener explains the absence of an HBONE listener, pointing at the near miss when
 // a listener has the right port or the right protocol.
-func missingListener(gw *gatewayv1.Gateway) Problem {
+func missingListener(gw *gatewayv1.Gateway) ambient.Problem {
 	for i, l := range gw.Spec.Listeners {
 		if l.Port == ambient.HBONEPort {
-			return Problem{
+			return ambient.Problem{
 				Path:    fmt.Sprintf("spec.listeners[%d].protocol", i),
 				Code:    CodeHBONEListener,
 				Message: fmt.Sprintf("listener %q on port %d has protocol %q: a waypoint needs protocol %s there", l.Name, l.Port, l.Protocol, ambient.HBONEProtocol),
@@ -124,7 +115,7 @@ func missingListener(gw *gatewayv1.Gateway) Problem {
 	}
 	for i, l := range gw.Spec.Listeners {
 		if strings.EqualFold(string(l.Protocol), ambient.HBONEProtocol) {
-			return Problem{
+			return ambient.Problem{
 				Path:    fmt.Sprintf("spec.listeners[%d].port", i),
 				Code:    CodeHBONEListener,
 				Message: fmt.Sprintf("HBONE listener %q is on port %d: a waypoint's HBONE listener must be on port %d", l.Name, l.Port, ambient.HBONEPort),
@@ -132,7 +123,7 @@ func missingListener(gw *gatewayv1.Gateway) Problem {
 			}
 		}
 	}
-	return Problem{
+	return ambient.Problem{
 		Path:    "spec.listeners",
 		Code:    CodeHBONEListener,
 		Message: fmt.Sprintf("no listener with port %d and protocol %s: ztunnel cannot send traffic to the waypoint", ambient.HBONEPort, ambient.HBONEProtocol),
@@ -140,7 +131,7 @@ func missingListener(gw *gatewayv1.Gateway) Problem {
 	}
 }
 
-func checkSelector(l gatewayv1.Listener, i int) []Problem {
+func checkSelector(l gatewayv1.Listener, i int) []ambient.Problem {
 	if l.AllowedRoutes == nil || l.AllowedRoutes.Namespaces == nil {
 		return nil
 	}
@@ -150,14 +141,14 @@ func checkSelector(l gatewayv1.Listener, i int) []Problem {
 	}
 	path := fmt.Sprintf("spec.listeners[%d].allowedRoutes.namespaces.selector", i)
 	if ns.Selector == nil {
-		return []Problem{{
+		return []ambient.Problem{{
 			Path:    path,
 			Code:    CodeNamespaceSelector,
 			Message: "allowedRoutes.namespaces.from is Selector but no selector is given: no namespace can bind the waypoint",
 		}}
 	}
 	if _, err := metav1.LabelSelectorAsSelector(ns.Selector); err != nil {
-		return []Problem{{
+		return []ambient.Problem{{
 			Path:    path,
 			Code:    CodeNamespaceSelector,
 			Message: fmt.Sprintf("the namespace selector does not parse (%v): no namespace can bind the waypoint", err),

@@ -15,31 +15,34 @@ import (
 // ListenerName is the name istioctl gives a waypoint's HBONE listener.
 const ListenerName = "mesh"
 
-// ErrInvalid is wrapped by every error New and Bind return for bad input.
+// ErrInvalid is wrapped by every error [New], an [Option], [Bind] and [OptOut] return for bad
+// input.
 var ErrInvalid = errors.New("invalid waypoint input")
 
 // An Option changes the Gateway that [New] builds.
 type Option func(*settings) error
 
 type settings struct {
-	trafficType string
-	revision    string
-	namespaces  *gatewayv1.RouteNamespaces
+	traffic    Traffic
+	revision   string
+	namespaces *gatewayv1.RouteNamespaces
 }
 
-// For sets the istio.io/waypoint-for label, the traffic the waypoint handles: "service",
-// "workload", "all" or "none". Without it the Gateway carries no label, as with
-// `istioctl waypoint generate`, and istiod takes the GatewayClass's label or "service".
-func For(trafficType string) Option {
+// For sets the istio.io/waypoint-for label, the traffic the waypoint handles. Without it the
+// Gateway carries no label, as with `istioctl waypoint generate`, and istiod takes the
+// GatewayClass's label or [ServiceTraffic].
+func For(t Traffic) Option {
 	return func(s *settings) error {
-		if !slices.Contains(ambient.AllowedValues(ambient.LabelWaypointFor), trafficType) {
-			return fmt.Errorf("%w: traffic type %q: want one of %v", ErrInvalid, trafficType,
-				ambient.AllowedValues(ambient.LabelWaypointFor))
+		if !slices.Contains(trafficTypes, t) {
+			return fmt.Errorf("%w: traffic type %q: want one of %v", ErrInvalid, t, trafficTypes)
 		}
-		s.trafficType = trafficType
+		s.traffic = t
 		return nil
 	}
 }
+
+// trafficTypes are the values of istio.io/waypoint-for that Istio knows.
+var trafficTypes = []Traffic{ServiceTraffic, WorkloadTraffic, AllTraffic, NoTraffic}
 
 // Revision sets the istio.io/rev label, the control plane revision (or tag) that deploys
 // and programs the waypoint.
@@ -135,8 +138,8 @@ func New(namespace, name string, opts ...Option) (*gatewayv1.Gateway, error) {
 	}
 	// Like istioctl, label only what the caller asked for: an absent waypoint-for label lets
 	// the GatewayClass supply the default.
-	if s.trafficType != "" {
-		setLabel(&gw.ObjectMeta, ambient.LabelWaypointFor, s.trafficType)
+	if s.traffic != "" {
+		setLabel(&gw.ObjectMeta, ambient.LabelWaypointFor, string(s.traffic))
 	}
 	if s.revision != "" {
 		setLabel(&gw.ObjectMeta, ambient.LabelRev, s.revision)

@@ -30,6 +30,8 @@ import (
 //	<!-- readme-test: config -->        a configuration file that ambientlint accepts
 //	<!-- readme-test: pre-commit -->    a .pre-commit-config.yaml naming this repository's hooks
 //	<!-- readme-test: json -->          a valid JSON document
+//	<!-- readme-test: excerpt FILE -->  a verbatim piece of FILE (a program that is built and
+//	                                    tested), so that the README's code cannot drift
 //	<!-- readme-test: skip: REASON -->  what cannot run here (a cluster, the network)
 func TestREADME(t *testing.T) {
 	data, err := os.ReadFile("../../README.md")
@@ -78,6 +80,15 @@ func TestREADME(t *testing.T) {
 		case b.marker == "json":
 			if !json.Valid([]byte(b.text)) {
 				t.Errorf("README.md:%d: not valid JSON", b.line)
+			}
+		case strings.HasPrefix(b.marker, "excerpt "):
+			// The block is a verbatim piece of a file that is built and tested.
+			file := strings.TrimPrefix(b.marker, "excerpt ")
+			src, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(file)))
+			if err != nil {
+				t.Errorf("README.md:%d: %v", b.line, err)
+			} else if !strings.Contains(string(src), b.text) {
+				t.Errorf("README.md:%d: the block is not a verbatim excerpt of %s", b.line, file)
 			}
 		case strings.HasPrefix(b.marker, "skip: "):
 		case b.marker != "":

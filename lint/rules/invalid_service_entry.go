@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -35,6 +36,9 @@ func runInvalidServiceEntry(p *lint.Pass) error {
 			continue
 		}
 		for _, prob := range egress.Validate(se) {
+			if egressrules.Rule(prob) != egressrules.InvalidServiceEntry {
+				continue
+			}
 			path := fieldPath(prob.Path)
 			// A value Flux or a template fills in later is not judged, whether the problem is
 			// about the value itself or about another (a resolution judged by its hosts).

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
@@ -38,7 +39,7 @@ valid selector.`,
 
 // malformedCodes are the waypoint.Validate problems this rule reports; the others belong to
 // AMB003 (istio.io/waypoint-for values) or do not apply (the class, checked before).
-var malformedCodes = map[string]bool{
+var malformedCodes = map[ambient.Code]bool{
 	waypoint.CodeHBONEListener:     true,
 	waypoint.CodeReservedName:      true,
 	waypoint.CodeInvalidName:       true,

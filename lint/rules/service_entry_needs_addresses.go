@@ -1,9 +1,8 @@
 package rules
 
 import (
-	"strconv"
-
 	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 )
 
@@ -20,7 +19,8 @@ to every ServiceEntry without addresses whose resolution is not ` + "`NONE`" + `
 auto-allocation controller, on by default, and what ambient's DNS proxy serves), unless the
 entry is labelled ` + "`networking.istio.io/enable-autoallocate-ip: \"false\"`" + `. So the rule
 fires for ` + "`resolution: NONE`" + ` entries and for entries that opt out of allocation. The
-check is the SDK's (` + "`egress.NeedsAddresses`" + `), the case Istio's webhook warns about.
+check is the SDK's (` + "`egress.Validate`" + `, code ` + "`needs-addresses`" + `), the case Istio's webhook warns
+about.
 
 **Why it breaks a cluster.** For opaque TCP Istio can tell services apart only by destination
 address and port: there is no Host header or SNI to read. Without an address, the entry
@@ -40,13 +40,21 @@ func runServiceEntryNeedsAddresses(p *lint.Pass) error {
 		if se == nil {
 			continue
 		}
-		for _, i := range egress.NeedsAddresses(se) {
+		for _, prob := range egress.Validate(se) {
+			if egressrules.Rule(prob) != egressrules.ServiceEntryNeedsAddresses {
+				continue
+			}
+			path := fieldPath(prob.Path)
+			i := listIndex(path)
+			if i < 0 || i >= len(se.Spec.Ports) {
+				continue
+			}
 			port := se.Spec.Ports[i]
 			proto := port.Protocol
 			if proto == "" {
 				proto = "no protocol"
 			}
-			p.Reportf(o, []string{"spec", "ports", strconv.Itoa(i)},
+			p.Reportf(o, path,
 				"ServiceEntry %s port %d (%s) has no addresses: Istio cannot tell its TCP traffic apart from other entries on port %d",
 				o.Ref.Name, port.Number, proto, port.Number)
 		}

@@ -76,3 +76,15 @@ func fieldPath(p string) []string {
 	flush()
 	return out
 }
+
+// listIndex returns the list index that ends path (3 for spec.hosts[3]), or -1.
+func listIndex(path []string) int {
+	if len(path) == 0 {
+		return -1
+	}
+	i, err := strconv.Atoi(path[len(path)-1])
+	if err != nil {
+		return -1
+	}
+	return i
+}

@@ -10,12 +10,11 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
-	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
-	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/hosts"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -71,13 +70,12 @@ var urlPattern = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>` + "`" +
 
 func runUnclassifiedEgress(p *lint.Pass) error {
 	inv := p.Inventory
-	var entries []*networkingv1.ServiceEntry
+	covered := hosts.NewSet()
 	for _, o := range inv.Kind(serviceEntryGK) {
 		if se := serviceEntry(o); se != nil {
-			entries = append(entries, se)
+			covered.Add(se.Spec.Hosts...)
 		}
 	}
-	covered := egress.NewHostSet(entries...)
 	services := map[string]bool{}
 	for _, o := range inv.Kind("/Service") {
 		// Single-label names and *.svc names are internal by form; name.namespace is not.

@@ -26,7 +26,7 @@ const (
 // WorkloadEntry, Pod or pod template, that names a waypoint (not "none").
 type binding struct {
 	Obj *manifest.Object
-	// Kind is the kind of object the label binds, as waypoint.ServesKind takes it: Namespace,
+	// Kind is the kind of object the label binds, as waypoint.Traffic.Serves takes it: Namespace,
 	// Service, ServiceEntry, or Pod for a pod template.
 	Kind string
 	// What names the binding object in messages: "Namespace apps", "Service apps/api", "the
@@ -180,7 +180,7 @@ func trafficType(inv *manifest.Inventory, o *manifest.Object) (tt, source string
 			gc = gatewayClass(co)
 		}
 	}
-	tt = waypoint.TrafficType(gw, gc)
+	tt = string(waypoint.TrafficType(gw, gc))
 	switch {
 	case hasLabel(gw.Labels, ambient.LabelWaypointFor):
 		source = fmt.Sprintf("the Gateway's label %s=%s", ambient.LabelWaypointFor, tt)
@@ -326,5 +326,5 @@ func servesServices(inv *manifest.Inventory, ref string) bool {
 		return true
 	}
 	tt, _ := trafficType(inv, o)
-	return manifest.IsOpaque(tt) || waypoint.ServesKind(tt, "Service")
+	return manifest.IsOpaque(tt) || waypoint.Traffic(tt).Serves("Service")
 }

@@ -27,7 +27,7 @@ protocol HBONE) does not admit the binding namespace through
 namespace, ` + "`All`" + ` every namespace, ` + "`Selector`" + ` the namespaces whose labels match (every
 Namespace carries ` + "`kubernetes.io/metadata.name`" + `). The binding namespace's labels are read from
 its Namespace object in the tree; a selector on other labels of a namespace the tree does not
-define is not judged. The check is the SDK's ` + "`waypoint.Admits`" + `.
+define is not judged. The check is the SDK's ` + "`waypoint.ValidateBinding`" + `.
 
 **Why it breaks a cluster.** istiod refuses the attachment (status AttachmentDenied), so the
 objects get no waypoint and their traffic goes around it: the L7 policy and routing of the
@@ -55,13 +55,13 @@ func runWaypointCrossNamespaceDenied(p *lint.Pass) error {
 		gw := gateway(gwObj).DeepCopy()
 		gw.Namespace = gwObj.Namespace
 		nsLabels, inTree := namespaceLabels(inv, b.Namespace)
-		ok, why := waypoint.Admits(gw, b.Namespace, nsLabels)
-		if ok || (!inTree && !judgeableWithoutLabels(gw)) || opaqueLabels(nsLabels) || opaqueSelector(gw) {
+		denied := waypoint.ValidateBinding(gw, b.Namespace, nsLabels)
+		if len(denied) == 0 || (!inTree && !judgeableWithoutLabels(gw)) || opaqueLabels(nsLabels) || opaqueSelector(gw) {
 			continue
 		}
 		p.Report(lint.Finding{
 			Message: fmt.Sprintf("%s binds waypoint %s, but %s: istiod denies the attachment and the traffic "+
-				"goes around the waypoint", b.What, b.Ref(), why),
+				"goes around the waypoint", b.What, b.Ref(), denied[0].Message),
 			Pos:    b.NamespacePos(),
 			Object: b.Obj.Ref,
 			Related: []lint.Related{{

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 
-	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/waypoint"
@@ -21,7 +20,7 @@ waypoint whose traffic type is ` + "`workload`" + ` or ` + "`none`" + `; or a po
 WorkloadEntry binds one whose traffic type is ` + "`service`" + ` or ` + "`none`" + `. The traffic type is
 the Gateway's ` + "`istio.io/waypoint-for`" + ` label, else its GatewayClass's (read from the tree
 when the tree defines the class), else ` + "`service`" + ` (the SDK's ` + "`waypoint.TrafficType`" + ` and
-` + "`waypoint.ServesKind`" + `). A Namespace's binding counts as a service binding: istiod reports
+` + "`waypoint.Traffic.Serves`" + `). A Namespace's binding counts as a service binding: istiod reports
 an error on every Service that inherits a waypoint that does not serve services.
 
 **Why it breaks a cluster.** istiod attaches a waypoint only to the traffic it is for. A
@@ -44,7 +43,7 @@ func runWaypointTrafficMismatch(p *lint.Pass) error {
 			continue
 		}
 		tt, source := trafficType(inv, gwObj)
-		if gateway(gwObj) == nil || manifest.IsOpaque(tt) || waypoint.ServesKind(tt, b.Kind) {
+		if gateway(gwObj) == nil || manifest.IsOpaque(tt) || waypoint.Traffic(tt).Serves(b.Kind) {
 			continue
 		}
 		needs := "service traffic (service or all)"
@@ -53,9 +52,9 @@ func runWaypointTrafficMismatch(p *lint.Pass) error {
 		}
 		serves := "no traffic"
 		switch tt {
-		case ambient.WaypointForService:
+		case string(waypoint.ServiceTraffic):
 			serves = "service traffic only"
-		case ambient.WaypointForWorkload:
+		case string(waypoint.WorkloadTraffic):
 			serves = "workload traffic only"
 		}
 		effect := "istiod does not attach the waypoint and the traffic goes around it"

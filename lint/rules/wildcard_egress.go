@@ -2,9 +2,9 @@ package rules
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 )
 
@@ -36,12 +36,20 @@ func runWildcardEgress(p *lint.Pass) error {
 		if se == nil {
 			continue
 		}
-		for _, i := range egress.Wildcards(se) {
+		for _, prob := range egress.Validate(se) {
+			if egressrules.Rule(prob) != egressrules.WildcardEgress {
+				continue
+			}
+			path := fieldPath(prob.Path)
+			i := listIndex(path)
+			if i < 0 || i >= len(se.Spec.Hosts) {
+				continue
+			}
 			host := se.Spec.Hosts[i]
 			if slices.Contains(p.Settings.AllowWildcards, host) {
 				continue
 			}
-			p.Reportf(o, []string{"spec", "hosts", strconv.Itoa(i)},
+			p.Reportf(o, path,
 				"ServiceEntry %s has wildcard host %q: list explicit hosts, or allow it in egress.allowWildcards", o.Ref.Name, host)
 		}
 	}

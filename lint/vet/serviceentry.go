@@ -10,7 +10,9 @@ import (
 	networking "istio.io/api/networking/v1alpha3"
 	networkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 
+	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/egressrules"
 )
 
 // istioNetworkingPath is the package of the ServiceEntry spec; istio.io/api/networking/v1
@@ -28,7 +30,7 @@ var serviceEntryPaths = map[string]bool{
 // (or a pair of ports, or CIDR addresses with a constant resolution): certain from the
 // elements a literal spells, whatever else the code adds later. Problems that depend on the
 // whole entry (no hosts, endpoints, exportTo) are left to ambientlint.
-var localCodes = map[string]bool{
+var localCodes = map[ambient.Code]bool{
 	egress.CodeHostStar:            true,
 	egress.CodeMisplacedWildcard:   true,
 	egress.CodeInvalidHost:         true,
@@ -41,9 +43,15 @@ var localCodes = map[string]bool{
 	egress.CodeUnknownProtocol:     true,
 }
 
-// serviceEntrySpec reports AMB301 and AMB302 on a ServiceEntry spec literal: the hosts,
-// addresses and ports that it spells as constants are checked with egress.Validate and
-// egress.Wildcards; the other elements are skipped.
+// modelledFields are the fields of a ServiceEntry spec literal the analyzer reads.
+var modelledFields = map[string]bool{"Hosts": true, "Addresses": true, "Ports": true, "Resolution": true, "Location": true}
+
+// serviceEntrySpec reports AMB301 and AMB302 on a ServiceEntry spec literal, as
+// egress.Validate finds them and package egressrules assigns them to rules. The hosts,
+// addresses and ports that it spells as constants are checked; the other elements are
+// skipped. A complete literal (it names hosts, every field it sets is one the analyzer
+// models, and every value and element is a constant) is judged whole, as ambientlint judges the same entry in
+// YAML; of another, only the problems one element shows by itself are reported (localCodes).
 func (r *reporter) serviceEntrySpec(cur inspector.Cursor, lit *ast.CompositeLit) {
 	info := r.pass.TypesInfo
 	fields, ok := structFields(lit)
@@ -52,9 +60,18 @@ func (r *reporter) serviceEntrySpec(cur inspector.Cursor, lit *ast.CompositeLit)
 	}
 	se := &networkingv1.ServiceEntry{}
 	at := map[string]ast.Expr{}
+	complete := true
+	for name := range fields {
+		complete = complete && modelledFields[name]
+	}
 	strs := func(field, path string) []string {
-		sl, ok := ast.Unparen(fields[field]).(*ast.CompositeLit)
+		e := fields[field]
+		if e == nil {
+			return nil
+		}
+		sl, ok := ast.Unparen(e).(*ast.CompositeLit)
 		if !ok {
+			complete = false
 			return nil
 		}
 		var out []string
@@ -62,43 +79,70 @@ func (r *reporter) serviceEntrySpec(cur inspector.Cursor, lit *ast.CompositeLit)
 			if s, ok := constString(info, el); ok {
 				at[fmt.Sprintf("%s[%d]", path, len(out))] = el
 				out = append(out, s)
+			} else {
+				complete = false
 			}
 		}
 		return out
 	}
 	se.Spec.Hosts = strs("Hosts", "spec.hosts")
 	se.Spec.Addresses = strs("Addresses", "spec.addresses")
-	if sl, ok := ast.Unparen(fields["Ports"]).(*ast.CompositeLit); ok {
-		for _, el := range sl.Elts {
-			if p, ok := r.servicePort(el, fmt.Sprintf("spec.ports[%d]", len(se.Spec.Ports)), at); ok {
-				se.Spec.Ports = append(se.Spec.Ports, p)
+	if e := fields["Ports"]; e != nil {
+		sl, ok := ast.Unparen(e).(*ast.CompositeLit)
+		complete = complete && ok
+		if ok {
+			for _, el := range sl.Elts {
+				if p, ok := r.servicePort(el, fmt.Sprintf("spec.ports[%d]", len(se.Spec.Ports)), at); ok {
+					se.Spec.Ports = append(se.Spec.Ports, p)
+				} else {
+					complete = false
+				}
 			}
 		}
 	}
-	if e := fields["Resolution"]; e != nil {
-		if res, ok := constInt(info, e); ok {
-			se.Spec.Resolution = networking.ServiceEntry_Resolution(res)
+	for _, name := range []string{"Resolution", "Location"} {
+		e := fields[name]
+		if e == nil {
+			continue
+		}
+		v, ok := constInt(info, e)
+		if !ok {
+			complete = false
+			continue
+		}
+		if name == "Resolution" {
+			se.Spec.Resolution = networking.ServiceEntry_Resolution(v)
 			at["spec.resolution"] = e
+		} else {
+			se.Spec.Location = networking.ServiceEntry_Location(v)
 		}
 	}
 	if meta := enclosingObjectMeta(cur, func(path, name string) bool { return serviceEntryPaths[path] && name == "ServiceEntry" }, info); meta != nil {
 		se.Name, _ = constString(info, meta["Name"])
 		se.Namespace, _ = constString(info, meta["Namespace"])
 	}
+	// An entry without hosts is being built (the hosts come later), not complete.
+	complete = complete && len(se.Spec.Hosts) > 0
 	what := objectName("ServiceEntry", se.Namespace, se.Name)
-	for _, i := range egress.Wildcards(se) {
-		host := se.Spec.Hosts[i]
-		if slices.Contains(r.cfg.allowWildcards, host) {
-			continue
-		}
-		r.report(wildcardEgress, at[fmt.Sprintf("spec.hosts[%d]", i)], nil,
-			"%s has wildcard host %q: list explicit hosts, or allow it with -allow-wildcards", what, host)
-	}
 	for _, pr := range egress.Validate(se) {
-		if !localCodes[pr.Code] {
-			continue
+		switch egressrules.Rule(pr) {
+		case egressrules.WildcardEgress:
+			host := at[pr.Path]
+			var h string
+			if host != nil {
+				h, _ = constString(info, host)
+			}
+			if host == nil || slices.Contains(r.cfg.allowWildcards, h) {
+				continue
+			}
+			r.report(wildcardEgress, host, nil,
+				"%s has wildcard host %q: list explicit hosts, or allow it with -allow-wildcards", what, h)
+		case egressrules.InvalidServiceEntry:
+			if !complete && !localCodes[pr.Code] {
+				continue
+			}
+			r.report(invalidServiceEntry, exprAt(at, pr.Path, lit), nil, "%s: %s", what, pr.Message)
 		}
-		r.report(invalidServiceEntry, exprAt(at, pr.Path, lit), nil, "%s: %s", what, pr.Message)
 	}
 }
 

@@ -65,9 +65,9 @@ func dataFacts(dir string) (map[string]any, error) {
 		"dataplane_mode":    map[string]string{"ambient": ambient.DataplaneModeAmbient, "none": ambient.DataplaneModeNone},
 		"use_waypoint_none": ambient.UseWaypointNone,
 		"injection":         map[string]string{"enabled": ambient.InjectionEnabled, "disabled": ambient.InjectionDisabled},
-		"waypoint_for": map[string]string{
-			"service": ambient.WaypointForService, "workload": ambient.WaypointForWorkload,
-			"all": ambient.WaypointForAll, "none": ambient.WaypointForNone,
+		"waypoint_for": map[string]waypoint.Traffic{
+			"service": waypoint.ServiceTraffic, "workload": waypoint.WorkloadTraffic,
+			"all": waypoint.AllTraffic, "none": waypoint.NoTraffic,
 		},
 	}
 	f["namespaces"] = map[string]any{
@@ -78,13 +78,13 @@ func dataFacts(dir string) (map[string]any, error) {
 	f["meta_bases"] = src.metaBases
 	f["workload_kinds"] = src.workloadKinds
 
-	// Which binding kinds each traffic type serves, asked of waypoint.ServesKind ("" is a
+	// Which binding kinds each traffic type serves, asked of waypoint.Traffic.Serves ("" is a
 	// label written empty).
 	serves := map[string]map[string]bool{}
 	for _, tt := range append([]string{""}, ambient.AllowedValues(ambient.LabelWaypointFor)...) {
 		serves[tt] = map[string]bool{}
 		for _, kind := range []string{"Namespace", "Service", "ServiceEntry", "WorkloadEntry", "Pod"} {
-			serves[tt][kind] = waypoint.ServesKind(tt, kind)
+			serves[tt][kind] = waypoint.Traffic(tt).Serves(kind)
 		}
 	}
 	f["waypoint"] = map[string]any{
@@ -140,8 +140,8 @@ func egressFacts(protocols []string) (map[string]any, error) {
 	if len(protocols) == 0 {
 		return nil, fmt.Errorf("no protocols in package egress")
 	}
-	has := func(ps []egress.Problem, code, p string) bool {
-		return slices.ContainsFunc(ps, func(pr egress.Problem) bool { return pr.Code == code && pr.Path == p })
+	has := func(ps []ambient.Problem, code ambient.Code, p string) bool {
+		return slices.ContainsFunc(ps, func(pr ambient.Problem) bool { return pr.Code == code && pr.Path == p })
 	}
 	var hostAware, dynamic []string
 	for _, p := range protocols {

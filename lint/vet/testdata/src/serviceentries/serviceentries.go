@@ -26,14 +26,33 @@ var invalid = networkingv1.ServiceEntry{
 			"10.0.0.300", // want `AMB302: ServiceEntry invalid: 10.0.0.300 is not a valid IP`
 			"10.0.0.0/8", // want `AMB302: ServiceEntry invalid: CIDR address "10.0.0.0/8" is allowed only with resolution NONE or STATIC, not DNS`
 		},
-		Resolution: networking.ServiceEntry_DNS,
+		Resolution: networking.ServiceEntry_DNS, // want `AMB302: ServiceEntry invalid: with resolution DNS and no endpoints every host must be a fully qualified name, and "\*" is not`
 		Ports: []*networking.ServicePort{
 			{Number: 443, Name: "https", Protocol: "TLS"},
 			{Number: 443, Name: "tls", Protocol: "HTTPS"},                      // want `AMB302: ServiceEntry invalid: port 443 is already defined`
-			&v1alpha3.ServicePort{Number: 8080, Name: "h3", Protocol: "HTTP3"}, // want `AMB302: ServiceEntry invalid: protocol "HTTP3" is not one Istio knows`
+			&v1alpha3.ServicePort{Number: 8080, Name: "h3", Protocol: "HTTP3"}, // want `AMB302: ServiceEntry invalid: protocol "HTTP3" is not one Istio knows` `AMB302: ServiceEntry invalid: port 8080 is neither HTTP nor TLS, so with 3 hosts`
 			{Number: 70000, Name: "big"},                                       // want `AMB302: ServiceEntry invalid: port number 70000 must be in the range 1..65535`
 		},
 	},
+}
+
+// A complete literal is judged whole, as ambientlint judges the entry in YAML: a wildcard host
+// with resolution DNS and no endpoints is a wildcard (AMB301) that Istio also rejects (AMB302).
+var wildcardDNS = v1alpha3.ServiceEntry{
+	Hosts:      []string{"*.vendor.example"}, // want `AMB301: ServiceEntry has wildcard host "\*.vendor.example"`
+	Resolution: v1alpha3.ServiceEntry_DNS,    // want `AMB302: ServiceEntry: with resolution DNS and no endpoints every host must be a fully qualified name`
+	Ports:      []*v1alpha3.ServicePort{{Number: 443, Name: "tls", Protocol: "TLS"}},
+}
+
+// The same entry with endpoints the code computes is not complete: only the wildcard is
+// certain.
+func wildcardDNSWithEndpoints(endpoints []*v1alpha3.WorkloadEntry) v1alpha3.ServiceEntry {
+	return v1alpha3.ServiceEntry{
+		Hosts:      []string{"*.vendor.example"}, // want `AMB301: ServiceEntry has wildcard host "\*.vendor.example"`
+		Resolution: v1alpha3.ServiceEntry_DNS,
+		Ports:      []*v1alpha3.ServicePort{{Number: 443, Name: "tls", Protocol: "TLS"}},
+		Endpoints:  endpoints,
+	}
 }
 
 // A spec on its own, without a name.
