@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -21,6 +20,7 @@ import (
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/pager"
 
+	"github.com/ambientkit/ambientkit/internal/kubeclient"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/load"
 )
@@ -61,23 +61,15 @@ type Reader struct {
 // client-side rate limit when cfg sets none: a read makes one paginated list per kind and
 // namespace, and the API server's priority and fairness bounds it.
 func New(cfg *rest.Config) (*Reader, error) {
-	dcfg := dynamic.ConfigFor(cfg)
-	if dcfg.QPS == 0 && dcfg.RateLimiter == nil {
-		dcfg.QPS = -1
-	}
-	hc, err := rest.HTTPClientFor(dcfg)
+	dcfg, hc, err := kubeclient.Config(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("building the HTTP client for %s: %w", cfg.Host, err)
+		return nil, err
 	}
 	var c Clients
 	if c.Dynamic, err = dynamic.NewForConfigAndClient(dcfg, hc); err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client for %s: %w", cfg.Host, err)
 	}
-	dc := rest.CopyConfig(cfg)
-	if dc.QPS == 0 && dc.RateLimiter == nil {
-		dc.QPS = -1
-	}
-	if c.Discovery, err = discovery.NewDiscoveryClientForConfigAndClient(dc, hc); err != nil {
+	if c.Discovery, err = discovery.NewDiscoveryClientForConfigAndClient(dcfg, hc); err != nil {
 		return nil, fmt.Errorf("building the discovery client for %s: %w", cfg.Host, err)
 	}
 	r := NewForClients(c)
@@ -285,19 +277,12 @@ func (r *Reader) do(ctx context.Context, m mapping, q Request, pageSize int64) (
 	return out, err
 }
 
-// forbiddenVerb finds the verb in the API server's 403 message, as readiness/probe does.
-var forbiddenVerb = regexp.MustCompile(`cannot (\w+) resource`)
-
 // requestProblem turns a failed request into a Problem placed at the kind it could not
 // read: for a 403, one that names the verb, resource and group, and namespace to grant.
 func requestProblem(m mapping, q Request, err error) load.Problem {
 	at := manifest.ObjectRef{APIVersion: m.gvr.GroupVersion().String(), Kind: m.kind, Namespace: q.Namespace, Name: q.Name}
 	p := load.Problem{Pos: manifest.Position{Object: at}, Object: at}
-	if apierrors.IsForbidden(err) {
-		verb := q.Verb
-		if v := forbiddenVerb.FindStringSubmatch(err.Error()); v != nil {
-			verb = v[1]
-		}
+	if verb, forbidden := kubeclient.ForbiddenVerb(err, q.Verb); forbidden {
 		what := q.GroupResource()
 		if q.Name != "" {
 			what += " " + q.Name

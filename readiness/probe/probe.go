@@ -17,6 +17,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/internal/kiali"
+	"github.com/ambientkit/ambientkit/internal/kubeclient"
 	"github.com/ambientkit/ambientkit/readiness"
 )
 
@@ -62,13 +63,9 @@ type Probe struct {
 // namespace), and client-go's default of 5 per second in bursts of 10 would stretch one
 // check by seconds.
 func New(cfg *rest.Config, opts Options) (*Probe, error) {
-	dcfg := dynamic.ConfigFor(cfg)
-	if dcfg.QPS == 0 && dcfg.RateLimiter == nil {
-		dcfg.QPS = -1
-	}
-	hc, err := rest.HTTPClientFor(dcfg)
+	dcfg, hc, err := kubeclient.Config(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("building the HTTP client for %s: %w", cfg.Host, err)
+		return nil, err
 	}
 	var c Clients
 	if c.Dynamic, err = dynamic.NewForConfigAndClient(dcfg, hc); err != nil {

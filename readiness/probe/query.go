@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -18,6 +17,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/pager"
 
+	"github.com/ambientkit/ambientkit/internal/kubeclient"
 	"github.com/ambientkit/ambientkit/readiness"
 )
 
@@ -142,18 +142,12 @@ func pointers[T any](objs []runtime.Object) []*T {
 	return out
 }
 
-var forbiddenVerb = regexp.MustCompile(`cannot (\w+) resource`)
-
 // errResult turns a failed query into an Unknown result that names what is missing.
 func errResult(err error, q query) readiness.Result {
-	switch {
-	case errors.Is(err, errPending):
+	if errors.Is(err, errPending) {
 		return readiness.Result{Status: readiness.Unknown, Reason: fmt.Sprintf("waiting for the first list of %s %s", q.resource(), q.scope())}
-	case apierrors.IsForbidden(err):
-		verb := "list"
-		if m := forbiddenVerb.FindStringSubmatch(err.Error()); m != nil {
-			verb = m[1]
-		}
+	}
+	if verb, forbidden := kubeclient.ForbiddenVerb(err, "list"); forbidden {
 		return readiness.Result{
 			Status: readiness.Unknown,
 			Reason: fmt.Sprintf("forbidden: cannot %s %s %s", verb, q.resource(), q.scope()),
