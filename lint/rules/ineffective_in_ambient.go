@@ -3,12 +3,14 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	networkingapi "istio.io/api/networking/v1alpha3"
 	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/lint"
@@ -25,7 +27,7 @@ var IneffectiveInAmbient = &lint.Rule{
 	ID:       "AMB208",
 	Name:     "ineffective-in-ambient",
 	Severity: lint.Warning,
-	Summary:  "a Sidecar, EnvoyFilter, sidecar annotation or exportTo that ambient mode ignores",
+	Summary:  "a Sidecar, EnvoyFilter, sidecar annotation, exportTo or Service route that ambient mode ignores",
 	Doc: `**What.** Settings written for sidecars that have no effect on ambient workloads:
 
 - a ` + "`Sidecar`" + ` resource or an ` + "`EnvoyFilter`" + ` whose ` + "`workloadSelector`" + ` selects only ambient
@@ -35,19 +37,28 @@ var IneffectiveInAmbient = &lint.Rule{
   Helm chart of the tree runs an Envoy);
 - ` + "`sidecar.istio.io/*`" + ` annotations, other than ` + "`sidecar.istio.io/inject`" + `, on a pod template
   whose pods are in ambient mode;
-- ` + "`exportTo`" + ` on a ServiceEntry, when the tree enrolls workloads in ambient mode.
+- ` + "`exportTo`" + ` on a ServiceEntry, when the tree enrolls workloads in ambient mode;
+- an HTTPRoute or GRPCRoute whose ` + "`parentRefs`" + ` name a Service of an ambient namespace that no
+  waypoint serves (neither the Service nor its Namespace has ` + "`istio.io/use-waypoint`" + `, or its
+  waypoint does not serve service traffic), in a tree that runs no sidecars. *Changed:* such
+  routes were not reported.
 
 **Why it breaks a cluster.** Ambient pods have no sidecar: ztunnel is not Envoy and reads
 neither Sidecar resources, EnvoyFilters nor sidecar annotations, so the egress limits, filters
 and proxy settings they carry are silently not applied. ztunnel also ignores a ServiceEntry's
 ` + "`exportTo`" + `: ambient workloads of every namespace resolve and reach its hosts, so a
-visibility limit someone relies on is not there.
+visibility limit someone relies on is not there. A route attached to a Service (the Gateway API
+for meshes, GAMMA) is carried out by the proxy that serves the Service: in ambient mode that is
+its waypoint, and a sidecar client's own Envoy; ztunnel does no HTTP routing, so without a
+waypoint the route's matches, splits, retries and timeouts do nothing.
 
 **Fix.** Remove what does not apply, or move it where it does: L7 behaviour into a waypoint
 (Gateway API routes, policy attached with ` + "`targetRefs`" + `, an EnvoyFilter with ` + "`targetRefs`" + `
 naming the waypoint), egress control into ServiceEntries and an egress waypoint, and visibility
-limits into AuthorizationPolicy.`,
-	Kinds: append([]string{sidecarGK, envoyFilterGK, serviceEntryGK, namespaceGK, gatewayGK}, workloadKinds...),
+limits into AuthorizationPolicy. Bind a waypoint to the Service a route names (label it, or its
+Namespace, ` + "`istio.io/use-waypoint`" + `).`,
+	Kinds: append([]string{sidecarGK, envoyFilterGK, serviceEntryGK, namespaceGK, gatewayGK, gatewayClassGK,
+		serviceGK, httpRouteGK, grpcRouteGK}, workloadKinds...),
 	Run:   runIneffectiveInAmbient,
 }
 
@@ -117,10 +128,82 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 			})
 		}
 	}
+	routesWithoutWaypoint(p)
 	return nil
 }
 
 // sidecarSpec returns o's Sidecar spec (the same message in every version), or nil.
+// routesWithoutWaypoint reports the HTTPRoutes and GRPCRoutes whose parentRefs name a
+// Service of an ambient namespace that no waypoint serves: nothing carries their rules out. A
+// tree that runs sidecars is left alone, since a sidecar client applies a Service's routes
+// itself.
+func routesWithoutWaypoint(p *lint.Pass) {
+	inv := p.Inventory
+	if treeRunsSidecars(p) {
+		return
+	}
+	for _, gk := range []string{httpRouteGK, grpcRouteGK} {
+		for _, o := range inv.Kind(gk) {
+			var refs []gatewayv1.ParentReference
+			switch r := o.Typed.(type) {
+			case *gatewayv1.HTTPRoute:
+				refs = r.Spec.ParentRefs
+			case *gatewayv1.GRPCRoute:
+				refs = r.Spec.ParentRefs
+			}
+			for i, ref := range refs {
+				if ref.Kind == nil || *ref.Kind != "Service" || (ref.Group != nil && *ref.Group != "" && *ref.Group != "core") {
+					continue
+				}
+				ns := o.Namespace
+				if ref.Namespace != nil {
+					ns = string(*ref.Namespace)
+				}
+				svc := inv.Get(serviceGK, ns, string(ref.Name))
+				if svc == nil || manifest.IsOpaque(string(ref.Name)) || !namespaceAmbient(p, ns) {
+					continue
+				}
+				why := ""
+				switch wp, bound, known := servingWaypoint(inv, svc); {
+				case !known:
+					continue
+				case !bound:
+					why = fmt.Sprintf("no waypoint serves it (neither it nor its Namespace has %s)", ambient.LabelUseWaypoint)
+				case !servesServices(inv, wp):
+					why = fmt.Sprintf("its waypoint %s does not serve service traffic", wp)
+				default:
+					continue
+				}
+				p.Report(lint.Finding{
+					Message: fmt.Sprintf("%s %s is attached to Service %s/%s, but %s: in ambient mode a Service's routes "+
+						"are carried out by its waypoint, and ztunnel does no HTTP routing, so the route does nothing for "+
+						"mesh traffic; bind a waypoint to the Service or its Namespace", o.Ref.Kind, nsName(o), ns, ref.Name, why),
+					Pos:     o.Pos("spec", "parentRefs", strconv.Itoa(i)),
+					Object:  o.Ref,
+					Related: []lint.Related{{Position: svc.Pos(), Message: fmt.Sprintf("Service %s/%s", ns, ref.Name)}},
+				})
+			}
+		}
+	}
+}
+
+// treeRunsSidecars reports whether the tree runs workloads with sidecars: a Namespace or a
+// workload whose pods get one.
+func treeRunsSidecars(p *lint.Pass) bool {
+	inv := p.Inventory
+	for _, o := range inv.Kind(namespaceGK) {
+		if ambient.NamespaceMode(o.Ref.Name, o.Labels).Mode == ambient.Sidecar {
+			return true
+		}
+	}
+	for _, w := range workloads(inv) {
+		if w.mode(inv).Mode == ambient.Sidecar {
+			return true
+		}
+	}
+	return false
+}
+
 func sidecarSpec(o *manifest.Object) *networkingapi.Sidecar {
 	switch x := o.Typed.(type) {
 	case *istionetworkingv1.Sidecar:

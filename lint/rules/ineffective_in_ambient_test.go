@@ -10,3 +10,14 @@ import (
 func TestIneffectiveInAmbient(t *testing.T) {
 	linttest.Run(t, testdata("ineffective-in-ambient"), rules.IneffectiveInAmbient)
 }
+
+// A route attached to a Service of an ambient namespace does nothing without a waypoint; one
+// tree runs only ambient workloads, the other still runs sidecars, which apply routes
+// themselves.
+func TestIneffectiveInAmbientRoutes(t *testing.T) {
+	for _, dir := range []string{"ambient", "with-sidecars"} {
+		t.Run(dir, func(t *testing.T) {
+			linttest.Run(t, testdata("ineffective-in-ambient-routes/"+dir), rules.IneffectiveInAmbient)
+		})
+	}
+}
