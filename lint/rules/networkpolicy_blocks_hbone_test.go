@@ -10,3 +10,7 @@ import (
 func TestNetworkpolicyBlocksHbone(t *testing.T) {
 	linttest.Run(t, testdata("networkpolicy-blocks-hbone"), rules.NetworkpolicyBlocksHbone)
 }
+
+func TestNetworkpolicyBlocksHboneHostIPProbes(t *testing.T) {
+	linttest.Run(t, testdata("networkpolicy-blocks-hbone-host-ip"), rules.NetworkpolicyBlocksHbone)
+}
