@@ -59,7 +59,7 @@ limits into AuthorizationPolicy. Bind a waypoint to the Service a route names (l
 Namespace, ` + "`istio.io/use-waypoint`" + `).`,
 	Kinds: append([]string{sidecarGK, envoyFilterGK, serviceEntryGK, namespaceGK, gatewayGK, gatewayClassGK,
 		serviceGK, httpRouteGK, grpcRouteGK}, workloadKinds...),
-	Run:   runIneffectiveInAmbient,
+	Run: runIneffectiveInAmbient,
 }
 
 func runIneffectiveInAmbient(p *lint.Pass) error {

@@ -5,7 +5,11 @@ import (
 	"slices"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/gitops"
+	"github.com/ambientkit/ambientkit/internal/istiocharts"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -37,7 +41,16 @@ enforced. Nothing in the cluster reports the mistake.
 
 **Fix.** Spell the key as Istio defines it (the suggested fix does, unless the map already
 has the right key: then remove one of the two, since Kubernetes' tools keep only the last).
-If the key is your own, move it out of Istio's domains.`,
+If the key is your own, move it out of Istio's domains.
+
+The rule also reads the inline values (Argo CD ` + "`helm.valuesObject`" + `, Flux ` + "`spec.values`" + `) of
+Istio's ` + "`base`, `istiod`, `cni` and `ztunnel`" + ` charts: a top-level key the chart does not read at
+the version installed (` + "`proflie: ambient`" + `) is reported, with the nearest key it reads. The keys
+are the charts' own, from their ` + "`values.yaml`" + ` and templates in Istio 1.28 to 1.32; a version
+outside those, or not given, is judged by every key of any of them. Values written as a YAML
+string (` + "`helm.values`" + `) are not read. Helm passes an unknown key through without a word, so a
+misspelt ` + "`profile`" + ` installs the chart without the ambient profile. *Changed:* chart values
+were not checked.`,
 	Kinds: nil, // every object's metadata
 	Run:   runUnknownIstioKey,
 }
@@ -91,7 +104,52 @@ func runUnknownIstioKey(p *lint.Pass) error {
 			p.Report(f)
 		}
 	}
+	unknownChartValues(p)
 	return nil
+}
+
+// chartNames are the names internal/istiocharts gives the Istio charts gitops knows.
+var chartNames = map[gitops.ComponentKind]string{
+	gitops.IstioBase: "base", gitops.Istiod: "istiod", gitops.IstioCNI: "cni", gitops.Ztunnel: "ztunnel",
+}
+
+// unknownChartValues reports the top-level keys of an Istio chart's inline values that the
+// chart, at the version installed, does not read: Helm passes them through silently.
+func unknownChartValues(p *lint.Pass) {
+	for _, ci := range p.Model.Charts {
+		k, ok := gitops.ChartComponent(ci)
+		if !ok || ci.Object == nil || ci.ValuesPath == nil {
+			continue
+		}
+		chart, ok := chartNames[k]
+		if !ok {
+			continue
+		}
+		known, ok := istiocharts.Keys(chart, ci.Version)
+		values := ci.Object.Lookup(ci.ValuesPath...)
+		if !ok || values == nil || values.Kind != yaml.MappingNode {
+			continue // values in a YAML string (helm.values) or parameters are not judged
+		}
+		for i := 0; i+1 < len(values.Content); i += 2 {
+			key := values.Content[i].Value
+			if slices.Contains(known, key) || manifest.IsOpaque(key) {
+				continue
+			}
+			version := ci.Version
+			if version == "" {
+				version = "any version"
+			}
+			msg := fmt.Sprintf("unknown value %q for Istio's %s chart (%s): Helm passes it through and the chart ignores it", key, chart, version)
+			if s := nearestName(key, known); s != "" {
+				msg = fmt.Sprintf("unknown value %q for Istio's %s chart (%s): did you mean %q? Helm passes it through and the chart ignores it", key, chart, version, s)
+			}
+			p.Report(lint.Finding{
+				Message: msg,
+				Pos:     ci.Object.NodePos(values.Content[i]),
+				Object:  ci.Object.Ref,
+			})
+		}
+	}
 }
 
 // suggestion returns the Istio key that e's unknown Istio key is a near miss of.

@@ -57,6 +57,10 @@ func TestUnknownIstioKeySeverity(t *testing.T) {
 		"istio.io/waypoint_for":                    lint.Error,
 		"istio.io/revv":                            lint.Warning,
 		"sidecar.istio.io/totally-made-up-setting": lint.Warning,
+		// Keys of Istio charts' values (chart-values.yaml).
+		"proflie":     lint.Warning,
+		"pilto":       lint.Warning,
+		"resouceName": lint.Warning,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("severities by key (-want +got):\n%s", diff)

@@ -1,0 +1,85 @@
+// Package istiocharts knows the top-level values that Istio's Helm charts (base, istiod, cni,
+// ztunnel) accept, per Istio minor version, as the charts' own values.yaml and templates read
+// them (keys_gen.go, made by hack/chartkeys from istio/istio). Helm passes any other key
+// through silently: a misspelt key ("proflie: ambient") changes nothing.
+package istiocharts
+
+import (
+	"slices"
+	"strings"
+)
+
+// Keys returns the top-level values chart accepts at version, sorted, and whether the table
+// knows the chart. A version whose minor the table holds is judged by that minor's chart;
+// any other (empty, a range, a minor the table does not hold) by every key any minor accepts,
+// so that a key is never reported only because its version is unknown.
+func Keys(chart, version string) ([]string, bool) {
+	if m, ok := keys[minor(version)]; ok {
+		ks, ok := m[chart]
+		return ks, ok
+	}
+	set := map[string]bool{}
+	found := false
+	for _, m := range keys {
+		if ks, ok := m[chart]; ok {
+			found = true
+			for _, k := range ks {
+				set[k] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out, found
+}
+
+// Minors returns the minor versions the table holds, oldest first.
+func Minors() []string {
+	out := make([]string, 0, len(keys))
+	for m := range keys {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b string) int { return compareMinor(a, b) })
+	return out
+}
+
+// minor returns "1.29" for "1.29.3", "v1.29.3" or "1.29.3-rc.1", and "" for anything else
+// (an empty version, a range such as ">=1.28" or "1.29.*" keeps its minor only when exact).
+func minor(version string) string {
+	v := strings.TrimPrefix(strings.TrimSpace(version), "v")
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 || !digits(parts[0]) || !digits(parts[1]) {
+		return ""
+	}
+	if len(parts) == 3 {
+		patch, _, _ := strings.Cut(parts[2], "-")
+		if !digits(patch) {
+			return ""
+		}
+	}
+	return parts[0] + "." + parts[1]
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func compareMinor(a, b string) int {
+	am, _ := strings.CutPrefix(a, "1.")
+	bm, _ := strings.CutPrefix(b, "1.")
+	if len(am) != len(bm) {
+		return len(am) - len(bm)
+	}
+	return strings.Compare(am, bm)
+}

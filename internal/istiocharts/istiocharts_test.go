@@ -1,0 +1,32 @@
+package istiocharts
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestKeys(t *testing.T) {
+	tests := []struct {
+		name, chart, version, key string
+		want, known               bool
+	}{
+		{name: "istiod accepts profile", chart: "istiod", version: "1.29.3", key: "profile", want: true, known: true},
+		{name: "a misspelt profile is no key of istiod", chart: "istiod", version: "1.29.3", key: "proflie", known: true},
+		{name: "ztunnel accepts resourceName", chart: "ztunnel", version: "v1.30.0", key: "resourceName", want: true, known: true},
+		{name: "cni accepts cniBinDir whatever the version", chart: "cni", version: ">=1.28", key: "cniBinDir", want: true, known: true},
+		{name: "defaults is refused by every chart's profile template", chart: "base", version: "", key: "defaults", known: true},
+		{name: "the gateway chart is not in the table", chart: "gateway", version: "1.29.0", key: "name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ks, known := Keys(tt.chart, tt.version)
+			if known != tt.known || slices.Contains(ks, tt.key) != tt.want {
+				t.Errorf("Keys(%q, %q) has %q: %v, known %v; want %v, %v", tt.chart, tt.version, tt.key,
+					slices.Contains(ks, tt.key), known, tt.want, tt.known)
+			}
+		})
+	}
+	if got := Minors(); len(got) < 3 || got[0] != "1.28" {
+		t.Errorf("Minors() = %v", got)
+	}
+}
