@@ -97,8 +97,8 @@ func istiodValues(m *gitops.Model) (vals []map[string]any, known []bool) {
 	return vals, known
 }
 
-// istiodValue returns an istiod chart value, which the chart also reads under pilot.
-func istiodValue(values map[string]any, path string) (any, bool) {
+// istiodChartValue returns an istiod chart value, which the chart also reads under pilot.
+func istiodChartValue(values map[string]any, path string) (any, bool) {
 	if v, ok := gitops.ValueAt(values, "pilot."+path); ok {
 		return v, true
 	}
@@ -127,7 +127,7 @@ func collectMeshIdentity(p *lint.Pass) meshIdentity {
 	}
 	vals, known := istiodValues(p.Model)
 	for i, v := range vals {
-		td, ok := istiodValue(v, "meshConfig.trustDomain")
+		td, ok := istiodChartValue(v, "meshConfig.trustDomain")
 		switch s := fmt.Sprint(td); {
 		case ok && (manifest.IsOpaque(s) || s == ""):
 			tdKnown = false
@@ -138,14 +138,14 @@ func collectMeshIdentity(p *lint.Pass) meshIdentity {
 		default:
 			tdKnown = false
 		}
-		if aliases, ok := istiodValue(v, "meshConfig.trustDomainAliases"); ok {
+		if aliases, ok := istiodChartValue(v, "meshConfig.trustDomainAliases"); ok {
 			if l, ok := aliases.([]any); ok {
 				for _, a := range l {
 					id.trustDomains = append(id.trustDomains, fmt.Sprint(a))
 				}
 			}
 		}
-		env, ok := istiodValue(v, "env."+autoAllowWaypointEnv)
+		env, ok := istiodChartValue(v, "env."+autoAllowWaypointEnv)
 		switch s := fmt.Sprint(env); {
 		case ok && manifest.IsOpaque(s):
 			autoUnknown = true
