@@ -247,8 +247,10 @@ ServiceEntry shop/vendor: error: ServiceEntry vendor: with resolution DNS and no
 		}
 		slices.Sort(requested)
 		slices.Sort(granted)
-		// Kiali's CRD and OpenShift's routes are not served here: granted, never requested.
-		notServed := []string{"kialis.kiali.io", "routes.route.openshift.io"}
+		// Kiali's CRD, OpenShift's routes and Cilium's policies are not served here: granted,
+		// never requested.
+		notServed := []string{"kialis.kiali.io", "routes.route.openshift.io",
+			"ciliumnetworkpolicies.cilium.io", "ciliumclusterwidenetworkpolicies.cilium.io"}
 		want := slices.DeleteFunc(slices.Clone(granted), func(s string) bool { return slices.Contains(notServed, s) })
 		if diff := cmp.Diff(want, requested); diff != "" {
 			t.Errorf("resources the role grants and a run requests (-granted +requested):\n%s", diff)

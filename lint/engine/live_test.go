@@ -11,8 +11,9 @@ import (
 
 func TestLiveKinds(t *testing.T) {
 	kinds := engine.LiveKinds(nil, rules.All())
+	// CustomResourceDefinitions are read: AMB210 judges the conversion webhooks they name.
 	for _, gk := range []string{"argoproj.io/Application", "helm.toolkit.fluxcd.io/HelmRelease", "kustomize.toolkit.fluxcd.io/Kustomization",
-		"apiextensions.k8s.io/CustomResourceDefinition", "/Secret", "sailoperator.io/Istio"} {
+		"/Secret", "sailoperator.io/Istio"} {
 		if slices.Contains(kinds, gk) {
 			t.Errorf("a run over a live cluster reads %s, which only GitOps order rules (or none) read: %v", gk, kinds)
 		}

@@ -30,10 +30,10 @@ const (
 	hboneProbeHostIPValues = "useHostIPForProbeSnat"
 )
 
-// NetworkpolicyBlocksHbone is AMB209: a NetworkPolicy on ambient pods that drops HBONE
+// NetworkPolicyBlocksHBONE is AMB209: a NetworkPolicy on ambient pods that drops HBONE
 // (port 15008) or the kubelet's health probes, which istio-cni rewrites to a link-local
 // source address.
-var NetworkpolicyBlocksHbone = &lint.Rule{
+var NetworkPolicyBlocksHBONE = &lint.Rule{
 	ID:       "AMB209",
 	Name:     "networkpolicy-blocks-hbone",
 	Severity: lint.Error,
@@ -83,7 +83,7 @@ the NetworkPolicy no longer tells the application's ports apart for mesh traffic
 them with an L4 AuthorizationPolicy (` + "`to.operation.ports`" + `), which ztunnel applies after
 unwrapping HBONE.`,
 	Kinds: append([]string{networkPolicyGK, ciliumNetworkPolicyGK, ciliumClusterPolicyGK, namespaceGK}, workloadKinds...),
-	Run:   runNetworkpolicyBlocksHbone,
+	Run:   runNetworkPolicyBlocksHBONE,
 }
 
 // npPolicy is a NetworkPolicy reduced to what AMB209 reads of its ingress.
@@ -108,7 +108,7 @@ type npRule struct {
 	probe     bool // an ipBlock holds the probe SNAT address
 }
 
-func runNetworkpolicyBlocksHbone(p *lint.Pass) error {
+func runNetworkPolicyBlocksHBONE(p *lint.Pass) error {
 	inv := p.Inventory
 	if len(inv.Kind(ciliumClusterPolicyGK)) > 0 {
 		return nil // a cluster-wide Cilium policy may admit anything for any pod

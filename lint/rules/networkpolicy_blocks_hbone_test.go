@@ -7,10 +7,10 @@ import (
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
-func TestNetworkpolicyBlocksHbone(t *testing.T) {
-	linttest.Run(t, testdata("networkpolicy-blocks-hbone"), rules.NetworkpolicyBlocksHbone)
+func TestNetworkPolicyBlocksHBONE(t *testing.T) {
+	linttest.Run(t, testdata("networkpolicy-blocks-hbone"), rules.NetworkPolicyBlocksHBONE)
 }
 
-func TestNetworkpolicyBlocksHboneHostIPProbes(t *testing.T) {
-	linttest.Run(t, testdata("networkpolicy-blocks-hbone-host-ip"), rules.NetworkpolicyBlocksHbone)
+func TestNetworkPolicyBlocksHBONEHostIPProbes(t *testing.T) {
+	linttest.Run(t, testdata("networkpolicy-blocks-hbone-host-ip"), rules.NetworkPolicyBlocksHBONE)
 }

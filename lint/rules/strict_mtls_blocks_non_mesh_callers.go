@@ -28,9 +28,9 @@ const (
 	apiServerDefaultSvcPort = 443
 )
 
-// StrictMtlsBlocksNonMeshCallers is AMB210: a STRICT PeerAuthentication in front of ambient
+// StrictMTLSBlocksNonMeshCallers is AMB210: a STRICT PeerAuthentication in front of ambient
 // pods that the API server calls (admission webhooks, aggregated APIs, CRD conversion).
-var StrictMtlsBlocksNonMeshCallers = &lint.Rule{
+var StrictMTLSBlocksNonMeshCallers = &lint.Rule{
 	ID:       "AMB210",
 	Name:     "strict-mtls-blocks-non-mesh-callers",
 	Severity: lint.Error,
@@ -66,7 +66,7 @@ container port (not the Service port): for a webhook Service 443 → 9443, the k
 Alternatively take the pods out of the mesh with ` + "`istio.io/dataplane-mode: none`" + `.`,
 	Kinds: append([]string{peerAuthenticationGK, validatingWebhookGK, mutatingWebhookGK, apiServiceGK, crdConversionGK,
 		serviceGK, namespaceGK}, workloadKinds...),
-	Run: runStrictMtlsBlocksNonMeshCallers,
+	Run: runStrictMTLSBlocksNonMeshCallers,
 }
 
 // paPolicy is a PeerAuthentication with its spec.
@@ -103,7 +103,7 @@ type strictFinding struct {
 	callers   []apiCaller
 }
 
-func runStrictMtlsBlocksNonMeshCallers(p *lint.Pass) error {
+func runStrictMTLSBlocksNonMeshCallers(p *lint.Pass) error {
 	inv := p.Inventory
 	var pas []paPolicy
 	for _, o := range inv.Kind(peerAuthenticationGK) {

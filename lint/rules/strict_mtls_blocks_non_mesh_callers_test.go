@@ -7,6 +7,6 @@ import (
 	"github.com/ambientkit/ambientkit/lint/rules"
 )
 
-func TestStrictMtlsBlocksNonMeshCallers(t *testing.T) {
-	linttest.Run(t, testdata("strict-mtls-blocks-non-mesh-callers"), rules.StrictMtlsBlocksNonMeshCallers)
+func TestStrictMTLSBlocksNonMeshCallers(t *testing.T) {
+	linttest.Run(t, testdata("strict-mtls-blocks-non-mesh-callers"), rules.StrictMTLSBlocksNonMeshCallers)
 }

@@ -35,7 +35,16 @@ var (
 			"\n" +
 			"**Fix.** Spell the key as Istio defines it (the suggested fix does, unless the map already\n" +
 			"has the right key: then remove one of the two, since Kubernetes' tools keep only the last).\n" +
-			"If the key is your own, move it out of Istio's domains.",
+			"If the key is your own, move it out of Istio's domains.\n" +
+			"\n" +
+			"The rule also reads the inline values (Argo CD `helm.valuesObject`, Flux `spec.values`) of\n" +
+			"Istio's `base`, `istiod`, `cni` and `ztunnel` charts: a top-level key the chart does not read at\n" +
+			"the version installed (`proflie: ambient`) is reported, with the nearest key it reads. The keys\n" +
+			"are the charts' own, from their `values.yaml` and templates in Istio 1.28 to 1.32; a version\n" +
+			"outside those, or not given, is judged by every key of any of them. Values written as a YAML\n" +
+			"string (`helm.values`) are not read. Helm passes an unknown key through without a word, so a\n" +
+			"misspelt `profile` installs the chart without the ambient profile. *Changed:* chart values\n" +
+			"were not checked.",
 	}
 
 	// invalidIstioValue is AMB003 invalid-istio-value.

@@ -1815,6 +1815,26 @@ rules := {
 		"name": "dataplane-component-missing",
 		"severity": "error",
 	},
+	"AMB110": {
+		"name": "cni-chaining-conflict",
+		"severity": "error",
+	},
+	"AMB111": {
+		"name": "cni-platform-paths",
+		"severity": "error",
+	},
+	"AMB112": {
+		"name": "ztunnel-trust-mismatch",
+		"severity": "error",
+	},
+	"AMB113": {
+		"name": "dataplane-version-skew",
+		"severity": "warning",
+	},
+	"AMB114": {
+		"name": "discovery-selectors-exclude",
+		"severity": "error",
+	},
 	"AMB201": {
 		"name": "missing-restart",
 		"severity": "warning",
@@ -1846,6 +1866,22 @@ rules := {
 	"AMB208": {
 		"name": "ineffective-in-ambient",
 		"severity": "warning",
+	},
+	"AMB209": {
+		"name": "networkpolicy-blocks-hbone",
+		"severity": "error",
+	},
+	"AMB210": {
+		"name": "strict-mtls-blocks-non-mesh-callers",
+		"severity": "error",
+	},
+	"AMB211": {
+		"name": "waypoint-identity-not-allowed",
+		"severity": "error",
+	},
+	"AMB212": {
+		"name": "unused-waypoint",
+		"severity": "info",
 	},
 	"AMB301": {
 		"name": "wildcard-egress",
