@@ -144,9 +144,9 @@ func discoveryIstiods(m *gitops.Model) []discoveryIstiod {
 		if !valid {
 			continue
 		}
-		d.pos = ztValuePos(ci, append(slices.Clone(prefix), "pilot", "meshConfig", "discoverySelectors")...)
+		d.pos = valuePos(ci, append(slices.Clone(prefix), "pilot", "meshConfig", "discoverySelectors")...)
 		if d.pos == ci.ValuesPos {
-			d.pos = ztValuePos(ci, append(slices.Clone(prefix), "meshConfig", "discoverySelectors")...)
+			d.pos = valuePos(ci, append(slices.Clone(prefix), "meshConfig", "discoverySelectors")...)
 		}
 		out = append(out, d)
 	}
@@ -212,7 +212,7 @@ func runDiscoverySelectorsExclude(p *lint.Pass) error {
 			p.Report(lint.Finding{
 				Message: fmt.Sprintf("istiod's meshConfig.discoverySelectors (%s) select no label of namespace %s, %s: %s; add a "+
 					"selector that matches it, such as matchLabels {%s: %s}, or give the namespace a label they select",
-					ztChartWhat(d.ci), ns, what, consequence, corev1.LabelMetadataName, ns),
+					chartWhat(d.ci), ns, what, consequence, corev1.LabelMetadataName, ns),
 				Pos:     d.pos,
 				Object:  objectRef(d.ci.Object),
 				Related: []lint.Related{{Position: at, Message: fmt.Sprintf("namespace %s: %s", ns, what)}},

@@ -59,28 +59,7 @@ type istiodInstall struct {
 	override  bool // env.CA_TRUSTED_NODE_ACCOUNTS sets trusted
 }
 
-func (i istiodInstall) what() string { return ztChartWhat(i.ci) }
-
-// ztChartWhat names a chart install in messages: "chart istiod of Application argocd/istiod".
-func ztChartWhat(ci *gitops.ChartInstall) string {
-	s := "chart " + ci.Chart
-	if ci.Object != nil {
-		s += " of " + objectName(ci.Object)
-	}
-	return s
-}
-
-// ztValuePos returns where the chart install ci sets the value at path, or where its
-// values are.
-func ztValuePos(ci *gitops.ChartInstall, path ...string) manifest.Position {
-	if ci.Object != nil && ci.ValuesPath != nil {
-		full := append(slices.Clone(ci.ValuesPath), path...)
-		if ci.Object.Lookup(full...) != nil {
-			return ci.Object.Pos(full...)
-		}
-	}
-	return ci.ValuesPos
-}
+func (i istiodInstall) what() string { return chartWhat(i.ci) }
 
 // ztStringValue returns a chart value that is a string; ok is false when it is set to
 // something that is not, or holds a value filled in later.
@@ -195,8 +174,8 @@ func runZtunnelTrustMismatch(p *lint.Pass) error {
 				addr += "-" + rev
 			}
 			addr += "." + istioNS + ".svc:15012"
-			msg := fmt.Sprintf("ztunnel (%s) reaches istiod at %s (its revision %q and istioNamespace %s), ", ztChartWhat(ci), addr, rev, istioNS)
-			pos := ztValuePos(ci, "revision")
+			msg := fmt.Sprintf("ztunnel (%s) reaches istiod at %s (its revision %q and istioNamespace %s), ", chartWhat(ci), addr, rev, istioNS)
+			pos := valuePos(ci, "revision")
 			switch {
 			case tagged:
 				fix := fmt.Sprintf("set revision: %s", tagOf)
@@ -207,7 +186,7 @@ func runZtunnelTrustMismatch(p *lint.Pass) error {
 			case len(inNS) == 0:
 				msg += fmt.Sprintf("but the tree installs no istiod chart in namespace %s: ztunnel finds no control plane and gets no configuration or certificates; set istioNamespace to istiod's namespace", istioNS)
 				if nsSet {
-					pos = ztValuePos(ci, "istioNamespace")
+					pos = valuePos(ci, "istioNamespace")
 				}
 			default:
 				msg += fmt.Sprintf("but the istiod charts of namespace %s have the revisions %s: ztunnel finds no control plane and gets no configuration or certificates; set revision to one of them", istioNS, strings.Join(inNS, ", "))
@@ -229,22 +208,22 @@ func runZtunnelTrustMismatch(p *lint.Pass) error {
 		related := []lint.Related{{Position: target.ci.ValuesPos, Message: fmt.Sprintf("istiod is installed here (%s)", target.what())}}
 		switch {
 		case target.override:
-			related[0].Position = ztValuePos(target.ci, "env", "CA_TRUSTED_NODE_ACCOUNTS")
+			related[0].Position = valuePos(target.ci, "env", "CA_TRUSTED_NODE_ACCOUNTS")
 			p.Report(lint.Finding{Message: fmt.Sprintf("ztunnel (%s) runs as %s, which istiod's env.CA_TRUSTED_NODE_ACCOUNTS (%s) does not list: istiod refuses its certificate requests, so ambient pods get no certificates and their connections are reset; add %s to it",
-				ztChartWhat(ci), account, strings.Join(target.trusted, ","), account), Pos: ci.Pos, Object: objectRef(ci.Object), Related: related})
+				chartWhat(ci), account, strings.Join(target.trusted, ","), account), Pos: ci.Pos, Object: objectRef(ci.Object), Related: related})
 		case ci.Namespace != target.trustedNS:
-			related[0].Position = ztValuePos(target.ci, "trustedZtunnelNamespace")
+			related[0].Position = valuePos(target.ci, "trustedZtunnelNamespace")
 			p.Report(lint.Finding{Message: fmt.Sprintf("ztunnel (%s) is installed in namespace %s, but istiod (%s) trusts ztunnel only in namespace %s (trustedZtunnelNamespace): istiod refuses its certificate requests, so ambient pods get no certificates and their connections are reset; set trustedZtunnelNamespace: %s in istiod's values",
-				ztChartWhat(ci), ci.Namespace, target.what(), target.trustedNS, ci.Namespace), Pos: ci.Pos, Object: objectRef(ci.Object), Related: related})
+				chartWhat(ci), ci.Namespace, target.what(), target.trustedNS, ci.Namespace), Pos: ci.Pos, Object: objectRef(ci.Object), Related: related})
 		default:
-			related[0].Position = ztValuePos(target.ci, "trustedZtunnelName")
+			related[0].Position = valuePos(target.ci, "trustedZtunnelName")
 			pos := ci.Pos
 			if nameSet {
-				pos = ztValuePos(ci, "resourceName")
+				pos = valuePos(ci, "resourceName")
 			}
 			trusted := strings.TrimPrefix(target.trusted[0], target.trustedNS+"/")
 			p.Report(lint.Finding{Message: fmt.Sprintf("ztunnel (%s) runs as service account %s (resourceName), but istiod (%s) trusts only %s (trustedZtunnelName): istiod refuses its certificate requests, so ambient pods get no certificates and their connections are reset; set trustedZtunnelName: %s in istiod's values",
-				ztChartWhat(ci), name, target.what(), trusted, name), Pos: pos, Object: objectRef(ci.Object), Related: related})
+				chartWhat(ci), name, target.what(), trusted, name), Pos: pos, Object: objectRef(ci.Object), Related: related})
 		}
 	}
 	return nil
