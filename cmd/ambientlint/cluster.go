@@ -20,7 +20,7 @@ import (
 )
 
 // notLiveNote is the one line a run over a live cluster says about the rules it does not run.
-const notLiveNote = "ambientlint: --cluster: the GitOps order rules (AMB101-AMB109) and AMB201 (a change since --base) do not apply to a live cluster and did not run"
+const notLiveNote = "ambientlint: --cluster: the rules about what the repository installs and in which order (AMB101-AMB114) and AMB201 (a change since --base) do not apply to a live cluster and did not run"
 
 // runCluster is "ambientlint --cluster": it reads the objects that the enabled rules read
 // from the cluster of the kubeconfig, lints them, and writes the findings, placed at the live

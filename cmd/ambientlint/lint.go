@@ -90,7 +90,7 @@ func (o *lintOptions) register(fs *flag.FlagSet) {
 	fs.Var(listFlag{add: func(v string) { o.policies = append(o.policies, v) }}, "policy", "also evaluate the conftest-style Rego policies in `DIR` (deny, violation\nand warn rules; findings are policy:<package>.<rule>); repeatable")
 	fs.Var(listFlag{add: func(v string) { o.namespaces = append(o.namespaces, v) }}, "policy-namespace", "evaluate the --policy packages named `NS` (default main, as conftest;\nNS.* selects the packages below NS, * every package); repeatable")
 	fs.BoolVar(&o.combine, "policy-combine", false, "give --policy rules all objects at once, as conftest's --combine does,\ninstead of one object at a time")
-	fs.BoolVar(&o.cluster, "cluster", false, "lint the objects of a live cluster instead of files (the GitOps order rules\nAMB101-AMB109 and AMB201 do not apply); PATHs beside it name the repository\nthat deploys it, and findings about objects it also holds say where")
+	fs.BoolVar(&o.cluster, "cluster", false, "lint the objects of a live cluster instead of files (the rules about what\nthe repository installs and in which order, AMB101-AMB114, and AMB201 do not apply); PATHs beside it name the repository\nthat deploys it, and findings about objects it also holds say where")
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "with --cluster, read the cluster from `FILE` (default: $KUBECONFIG, else\n~/.kube/config, else the Pod's ServiceAccount)")
 	fs.StringVar(&o.context, "context", "", "with --cluster, use the kubeconfig context `NAME` instead of the current one")
 	ns := listFlag{add: func(v string) { o.clusterNS = append(o.clusterNS, v) }}

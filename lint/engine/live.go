@@ -41,8 +41,8 @@ type LiveOptions struct {
 
 // NotLive reports whether a rule does not apply to the objects of a live cluster: the
 // rules about what a repository installs and in which GitOps sync order (AMB101 to
-// AMB109), which read the model's units, placements and sync waves, and AMB201, which
-// compares two git revisions. The objects of a cluster are already applied, in no order the
+// AMB114), which read the model's units, placements, sync waves and Helm chart values, and
+// AMB201, which compares two git revisions. The objects of a cluster are already applied, in no order the
 // model could know.
 func NotLive(r *lint.Rule) bool {
 	return strings.HasPrefix(r.ID, "AMB1") || r.ID == "AMB201"
