@@ -13,6 +13,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
@@ -27,7 +28,7 @@ var IneffectiveInAmbient = &lint.Rule{
 	ID:       "AMB208",
 	Name:     "ineffective-in-ambient",
 	Severity: lint.Warning,
-	Summary:  "a Sidecar, EnvoyFilter, sidecar annotation, exportTo or Service route that ambient mode ignores",
+	Summary:  "a Sidecar, EnvoyFilter, sidecar or redirection annotation, exportTo, Service route or REGISTRY_ONLY that ambient mode ignores",
 	Doc: `**What.** Settings written for sidecars that have no effect on ambient workloads:
 
 - a ` + "`Sidecar`" + ` resource or an ` + "`EnvoyFilter`" + ` whose ` + "`workloadSelector`" + ` selects only ambient
@@ -40,8 +41,14 @@ var IneffectiveInAmbient = &lint.Rule{
 - ` + "`exportTo`" + ` on a ServiceEntry, when the tree enrolls workloads in ambient mode;
 - an HTTPRoute or GRPCRoute whose ` + "`parentRefs`" + ` name a Service of an ambient namespace that no
   waypoint serves (neither the Service nor its Namespace has ` + "`istio.io/use-waypoint`" + `, or its
-  waypoint does not serve service traffic), in a tree that runs no sidecars. *Changed:* such
-  routes were not reported.
+  waypoint does not serve service traffic), in a tree that runs no sidecars;
+- ` + "`ambient.istio.io/redirection`" + ` written on a pod template or Pod: since Istio 1.22 it is the
+  status istio-cni writes, and ` + "`disabled`" + ` no longer opts a pod out (` + "`istio.io/dataplane-mode: none`" + `
+  does);
+- ` + "`meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY`" + ` in an istiod chart's values, when the tree
+  enrolls workloads in ambient mode: ztunnel does not enforce it.
+
+*Changed:* the routes, the redirection annotation and REGISTRY_ONLY were not reported.
 
 **Why it breaks a cluster.** Ambient pods have no sidecar: ztunnel is not Envoy and reads
 neither Sidecar resources, EnvoyFilters nor sidecar annotations, so the egress limits, filters
@@ -92,6 +99,7 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		}
 	}
 	for _, w := range workloads(inv) {
+		redirectionByHand(p, w)
 		if w.mode(inv).Mode != ambient.Ambient {
 			continue
 		}
@@ -129,10 +137,66 @@ func runIneffectiveInAmbient(p *lint.Pass) error {
 		}
 	}
 	routesWithoutWaypoint(p)
+	registryOnly(p)
 	return nil
 }
 
 // sidecarSpec returns o's Sidecar spec (the same message in every version), or nil.
+// redirectionByHand reports ambient.istio.io/redirection written on a pod template or Pod:
+// since Istio 1.22 istio-cni writes it as the status of a pod's capture and reads no input
+// from it, so "disabled" opts nothing out (istio/istio#50804).
+func redirectionByHand(p *lint.Pass, w workload) {
+	onPod := w.Obj.Ref.Kind != "Pod" // a workload's pods carry its template's metadata
+	for _, e := range objectMeta(p, w.Obj) {
+		if e.Label || e.Template != onPod || e.Key != ambient.AnnotationRedirection || manifest.IsOpaque(e.Value) {
+			continue
+		}
+		what := objectName(w.Obj)
+		if e.Template {
+			what = "the pod template of " + what
+		}
+		p.Report(lint.Finding{
+			Message: fmt.Sprintf("annotation %s: %s on %s has no effect: istio-cni writes it as the status of a pod's "+
+				"capture (since Istio 1.22) and reads nothing from it; to keep the pods out of ambient mode, label "+
+				"them %s: %s", e.Key, e.Value, what, ambient.LabelDataplaneMode, ambient.DataplaneModeNone),
+			Pos:    w.Obj.KeyPos(e.Path()...),
+			Object: w.Obj.Ref,
+		})
+	}
+}
+
+// registryOnly reports meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY in the values of
+// an istiod chart of a tree that enrolls workloads in ambient mode: sidecars enforce it,
+// ztunnel does not, so ambient workloads still reach any host.
+func registryOnly(p *lint.Pass) {
+	if !treeEnrolls(p) {
+		return
+	}
+	for _, ci := range p.Model.Charts {
+		if k, ok := gitops.ChartComponent(ci); !ok || k != gitops.Istiod {
+			continue
+		}
+		for _, path := range [][]string{{"meshConfig"}, {"pilot", "meshConfig"}} {
+			keys := append(slices.Clone(path), "outboundTrafficPolicy", "mode")
+			mode, ok := chartString(ci.Values, strings.Join(keys, "."))
+			if !ok || mode != "REGISTRY_ONLY" {
+				continue
+			}
+			f := lint.Finding{
+				Message: fmt.Sprintf("%s sets outboundTrafficPolicy mode REGISTRY_ONLY, which sidecars enforce and ztunnel "+
+					"does not: ambient workloads still reach hosts no ServiceEntry declares; restrict their egress with an "+
+					"egress waypoint and AuthorizationPolicy, or a NetworkPolicy", chartWhat(ci)),
+				Pos: valuePos(ci, keys...),
+			}
+			if ci.Object != nil {
+				f.Object = ci.Object.Ref
+			}
+			p.Report(f)
+			break
+		}
+	}
+}
+
 // routesWithoutWaypoint reports the HTTPRoutes and GRPCRoutes whose parentRefs name a
 // Service of an ambient namespace that no waypoint serves: nothing carries their rules out. A
 // tree that runs sidecars is left alone, since a sidecar client applies a Service's routes

@@ -21,3 +21,13 @@ func TestIneffectiveInAmbientRoutes(t *testing.T) {
 		})
 	}
 }
+
+// REGISTRY_ONLY and the redirection annotation, in a tree that enrolls workloads in ambient
+// mode and in one that runs only sidecars.
+func TestIneffectiveInAmbientMeshSettings(t *testing.T) {
+	for _, dir := range []string{"ambient", "sidecars-only"} {
+		t.Run(dir, func(t *testing.T) {
+			linttest.Run(t, testdata("ineffective-in-ambient-mesh/"+dir), rules.IneffectiveInAmbient)
+		})
+	}
+}
