@@ -126,7 +126,7 @@ func checkCNIPlatform(p *lint.Pass, ci *gitops.ChartInstall, evidence []platform
 			pos, _ := chartValuePos(ci, platformPath)
 			known := cniPlatforms(v, vKnown)
 			p.Report(lint.Finding{
-				Message: fmt.Sprintf("%s sets %s: %s, which the istio-cni chart%s has no profile for, so rendering fails with \"unknown platform\": use one of %s",
+				Message: fmt.Sprintf("%s sets %s: %s, which the istio-cni chart%s has no profile for, so rendering fails with \"unknown platform\": use one of %s, or remove it where the cluster keeps the CNI files at the default paths (EKS, AKS, kind)",
 					what, platformPath, platform, versionSuffix(ci.Version, vKnown), strings.Join(known, ", ")),
 				Pos: pos, Object: ref,
 			})

@@ -324,17 +324,48 @@ func npHasPortRules(set []*npPolicy) bool {
 	return slices.ContainsFunc(set, func(q *npPolicy) bool { return len(q.portsAt) > 0 })
 }
 
+// npWaypoints returns the waypoints (namespace/name) traffic to ws passes through (to the
+// namespace's workloads when ws is empty), as AMB211 finds them: HBONE to the pods behind a
+// waypoint comes from the waypoint's pods.
+func npWaypoints(p *lint.Pass, ns string, ws []workload) []string {
+	var out []string
+	add := func(fws []frontWaypoint) {
+		for _, w := range fws {
+			if !slices.Contains(out, w.ref()) {
+				out = append(out, w.ref())
+			}
+		}
+	}
+	if len(ws) == 0 {
+		add(waypointsInFront(p, ns, nil))
+	}
+	for _, w := range ws {
+		add(waypointsInFront(p, ns, w.Meta.Labels))
+	}
+	slices.Sort(out)
+	return out
+}
+
 func reportNoHBONE(p *lint.Pass, pol *npPolicy, ws []workload) {
 	what := "the pods of the ambient namespace " + pol.obj.Namespace
 	if len(ws) > 0 {
 		what = "the ambient pods of " + workloadNames(ws)
 	}
 	fix := "add port 15008 with protocol TCP to this rule's ports"
+	wps := npWaypoints(p, pol.obj.Namespace, ws)
+	if len(wps) > 0 {
+		// HBONE from a waypoint comes from the waypoint's pods, not from the callers.
+		fix += fmt.Sprintf(", and admit the pods of waypoint %s among its sources: the waypoint delivers their traffic",
+			strings.Join(wps, ", "))
+	}
 	var msg string
 	at := pol.portsAt
 	if at == nil {
 		at = pol.denyAt
 		fix = "add a NetworkPolicy that admits TCP 15008 from the sources that may call them"
+		if len(wps) > 0 {
+			fix += fmt.Sprintf(" and from the pods of waypoint %s, which delivers their traffic", strings.Join(wps, ", "))
+		}
 		msg = fmt.Sprintf("NetworkPolicy %s denies all ingress to %s and no NetworkPolicy selecting them admits HBONE port %d/TCP: "+
 			"ztunnel and waypoints deliver mesh traffic on that port, so connections to them time out after enrollment; %s, "+
 			"and restrict the application's ports with an L4 AuthorizationPolicy",
