@@ -1,7 +1,8 @@
 // Package istiocharts knows the top-level values that Istio's Helm charts (base, istiod, cni,
 // ztunnel) accept, per Istio minor version, as the charts' own values.yaml and templates read
-// them (keys_gen.go, made by hack/chartkeys from istio/istio). Helm passes any other key
-// through silently: a misspelt key ("proflie: ambient") changes nothing.
+// them (keys_gen.go, made by hack/chartkeys from the istio.io/istio module this project pins,
+// which that command's test holds the table to, and from istio/istio's release tags). Helm
+// passes any other key through silently: a misspelt key ("proflie: ambient") changes nothing.
 package istiocharts
 
 import (
@@ -34,6 +35,20 @@ func Keys(chart, version string) ([]string, bool) {
 	}
 	slices.Sort(out)
 	return out, found
+}
+
+// Table returns the whole table: per minor version ("1.29") and chart, the top-level values
+// the chart accepts, sorted. It is a copy, for generators that carry the table elsewhere (the
+// Rego bundle's data module); rules ask Keys.
+func Table() map[string]map[string][]string {
+	out := make(map[string]map[string][]string, len(keys))
+	for m, charts := range keys {
+		out[m] = make(map[string][]string, len(charts))
+		for c, ks := range charts {
+			out[m][c] = slices.Clone(ks)
+		}
+	}
+	return out
 }
 
 // Minors returns the minor versions the table holds, oldest first.

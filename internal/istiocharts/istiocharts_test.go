@@ -30,3 +30,23 @@ func TestKeys(t *testing.T) {
 		t.Errorf("Minors() = %v", got)
 	}
 }
+
+// Table holds what Keys answers for each minor, and changing the copy changes neither.
+func TestTableIsACopyOfWhatKeysReads(t *testing.T) {
+	table := Table()
+	if len(table) != len(Minors()) {
+		t.Fatalf("Table() has %d minors, Minors() %d", len(table), len(Minors()))
+	}
+	for m, charts := range table {
+		for chart, ks := range charts {
+			want, _ := Keys(chart, m+".0")
+			if !slices.Equal(ks, want) {
+				t.Errorf("Table()[%q][%q] = %v, Keys = %v", m, chart, ks, want)
+			}
+		}
+	}
+	table["1.29"]["istiod"][0] = "changed"
+	if ks, _ := Keys("istiod", "1.29.0"); ks[0] == "changed" {
+		t.Error("changing Table()'s copy changed Keys")
+	}
+}

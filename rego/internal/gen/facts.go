@@ -16,6 +16,7 @@ import (
 
 	"github.com/ambientkit/ambientkit/ambient"
 	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/istiocharts"
 	"github.com/ambientkit/ambientkit/internal/kiali"
 	"github.com/ambientkit/ambientkit/lint/rules"
 	"github.com/ambientkit/ambientkit/waypoint"
@@ -115,6 +116,15 @@ func dataFacts(dir string) (map[string]any, error) {
 	}
 	f["l7"] = map[string]any{"l4_when_keys": src.l4WhenKeys}
 
+	// AMB002's chart values: the keys each Istio chart reads per minor version, and the test
+	// gitops.ChartComponent makes of an install (istioChartKind's chart names, the substrings
+	// isIstioChartRepo looks for in a repository's address).
+	f["istio_charts"] = map[string]any{
+		"keys":            istiocharts.Table(),
+		"charts":          src.istioCharts,
+		"repo_substrings": src.istioChartRepos,
+	}
+
 	tlds, err := publicTLDs(dir)
 	if err != nil {
 		return nil, err
@@ -190,6 +200,9 @@ type tables struct {
 	urlPattern, lineKeyPattern                                                                        string
 
 	kialiPort int64 // the port Kiali serves on, for AMB401's port-forward hint
+
+	// gitops' names of Istio's charts and the substrings of its chart repositories' addresses.
+	istioCharts, istioChartRepos []string
 }
 
 // sourceTables reads the unexported tables from the Go source with go/types: each is a
@@ -197,7 +210,7 @@ type tables struct {
 func sourceTables(dir string) (tables, error) {
 	const mod = "github.com/ambientkit/ambientkit/"
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo, Dir: dir}
-	pkgs, err := packages.Load(cfg, mod+"egress", mod+"ambient", mod+"lint/rules")
+	pkgs, err := packages.Load(cfg, mod+"egress", mod+"ambient", mod+"lint/rules", mod+"gitops")
 	if err != nil {
 		return tables{}, err
 	}
@@ -239,6 +252,15 @@ func sourceTables(dir string) (tables, error) {
 	t.internalSuffixes = inFunc("lint/rules", "isExternalHost")
 	t.urlWords = inFunc("lint/rules", "browserLinkKey")
 	t.commentPrefixes = inFunc("lint/rules", "commentLine")
+	constants := func(pkg, fn string) []string {
+		out, err := funcStrings(byPath[mod+pkg], fn)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return out
+	}
+	t.istioCharts = constants("gitops", "istioChartKind")
+	t.istioChartRepos = constants("gitops", "isIstioChartRepo")
 	pattern := func(pkg, name string) string {
 		v, err := literal(byPath[mod+pkg], name)
 		if err != nil {
@@ -412,4 +434,40 @@ func funcLiteral(pkg *packages.Package, name string) ([]string, error) {
 		return nil, err
 	}
 	return asStrings(v)
+}
+
+// funcStrings returns the string constants that the function name of pkg spells in its body,
+// in source order, each once: the cases of a switch or the substrings it looks for, a table
+// kept as code rather than as a variable.
+func funcStrings(pkg *packages.Package, name string) ([]string, error) {
+	if pkg == nil {
+		return nil, fmt.Errorf("%s: package not loaded", name)
+	}
+	var out []string
+	for _, f := range pkg.Syntax {
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil || fd.Name.Name != name || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				e, ok := n.(ast.Expr)
+				if !ok {
+					return true
+				}
+				tv, ok := pkg.TypesInfo.Types[e]
+				if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+					return true
+				}
+				if s := constant.StringVal(tv.Value); !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+				return false
+			})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s.%s: no string constants", path.Base(pkg.PkgPath), name)
+	}
+	return out, nil
 }

@@ -101,3 +101,127 @@ test_combined_results_say_where if {
 	r.file == "tree.yaml"
 	r.doc == 0
 }
+
+# AMB002 on the inline values of Istio's charts, against a small key table: istiod reads
+# pilot and profile at 1.29, and revision too at 1.30; a version whose minor the table does
+# not hold is judged by every key of any minor.
+_charts := {
+	"charts": data.ambientlint.data.istio_charts.charts,
+	"repo_substrings": data.ambientlint.data.istio_charts.repo_substrings,
+	"keys": {
+		"1.29": {"istiod": ["pilot", "profile"], "ztunnel": ["resourceName"]},
+		"1.30": {"istiod": ["pilot", "profile", "revision"], "ztunnel": ["resourceName"]},
+	},
+}
+
+_app(sources) := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+	"metadata": {"name": "istiod", "namespace": "argocd"},
+	"spec": {"sources": sources},
+}
+
+_istio_repo := "https://istio-release.storage.googleapis.com/charts"
+
+_release(chart, version, values) := {
+	"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+	"metadata": {"name": chart, "namespace": "istio-system"},
+	"spec": {
+		"chart": {"spec": {"chart": chart, "version": version, "sourceRef": {"kind": "HelmRepository", "name": "istio"}}},
+		"values": values,
+	},
+}
+
+_helm_repo(url) := {
+	"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmRepository",
+	"metadata": {"name": "istio", "namespace": "istio-system"},
+	"spec": {"url": url},
+}
+
+test_misspelt_chart_value_of_an_application if {
+	app := {
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "istiod"},
+		"spec": {"source": {
+			"repoURL": _istio_repo, "chart": "istiod", "targetRevision": "1.29.2",
+			"helm": {"valuesObject": {"proflie": "ambient", "pilot": {}}},
+		}},
+	}
+	ws := enrollment.warn with input as app with data.ambientlint.data.istio_charts as _charts
+	{[r.path, r.severity, r.msg] | some r in ws} == {[
+		["spec", "source", "helm", "valuesObject", "proflie"], "warning",
+		`unknown value "proflie" for Istio's istiod chart (1.29.2): did you mean "profile"? Helm passes it through and the chart ignores it`,
+	]}
+	count(enrollment.deny) == 0 with input as app with data.ambientlint.data.istio_charts as _charts
+}
+
+test_chart_values_are_judged_at_the_version_installed if {
+	app := _app([
+		{"repoURL": "https://example.com/git", "ref": "values"},
+		{"repoURL": "oci://gcr.io/istio-release/charts", "chart": "istiod", "targetRevision": "v1.29.0", "helm": {"valuesObject": {"revision": "a"}}},
+		{"repoURL": _istio_repo, "chart": "istiod", "targetRevision": "1.30.1-rc.0", "helm": {"valuesObject": {"revision": "b"}}},
+		{"repoURL": _istio_repo, "chart": "istiod", "targetRevision": "1.31.0", "helm": {"valuesObject": {"revision": "c"}}},
+	])
+	ws := enrollment.warn with input as app with data.ambientlint.data.istio_charts as _charts
+	{r.path | some r in ws} == {["spec", "sources", 1, "helm", "valuesObject", "revision"]}
+}
+
+test_chart_value_without_a_version_and_near_no_key if {
+	app := _app([{"repoURL": _istio_repo, "chart": "istiod", "helm": {"valuesObject": {"telemetryXYZ": {}}}}])
+	ws := enrollment.warn with input as app with data.ambientlint.data.istio_charts as _charts
+	{r.msg | some r in ws} == {`unknown value "telemetryXYZ" for Istio's istiod chart (any version): Helm passes it through and the chart ignores it`}
+}
+
+test_chart_values_not_judged if {
+	app := _app([
+		{"repoURL": _istio_repo, "chart": "istiod", "helm": {"values": "proflie: ambient\n"}},
+		{"repoURL": _istio_repo, "chart": "istiod", "helm": {"valuesObject": {"${KEY}": "x"}}},
+		{"repoURL": _istio_repo, "chart": "gateway", "helm": {"valuesObject": {"proflie": "x"}}},
+		{"repoURL": "https://stefanprodan.github.io/podinfo", "chart": "istiod", "helm": {"valuesObject": {"proflie": "x"}}},
+	])
+	count(enrollment.warn) == 0 with input as app with data.ambientlint.data.istio_charts as _charts
+}
+
+# A HelmRelease's repository is another object: found with --combine, and per document the
+# rule stays silent on it.
+test_helm_release_values_need_their_repository if {
+	hr := _release("ztunnel", "1.30.1", {"resourceName": "z", "resouceName": "z"})
+	count(enrollment.warn) == 0 with input as hr with data.ambientlint.data.istio_charts as _charts
+	ws := enrollment.warn with input as _combined([hr, _helm_repo(_istio_repo)]) with data.ambientlint.data.istio_charts as _charts
+	{[r.path, r.doc] | some r in ws} == {[["spec", "values", "resouceName"], 0]}
+	some r in ws
+	contains(r.msg, `did you mean "resourceName"?`)
+	other := _combined([hr, _helm_repo("https://charts.example.com")])
+	count(enrollment.warn) == 0 with input as other with data.ambientlint.data.istio_charts as _charts
+}
+
+test_minor_of_a_version if {
+	enrollment._minor("1.29.3") == "1.29"
+	enrollment._minor(" v1.30.0 ") == "1.30"
+	enrollment._minor("1.31.0-rc.1") == "1.31"
+	enrollment._minor("1.28") == "1.28"
+	not enrollment._minor(">=1.28")
+	not enrollment._minor("1.29.*")
+	not enrollment._minor("1.29.3+build")
+	not enrollment._minor("")
+}
+
+# nearestName: within max(2, len/3) edits, the first candidate among the closest.
+test_nearest_name if {
+	enrollment._nearest("ab", ["xy", "ac", "ab2"]) == "ac"
+	not enrollment._nearest("zzzz", ["abcdefgh", "yyyy"])
+	enrollment._nearest("resouceName", ["resourceName", "resources"]) == "resourceName"
+	enrollment._nearest("trustedZtunelNamespce", ["trustedZtunnelName", "trustedZtunnelNamespace"]) == "trustedZtunnelNamespace"
+	enrollment._osa("kitten", "sitting", 5) == 3
+	enrollment._osa("abcde", "vwxyz", 5) == 5
+	not enrollment._osa("abcdef", "uvwxyz", 5)
+}
+
+# _dist goes to 16 edits: enough while no chart reads a key of 34 characters or more.
+test_chart_keys_are_within_the_levels if {
+	every t in data.ambientlint.data.istio_charts.keys {
+		every keys in t {
+			every k in keys {
+				count(k) < 34
+			}
+		}
+	}
+}

@@ -55,7 +55,7 @@ _istio_charts contains {"chart": src.chart, "values": chart_values(e, src.chart,
 	some src in array.concat([object.get(e.obj, ["spec", "source"], null)], object.get(e.obj, ["spec", "sources"], []))
 	is_object(src)
 	is_string(src.chart)
-	_istio_chart_repo(object.get(src, "repoURL", ""))
+	istio_chart_repo(object.get(src, "repoURL", ""))
 }
 
 _istio_charts contains {"chart": chart, "values": chart_values(e, chart, _object_or_empty(object.get(e.obj, ["spec", "values"], {})))} if {
@@ -63,21 +63,22 @@ _istio_charts contains {"chart": chart, "values": chart_values(e, chart, _object
 	chart := e.obj.spec.chart.spec.chart
 	ref := e.obj.spec.chart.spec.sourceRef
 	repo := get("source.toolkit.fluxcd.io/HelmRepository", object.get(ref, "namespace", namespace(e.obj)), ref.name)
-	_istio_chart_repo(object.get(repo.obj, ["spec", "url"], ""))
+	istio_chart_repo(object.get(repo.obj, ["spec", "url"], ""))
 }
 
 _istio_charts contains {"chart": h.name, "values": _object_or_empty(object.get(h, "valuesInline", {}))} if {
 	some e in of_kind("kustomize.config.k8s.io/Kustomization")
 	some h in object.get(e.obj, "helmCharts", [])
-	_istio_chart_repo(object.get(h, "repo", ""))
+	istio_chart_repo(object.get(h, "repo", ""))
 }
 
-# _istio_chart_repo reports a repository that serves Istio's charts (Istio's release
-# repositories and their mirrors, or the istio/istio Git repository).
-_istio_chart_repo(url) if {
+# istio_chart_repo reports a repository that serves Istio's charts (Istio's release
+# repositories and their mirrors, or the istio/istio Git repository): gitops'
+# isIstioChartRepo, whose substrings the data module carries.
+istio_chart_repo(url) if {
 	is_string(url)
 	u := lower(url)
-	some s in ["istio-release", "github.com/istio/istio"]
+	some s in d.istio_charts.repo_substrings
 	contains(u, s)
 }
 
