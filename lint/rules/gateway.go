@@ -13,8 +13,12 @@ const (
 	gatewayClassGK = "gateway.networking.k8s.io/GatewayClass"
 )
 
-// gateway returns o's Gateway as the v1 type, or nil.
+// gateway returns o's Gateway as the v1 type, or nil (also for a nil o: a binding may name a
+// waypoint the tree does not hold).
 func gateway(o *manifest.Object) *gatewayv1.Gateway {
+	if o == nil {
+		return nil
+	}
 	switch x := o.Typed.(type) {
 	case *gatewayv1.Gateway:
 		return x
