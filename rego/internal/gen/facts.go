@@ -140,7 +140,7 @@ func dataFacts(dir string) (map[string]any, error) {
 		"url_words":          src.urlWords,
 		"comment_prefixes":   src.commentPrefixes,
 	}
-	return f, nil
+	return f, nonMeshFacts(dir, f) // AMB209's and AMB210's constants
 }
 
 // egressFacts returns what the ServiceEntry rules need of package egress: the protocols

@@ -36,6 +36,15 @@ annotations := {
 	"sidecar_status": "sidecar.istio.io/status",
 }
 
+api_callers := {
+	"api_service": "apiregistration.k8s.io/APIService",
+	"crd": "apiextensions.k8s.io/CustomResourceDefinition",
+	"default_port": 443,
+	"mutating_webhook": "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+	"peer_authentication": "security.istio.io/PeerAuthentication",
+	"validating_webhook": "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+}
+
 egress := {
 	"dynamic_dns_protocols": [
 		"GRPC",
@@ -86,6 +95,17 @@ enrollment_keys := [
 	"istio.io/use-waypoint-namespace",
 	"istio.io/waypoint-for",
 ]
+
+hbone := {
+	"cilium_cluster_policy": "cilium.io/CiliumClusterwideNetworkPolicy",
+	"cilium_policy": "cilium.io/CiliumNetworkPolicy",
+	"network_policy": "networking.k8s.io/NetworkPolicy",
+	"probe_host_ip_value": "useHostIPForProbeSnat",
+	"probe_snat_env": "HOST_PROBE_SNAT_IP",
+	"probe_snat_env_ipv6": "HOST_PROBE_SNAT_IPV6",
+	"probe_snat_ipv4": "169.254.7.127",
+	"probe_snat_ipv6": "fd16:9254:7127:1337:ffff:ffff:ffff:ffff",
+}
 
 hosts := {
 	"browser_link_words": [
