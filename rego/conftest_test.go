@@ -156,6 +156,7 @@ func TestConftestPerDocument(t *testing.T) {
 		{"AMB003", "namespaces.yaml"},
 		{"AMB202", "namespaces.yaml"}, // the Namespace's own labels; the Pod needs its Namespace
 		{"AMB206", "waypoints.yaml"},
+		{"AMB211", "identity.yaml"}, // the spiffe:// principal; the waypoint needs the Service and Gateway
 		{"AMB301", "egress.yaml"},
 		{"AMB302", "egress.yaml"},
 		{"AMB401", "kiali.yaml"}, // the Service's own type

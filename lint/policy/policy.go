@@ -169,7 +169,8 @@ func Compile(ctx context.Context, sources []Source, opts Options) (*Set, error) 
 // chart_values gives, by "entry/chart" (the entry's index in the combined input), the values
 // the model merged for each chart install that an Application or HelmRelease of objs asks for:
 // value files in the tree and Flux valuesFrom ConfigMaps, which the documents alone do not
-// show.
+// show; chart_values_known, by the same key, whether the tree holds all of them (no value
+// file or valuesFrom outside it).
 func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Model, objs []*manifest.Object) ([]opa.PreparedEvalQuery, error) {
 	wildcards := make([]any, len(settings.AllowWildcards))
 	for i, w := range settings.AllowWildcards {
@@ -188,7 +189,7 @@ func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Mod
 		for i, o := range objs {
 			index[o] = i
 		}
-		values := map[string]any{}
+		values, known := map[string]any{}, map[string]any{}
 		for _, c := range m.Charts {
 			i, ok := index[c.Object]
 			if c.Object == nil || !ok || c.Values == nil {
@@ -202,9 +203,10 @@ func (s *Set) prepare(ctx context.Context, settings lint.Settings, m *gitops.Mod
 			var v any
 			if err := util.UnmarshalJSON(b, &v); err == nil {
 				values[fmt.Sprintf("%d/%s", i, c.Chart)] = v
+				known[fmt.Sprintf("%d/%s", i, c.Chart)] = c.ValuesKnown
 			}
 		}
-		context["chart_values"] = values
+		context["chart_values"], context["chart_values_known"] = values, known
 		top["context"] = context
 	}
 	data := map[string]any{"ambientlint": top}

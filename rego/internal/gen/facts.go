@@ -125,6 +125,9 @@ func dataFacts(dir string) (map[string]any, error) {
 		"repo_substrings": src.istioChartRepos,
 	}
 
+	if err := platformFacts(dir, f); err != nil {
+		return nil, err
+	}
 	tlds, err := publicTLDs(dir)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,37 @@ api_callers := {
 	"validating_webhook": "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
 }
 
+cni := {
+	"calico_chart": "tigera-operator",
+	"calico_installation": "operator.tigera.io/Installation",
+	"calico_keys": [
+		"installation.calicoNetwork.linuxDataplane",
+		"defaultFelixConfiguration.enabled",
+		"defaultFelixConfiguration.bpfConnectTimeLoadBalancing",
+	],
+	"cilium_chart": "cilium",
+	"cilium_keys": [
+		"cni.exclusive",
+		"bpf.masquerade",
+		"bpf.hostLegacyRouting",
+	],
+	"cilium_repo": "cilium",
+	"felix_configurations": [
+		"crd.projectcalico.org/FelixConfiguration",
+		"projectcalico.org/FelixConfiguration",
+	],
+	"felix_default_name": "default",
+	"socket_lb_keys": [
+		"socketLB.hostNamespaceOnly",
+		"socketLB.enabled",
+		"kubeProxyReplacement",
+	],
+	"socket_lb_kpr_values": [
+		"true",
+		"strict",
+	],
+}
+
 egress := {
 	"dynamic_dns_protocols": [
 		"GRPC",
@@ -2803,6 +2834,12 @@ waypoint := {
 			"WorkloadEntry": true,
 		},
 	},
+}
+
+waypoint_identity := {
+	"auto_allow_env": "PILOT_AUTO_ALLOW_WAYPOINT_POLICY",
+	"default_trust_domain": "cluster.local",
+	"service_account_annotation": "gateway.istio.io/service-account",
 }
 
 workload_kinds := [
