@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"github.com/ambientkit/ambientkit/egress"
 	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
@@ -30,23 +29,17 @@ egress the entry was meant to allow stays unknown (or blocked with ` + "`REGISTR
 }
 
 func runInvalidServiceEntry(p *lint.Pass) error {
-	for _, o := range p.Inventory.Kind(serviceEntryGK) {
-		se := serviceEntry(o)
-		if se == nil {
+	for _, prob := range serviceEntryProblems.Of(p) {
+		if prob.Rule != egressrules.InvalidServiceEntry {
 			continue
 		}
-		for _, prob := range egress.Validate(se) {
-			if egressrules.Rule(prob) != egressrules.InvalidServiceEntry {
-				continue
-			}
-			path := fieldPath(prob.Path)
-			// A value Flux or a template fills in later is not judged, whether the problem is
-			// about the value itself or about another (a resolution judged by its hosts).
-			if n := o.Lookup(path...); (n != nil && manifest.IsOpaque(n.Value)) || manifest.IsOpaque(prob.Judged) {
-				continue
-			}
-			p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)
+		o, path := prob.Obj, fieldPath(prob.Path)
+		// A value Flux or a template fills in later is not judged, whether the problem is
+		// about the value itself or about another (a resolution judged by its hosts).
+		if n := o.Lookup(path...); (n != nil && manifest.IsOpaque(n.Value)) || manifest.IsOpaque(prob.Judged) {
+			continue
 		}
+		p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"github.com/ambientkit/ambientkit/egress"
 	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 )
@@ -35,29 +34,23 @@ so Istio can match on SNI or Host.`,
 }
 
 func runServiceEntryNeedsAddresses(p *lint.Pass) error {
-	for _, o := range p.Inventory.Kind(serviceEntryGK) {
-		se := serviceEntry(o)
-		if se == nil {
+	for _, prob := range serviceEntryProblems.Of(p) {
+		if prob.Rule != egressrules.ServiceEntryNeedsAddresses {
 			continue
 		}
-		for _, prob := range egress.Validate(se) {
-			if egressrules.Rule(prob) != egressrules.ServiceEntryNeedsAddresses {
-				continue
-			}
-			path := fieldPath(prob.Path)
-			i := listIndex(path)
-			if i < 0 || i >= len(se.Spec.Ports) {
-				continue
-			}
-			port := se.Spec.Ports[i]
-			proto := port.Protocol
-			if proto == "" {
-				proto = "no protocol"
-			}
-			p.Reportf(o, path,
-				"ServiceEntry %s port %d (%s) has no addresses: Istio cannot tell its TCP traffic apart from other entries on port %d",
-				o.Ref.Name, port.Number, proto, port.Number)
+		path := fieldPath(prob.Path)
+		i := listIndex(path)
+		if i < 0 || i >= len(prob.SE.Spec.Ports) {
+			continue
 		}
+		port := prob.SE.Spec.Ports[i]
+		proto := port.Protocol
+		if proto == "" {
+			proto = "no protocol"
+		}
+		p.Reportf(prob.Obj, path,
+			"ServiceEntry %s port %d (%s) has no addresses: Istio cannot tell its TCP traffic apart from other entries on port %d",
+			prob.Obj.Ref.Name, port.Number, proto, port.Number)
 	}
 	return nil
 }

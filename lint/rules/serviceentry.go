@@ -8,6 +8,10 @@ import (
 	networkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	networkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
+	"github.com/ambientkit/ambientkit/ambient"
+	"github.com/ambientkit/ambientkit/egress"
+	"github.com/ambientkit/ambientkit/internal/egressrules"
+	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
 )
 
@@ -30,6 +34,35 @@ func serviceEntry(o *manifest.Object) *networkingv1.ServiceEntry {
 		return se
 	}
 	return nil
+}
+
+// serviceEntryProblems is what egress.Validate finds in each ServiceEntry of the run, in
+// inventory order, computed once for the three rules that report its problems (AMB301, AMB302,
+// AMB304).
+var serviceEntryProblems = &lint.Fact[[]seProblem]{
+	Name: "ServiceEntry problems",
+	Compute: func(p *lint.Pass) []seProblem {
+		var out []seProblem
+		for _, o := range p.Inventory.Kind(serviceEntryGK) {
+			se := serviceEntry(o)
+			if se == nil {
+				continue
+			}
+			for _, pr := range egress.Validate(se) {
+				out = append(out, seProblem{Obj: o, SE: se, Rule: egressrules.Rule(pr), Problem: pr})
+			}
+		}
+		return out
+	},
+}
+
+// seProblem is one problem egress.Validate found in the ServiceEntry Obj (decoded as SE),
+// and the rule that reports it.
+type seProblem struct {
+	Obj  *manifest.Object
+	SE   *networkingv1.ServiceEntry
+	Rule string
+	ambient.Problem
 }
 
 // fieldPath turns a field path as the SDK writes it (`spec.ports[1].name`,

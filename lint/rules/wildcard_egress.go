@@ -3,7 +3,6 @@ package rules
 import (
 	"slices"
 
-	"github.com/ambientkit/ambientkit/egress"
 	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 )
@@ -31,27 +30,21 @@ fine). Where a wildcard is intended, add it to ` + "`egress.allowWildcards`" + `
 }
 
 func runWildcardEgress(p *lint.Pass) error {
-	for _, o := range p.Inventory.Kind(serviceEntryGK) {
-		se := serviceEntry(o)
-		if se == nil {
+	for _, prob := range serviceEntryProblems.Of(p) {
+		if prob.Rule != egressrules.WildcardEgress {
 			continue
 		}
-		for _, prob := range egress.Validate(se) {
-			if egressrules.Rule(prob) != egressrules.WildcardEgress {
-				continue
-			}
-			path := fieldPath(prob.Path)
-			i := listIndex(path)
-			if i < 0 || i >= len(se.Spec.Hosts) {
-				continue
-			}
-			host := se.Spec.Hosts[i]
-			if slices.Contains(p.Settings.AllowWildcards, host) {
-				continue
-			}
-			p.Reportf(o, path,
-				"ServiceEntry %s has wildcard host %q: list explicit hosts, or allow it in egress.allowWildcards", o.Ref.Name, host)
+		path := fieldPath(prob.Path)
+		i := listIndex(path)
+		if i < 0 || i >= len(prob.SE.Spec.Hosts) {
+			continue
 		}
+		host := prob.SE.Spec.Hosts[i]
+		if slices.Contains(p.Settings.AllowWildcards, host) {
+			continue
+		}
+		p.Reportf(prob.Obj, path,
+			"ServiceEntry %s has wildcard host %q: list explicit hosts, or allow it in egress.allowWildcards", prob.Obj.Ref.Name, host)
 	}
 	return nil
 }
