@@ -1,6 +1,6 @@
 // Package rego holds ambientlint's Rego policy bundle: twins of the catalogue's per-object and
-// cross-object rules (AMB002, AMB003, AMB202–AMB204, AMB206, AMB207, AMB301–AMB303, AMB401,
-// AMB402) written in Rego v1 for conftest and for an in-process OPA engine, the facts they
+// cross-object rules (AMB002, AMB003, AMB110, AMB202–AMB204, AMB206, AMB207, AMB210, AMB211,
+// AMB301–AMB303, AMB401, AMB402) written in Rego v1 for conftest and for an in-process OPA engine, the facts they
 // share with the Go rules (generated from the SDK), and the locked-down OPA capabilities they
 // are meant to run under.
 //
@@ -17,7 +17,7 @@
 // with --combine also file and doc (the object's index in the combined input). Error rules
 // are deny, warnings warn.
 //
-// The ordering rules (AMB1xx) stay Go-only: they read the GitOps model (sync waves, hook
+// The ordering rules (AMB101–AMB109) stay Go-only: they read the GitOps model (sync waves, hook
 // phases, Argo CD's kind order, Flux dependsOn chains and health checks, app-of-apps
 // resolution of child paths, chart installs and their merged values), which is a rendering of
 // the tree, not a property of the objects conftest hands a policy.

@@ -39,8 +39,8 @@ func Capabilities() (*ast.Capabilities, error) {
 func Twins() []string {
 	return []string{
 		"AMB002", "AMB003",
+		"AMB110",
 		"AMB202", "AMB203", "AMB204", "AMB206", "AMB207",
-		"AMB209",
 		"AMB210",
 		"AMB211",
 		"AMB301", "AMB302", "AMB303",
@@ -49,13 +49,14 @@ func Twins() []string {
 }
 
 // CrossObject returns the IDs of the twins that join objects (a pod and its Namespace, a
-// binding and its waypoint, a route and Kiali's Service, a URL and the ServiceEntries): they
+// binding and its waypoint, a route and Kiali's Service, a URL and the ServiceEntries, a CNI's
+// chart values and what says the tree installs ambient): they
 // report only when the input is the whole tree (conftest --combine, or the in-process engine),
 // and stay silent per document rather than guess. AMB002 (a HelmRelease's chart values and
 // its chart repository), AMB202, AMB401 and AMB402 have parts of both kinds; they are listed
 // here. The slice is new on every call.
 func CrossObject() []string {
-	return []string{"AMB002", "AMB202", "AMB203", "AMB204", "AMB207", "AMB209", "AMB210", "AMB211", "AMB303", "AMB401", "AMB402"}
+	return []string{"AMB002", "AMB110", "AMB202", "AMB203", "AMB204", "AMB207", "AMB210", "AMB211", "AMB303", "AMB401", "AMB402"}
 }
 
 // RefusedBuiltins returns the OPA builtins that capabilities.json leaves out of OPA's own
