@@ -1,5 +1,5 @@
 // Package rego holds ambientlint's Rego policy bundle: twins of the catalogue's per-object and
-// cross-object rules (AMB002, AMB003, AMB110, AMB202–AMB204, AMB206, AMB207, AMB210, AMB211,
+// cross-object rules (AMB002, AMB003, AMB110, AMB202–AMB204, AMB206, AMB207, AMB209–AMB211,
 // AMB301–AMB303, AMB401, AMB402) written in Rego v1 for conftest and for an in-process OPA engine, the facts they
 // share with the Go rules (generated from the SDK), and the locked-down OPA capabilities they
 // are meant to run under.

@@ -41,6 +41,7 @@ func Twins() []string {
 		"AMB002", "AMB003",
 		"AMB110",
 		"AMB202", "AMB203", "AMB204", "AMB206", "AMB207",
+		"AMB209",
 		"AMB210",
 		"AMB211",
 		"AMB301", "AMB302", "AMB303",
@@ -56,7 +57,7 @@ func Twins() []string {
 // its chart repository), AMB202, AMB401 and AMB402 have parts of both kinds; they are listed
 // here. The slice is new on every call.
 func CrossObject() []string {
-	return []string{"AMB002", "AMB110", "AMB202", "AMB203", "AMB204", "AMB207", "AMB210", "AMB211", "AMB303", "AMB401", "AMB402"}
+	return []string{"AMB002", "AMB110", "AMB202", "AMB203", "AMB204", "AMB207", "AMB209", "AMB210", "AMB211", "AMB303", "AMB401", "AMB402"}
 }
 
 // RefusedBuiltins returns the OPA builtins that capabilities.json leaves out of OPA's own
