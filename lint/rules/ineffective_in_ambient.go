@@ -176,24 +176,24 @@ func registryOnly(p *lint.Pass) {
 		if k, ok := gitops.ChartComponent(ci); !ok || k != gitops.Istiod {
 			continue
 		}
-		for _, path := range [][]string{{"meshConfig"}, {"pilot", "meshConfig"}} {
-			keys := append(slices.Clone(path), "outboundTrafficPolicy", "mode")
-			mode, ok := chartString(ci.Values, strings.Join(keys, "."))
-			if !ok || mode != "REGISTRY_ONLY" {
-				continue
-			}
-			f := lint.Finding{
-				Message: fmt.Sprintf("%s sets outboundTrafficPolicy mode REGISTRY_ONLY, which sidecars enforce and ztunnel "+
-					"does not: ambient workloads still reach hosts no ServiceEntry declares; restrict their egress with an "+
-					"egress waypoint and AuthorizationPolicy, or a NetworkPolicy", chartWhat(ci)),
-				Pos: valuePos(ci, keys...),
-			}
-			if ci.Object != nil {
-				f.Object = ci.Object.Ref
-			}
-			p.Report(f)
-			break
+		const mode = "meshConfig.outboundTrafficPolicy.mode"
+		if v, ok := istiodChartValue(ci.Values, mode); !ok || v != "REGISTRY_ONLY" {
+			continue
 		}
+		at := mode
+		if _, ok := gitops.ValueAt(ci.Values, "pilot."+mode); ok {
+			at = "pilot." + mode // the chart copies pilot up a level, over the plain value
+		}
+		f := lint.Finding{
+			Message: fmt.Sprintf("%s sets outboundTrafficPolicy mode REGISTRY_ONLY, which sidecars enforce and ztunnel "+
+				"does not: ambient workloads still reach hosts no ServiceEntry declares; restrict their egress with an "+
+				"egress waypoint and AuthorizationPolicy, or a NetworkPolicy", chartWhat(ci)),
+			Pos: valuePos(ci, strings.Split(at, ".")...),
+		}
+		if ci.Object != nil {
+			f.Object = ci.Object.Ref
+		}
+		p.Report(f)
 	}
 }
 

@@ -23,9 +23,9 @@ func TestIneffectiveInAmbientRoutes(t *testing.T) {
 }
 
 // REGISTRY_ONLY and the redirection annotation, in a tree that enrolls workloads in ambient
-// mode and in one that runs only sidecars.
+// mode, in one that runs only sidecars, and in one whose pilot values override the mode.
 func TestIneffectiveInAmbientMeshSettings(t *testing.T) {
-	for _, dir := range []string{"ambient", "sidecars-only"} {
+	for _, dir := range []string{"ambient", "sidecars-only", "pilot-override"} {
 		t.Run(dir, func(t *testing.T) {
 			linttest.Run(t, testdata("ineffective-in-ambient-mesh/"+dir), rules.IneffectiveInAmbient)
 		})
