@@ -123,17 +123,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	}
 	loadFindings := loadProblems(loaded, model, cfg.LintUnreached)
 	inv := manifest.NewInventory(files, model.Objects, model.Names)
-	// Directives are written in the loaded objects; findings are about the rendered ones.
-	directives := suppress.Directives(files, objects)
-	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
-	for _, o := range model.Objects {
-		rendered[o.Source] = o
-	}
-	for i, d := range directives {
-		if d.Object != nil {
-			directives[i].Object = rendered[d.Object]
-		}
-	}
+	directives := renderedDirectives(files, objects, model)
 	lint.SortFindings(loadFindings)
 	var baseTree *lint.Base
 	if rev != nil {
@@ -368,4 +358,21 @@ func FindRoot(path string) string {
 		}
 		d = parent
 	}
+}
+
+// renderedDirectives returns the ambientlint:ignore directives of files and objects, each
+// about the object the model rendered from the loaded one it is written in: findings are
+// about the rendered objects.
+func renderedDirectives(files []*manifest.File, objects []*manifest.Object, model *gitops.Model) []lint.Directive {
+	directives := suppress.Directives(files, objects)
+	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
+	for _, o := range model.Objects {
+		rendered[o.Source] = o
+	}
+	for i, d := range directives {
+		if d.Object != nil {
+			directives[i].Object = rendered[d.Object]
+		}
+	}
+	return directives
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/ambientkit/ambientkit/gitops"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/lint/config"
-	"github.com/ambientkit/ambientkit/lint/suppress"
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/load"
 )
@@ -102,16 +101,7 @@ func RunLive(ctx context.Context, opts LiveOptions) (*lint.Result, error) {
 	}
 	lint.SortFindings(loadFindings)
 	inv := manifest.NewInventory(nil, model.Objects, model.Names)
-	directives := suppress.Directives(nil, opts.Objects)
-	rendered := make(map[*manifest.Object]*manifest.Object, len(model.Objects))
-	for _, o := range model.Objects {
-		rendered[o.Source] = o
-	}
-	for i, d := range directives {
-		if d.Object != nil {
-			directives[i].Object = rendered[d.Object]
-		}
-	}
+	directives := renderedDirectives(nil, opts.Objects, model)
 	run := lint.NewRun(inv, model, nil, cfg.Settings(), loadFindings)
 	findings, err := lintInventory(ctx, run, model.Objects, enabled, opts.Rules, cfg, directives)
 	if err != nil {
