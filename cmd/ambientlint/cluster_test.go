@@ -117,22 +117,7 @@ spec:
 // permission is missing), the findings are placed at the live objects in every format, and
 // removing one resource from the role gives the finding that names it.
 func TestClusterAgainstAPIServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: skipped with -short")
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		hint := "export KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) (builds kube-apiserver and etcd from source the first time)"
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("KUBEBUILDER_ASSETS is not set, and CI=true requires the integration tests: %s", hint)
-		}
-		t.Skipf("integration test needs kube-apiserver and etcd: %s", hint)
-	}
-	env := &envtest.Environment{CRDs: readyCRDs(t), ControlPlaneStartTimeout: 90 * time.Second}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
+	env, cfg := startAPIServer(t)
 	admin := kubernetes.NewForConfigOrDie(cfg)
 	createObjects(t, cfg, liveObjects)
 

@@ -16,6 +16,7 @@ import (
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
 
@@ -122,9 +123,11 @@ func writeKubeconfig(t *testing.T, server string, ca []byte, token string) strin
 	return path
 }
 
-// TestReadyAgainstAPIServer runs the command against a real kube-apiserver: not ready (exit 1)
-// with no Istio, ready (exit 0) once istiod, istio-cni and ztunnel report ready.
-func TestReadyAgainstAPIServer(t *testing.T) {
+// startAPIServer starts a real kube-apiserver and etcd (envtest) with the Gateway API and
+// Istio CRDs installed, stopped when t ends. It skips with -short, and without
+// KUBEBUILDER_ASSETS outside CI; in CI (CI=true) missing assets fail the test.
+func startAPIServer(t *testing.T) (*envtest.Environment, *rest.Config) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
 	}
@@ -141,6 +144,13 @@ func TestReadyAgainstAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = env.Stop() })
+	return env, cfg
+}
+
+// TestReadyAgainstAPIServer runs the command against a real kube-apiserver: not ready (exit 1)
+// with no Istio, ready (exit 0) once istiod, istio-cni and ztunnel report ready.
+func TestReadyAgainstAPIServer(t *testing.T) {
+	env, cfg := startAPIServer(t)
 	user, err := env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, cfg)
 	if err != nil {
 		t.Fatal(err)
