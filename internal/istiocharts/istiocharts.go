@@ -51,16 +51,6 @@ func Table() map[string]map[string][]string {
 	return out
 }
 
-// Minors returns the minor versions the table holds, oldest first.
-func Minors() []string {
-	out := make([]string, 0, len(keys))
-	for m := range keys {
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b string) int { return compareMinor(a, b) })
-	return out
-}
-
 // minor returns "1.29" for "1.29.3", "v1.29.3" or "1.29.3-rc.1", and "" for anything else
 // (an empty version, a range such as ">=1.28" or "1.29.*" keeps its minor only when exact).
 func minor(version string) string {
@@ -88,13 +78,4 @@ func digits(s string) bool {
 		}
 	}
 	return true
-}
-
-func compareMinor(a, b string) int {
-	am, _ := strings.CutPrefix(a, "1.")
-	bm, _ := strings.CutPrefix(b, "1.")
-	if len(am) != len(bm) {
-		return len(am) - len(bm)
-	}
-	return strings.Compare(am, bm)
 }
