@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	networkingapi "istio.io/api/networking/v1alpha3"
 	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
@@ -203,9 +204,9 @@ func registryOnly(p *lint.Pass) {
 // itself.
 func routesWithoutWaypoint(p *lint.Pass) {
 	inv := p.Inventory
-	if treeRunsSidecars(p) {
-		return
-	}
+	// Whether the tree runs sidecars is asked only once a route is a candidate: most trees
+	// attach no route to a Service, and the answer takes every workload's mode.
+	sidecars := sync.OnceValue(func() bool { return treeRunsSidecars(p) })
 	for _, gk := range []string{httpRouteGK, grpcRouteGK} {
 		for _, o := range inv.Kind(gk) {
 			var refs []gatewayv1.ParentReference
@@ -237,6 +238,9 @@ func routesWithoutWaypoint(p *lint.Pass) {
 					why = fmt.Sprintf("its waypoint %s does not serve service traffic", wp)
 				default:
 					continue
+				}
+				if sidecars() {
+					return
 				}
 				p.Report(lint.Finding{
 					Message: fmt.Sprintf("%s %s is attached to Service %s/%s, but %s: in ambient mode a Service's routes "+
