@@ -23,7 +23,7 @@ type appSetParams map[string]any
 // their parameters stay unresolved, and a source path that does not resolve is not
 // followed.
 func (b *builder) expandApplicationSet(o *manifest.Object) []*Unit {
-	spec := nodeAt(o.Node.YNode(), "spec")
+	spec := nodeAt(o.Root().YNode(), "spec")
 	tmpl := nodeAt(spec, "template")
 	if tmpl == nil || tmpl.Kind != yaml.MappingNode {
 		return nil

@@ -69,7 +69,7 @@ func (b *builder) kustomizationIncludes() map[string][]string {
 			continue
 		}
 		dir := filepath.Dir(f)
-		n := o.Source.Node.YNode()
+		n := o.Source.Root().YNode()
 		for _, field := range []string{"resources", "bases"} {
 			for _, e := range seqAt(n, field) {
 				if e.Kind != yaml.ScalarNode || isRemoteResource(e.Value) {

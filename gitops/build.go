@@ -431,7 +431,7 @@ func (b *builder) collectUnits() {
 // overlays include) is a unit for each, as each cluster has its own (Unit.renderedBy says
 // whose).
 func (b *builder) unitsOf(k UnitKind, o *manifest.Object) []*Unit {
-	plain := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Node.YNode()}
+	plain := &Unit{Kind: k, Name: o.Ref.Name, Namespace: o.Ref.Namespace, Object: o, spec: o.Root().YNode()}
 	var out []*Unit
 	specs := b.prevSpec[o]
 	if len(specs) > 1 {
@@ -484,7 +484,7 @@ func (b *builder) specsChanged() bool {
 // flux bootstrap names it), in that namespace, applying spec.sync.path from the synced
 // source. Nil without a sync path.
 func fluxInstanceUnit(o *manifest.Object) *Unit {
-	sync := nodeAt(o.Node.YNode(), "spec", "sync")
+	sync := nodeAt(o.Root().YNode(), "spec", "sync")
 	path := nodeAt(sync, "path")
 	if path == nil || path.Kind != yaml.ScalarNode {
 		return nil
@@ -822,8 +822,8 @@ func (b *builder) filterUnreached() {
 
 // definedGK returns the "group/Kind" a CRD object defines.
 func definedGK(o *manifest.Object) string {
-	group := scalarAt(o.Node.YNode(), "spec", "group")
-	kind := scalarAt(o.Node.YNode(), "spec", "names", "kind")
+	group := objScalar(o, "spec", "group")
+	kind := objScalar(o, "spec", "names", "kind")
 	if group == "" || kind == "" {
 		return ""
 	}

@@ -52,7 +52,7 @@ func (b *builder) clusterScoped(gk string) bool {
 		return true
 	}
 	for _, crd := range b.m.crds[gk] {
-		if scalarAt(crd.Node.YNode(), "spec", "scope") == "Cluster" {
+		if scalarAt(crd.Root().YNode(), "spec", "scope") == "Cluster" {
 			return true
 		}
 	}
@@ -120,15 +120,14 @@ func objectComponent(o *manifest.Object, gk string) (k ComponentKind, defines, v
 	default:
 		return 0, "", "", false
 	}
-	n := o.Node.YNode()
 	name := o.Ref.Name
 	labels := func(k, v string) bool {
-		return o.Labels[k] == v || scalarAt(n, "spec", "template", "metadata", "labels", k) == v
+		return o.Labels[k] == v || objScalar(o, "spec", "template", "metadata", "labels", k) == v
 	}
 	switch gk {
 	case gkCRD:
 		defines = definedGK(o)
-		g := scalarAt(n, "spec", "group")
+		g := objScalar(o, "spec", "group")
 		via = "CustomResourceDefinition " + name
 		switch {
 		case isGatewayAPIGroup(g):
@@ -281,7 +280,7 @@ func (b *builder) detectEnrollments() {
 				continue
 			}
 			ps = enrolled
-		} else if scalarAt(o.Node.YNode(), append(slicesClone(lp), ambient.LabelDataplaneMode)...) != ambient.DataplaneModeAmbient {
+		} else if objScalar(o, append(slicesClone(lp), ambient.LabelDataplaneMode)...) != ambient.DataplaneModeAmbient {
 			continue
 		}
 		e := &Enrollment{Object: o, Path: append(slicesClone(lp), ambient.LabelDataplaneMode), Placements: ps,
@@ -392,7 +391,7 @@ func (m *Model) RootNamespaces() []string {
 	for _, c := range m.ComponentsOf(Istiod) {
 		if c.Chart == nil && c.Object != nil && c.Object.GK() == "sailoperator.io/Istio" {
 			// The Sail operator renders the same chart from spec.values, into spec.namespace.
-			n := c.Object.Node.YNode()
+			n := c.Object.Root().YNode()
 			add(chartRootNamespace(decodeMap(nodeAt(n, "spec", "values")), scalarAt(n, "spec", "namespace")))
 			continue
 		}

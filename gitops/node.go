@@ -31,6 +31,19 @@ func scalarAt(n *yaml.Node, path ...string) string {
 	return x.Value
 }
 
+// objScalar is scalarAt of o's tree, read through Object.Lookup, which answers from the
+// subtrees a released tree keeps without parsing the file again.
+func objScalar(o *manifest.Object, path ...string) string {
+	x := o.Lookup(path...)
+	if x != nil && x.Kind == yaml.AliasNode && x.Alias != nil {
+		x = x.Alias
+	}
+	if x == nil || x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
+		return ""
+	}
+	return x.Value
+}
+
 // boolAt reports whether the value at path is true.
 func boolAt(n *yaml.Node, path ...string) bool {
 	return strings.EqualFold(scalarAt(n, path...), "true")

@@ -257,9 +257,9 @@ func (b *builder) plainBuild(r *Rendering, dir, topFile string, top []byte) bool
 			}
 			switch src.GK() {
 			case gkApplication, gkKustomization, gkHelmRelease:
-				ro.node = src.Node
+				ro.node = src.Root()
 				if ro.ns != src.Ref.Namespace {
-					ro.node = src.Node.Copy()
+					ro.node = src.Root().Copy()
 					if err := ro.node.SetNamespace(ro.ns); err != nil {
 						return false
 					}
@@ -476,12 +476,12 @@ func (b *builder) generatedObject(kustFile string, node *yaml.RNode) *manifest.O
 	apiVersion := node.GetApiVersion()
 	group, _ := resid.ParseGroupVersion(apiVersion)
 	o := &manifest.Object{
-		Node: node,
 		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: node.GetKind(), Name: node.GetName(),
 			Namespace: node.GetNamespace()},
 		Group: group, Labels: node.GetLabels(), Annotations: node.GetAnnotations(),
 		Namespace: node.GetNamespace(),
 	}
+	o.SetRoot(node)
 	if k := b.buildFile(kustFile); k != nil {
 		o.File = k.File
 	}

@@ -768,10 +768,10 @@ func unitFile(u *Unit) string {
 }
 
 func nodeAtObj(o *manifest.Object) *yaml.Node {
-	if o == nil || o.Node == nil {
-		return nil
+	if root := o.Root(); root != nil {
+		return root.YNode()
 	}
-	return o.Node.YNode()
+	return nil
 }
 
 // fluxGenerate records what Flux applies from a directory without a kustomization file: it
@@ -924,7 +924,7 @@ func (b *builder) configData(kind, ns, name, from string) (map[string]string, bo
 	if o == nil || o.Lookup("sops") != nil {
 		return nil, false
 	}
-	n := o.Node.YNode()
+	n := o.Root().YNode()
 	out := map[string]string{}
 	for k, v := range mapAt(n, "data") {
 		if kind == "Secret" {

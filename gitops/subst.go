@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/ambientkit/ambientkit/manifest"
@@ -53,7 +54,7 @@ func (b *builder) substVarsOf(u *Unit, spec *yaml.Node) *substVars {
 func (b *builder) substitute() bool {
 	again := false
 	for _, o := range b.objects {
-		if b.orig[o] || o.Node == nil {
+		if b.orig[o] || !o.HasRoot() || (o.Released() && !mayHoldExpr(o.File.Data)) {
 			continue
 		}
 		var sv *substVars
@@ -70,15 +71,15 @@ func (b *builder) substitute() bool {
 			o.Annotations["kustomize.toolkit.fluxcd.io/substitute"] == "disabled" {
 			continue
 		}
-		if !hasExpr(o.Node.YNode()) {
+		if !hasExpr(o.Root().YNode()) {
 			continue
 		}
-		cp := o.Node.Copy()
+		cp := o.Root().Copy()
 		if !substNode(cp.YNode(), sv) {
 			continue
 		}
 		b.orig[o] = true
-		o.Node = cp
+		o.SetRoot(cp)
 		rederive(o)
 		b.rewritten(o)
 		switch o.Group {
@@ -87,6 +88,12 @@ func (b *builder) substitute() bool {
 		}
 	}
 	return again
+}
+
+// mayHoldExpr reports whether a file's text may hold a scalar with "${": written as it is,
+// or through a double-quoted escape (of the "$", or of a line break between it and "{").
+func mayHoldExpr(data []byte) bool {
+	return bytes.Contains(data, []byte("${")) || bytes.IndexByte(data, '\\') >= 0
 }
 
 // hasExpr reports whether a scalar of n holds "${".
@@ -208,7 +215,7 @@ func envsubst(s string, vars map[string]string, complete bool) string {
 // rederive recomputes what the loader derived from an object's node after the node was
 // replaced: its reference, labels, annotations and typed form.
 func rederive(o *manifest.Object) {
-	n := o.Node
+	n := o.Root()
 	o.Ref.Name = n.GetName()
 	o.Ref.Namespace = n.GetNamespace()
 	o.Labels = n.GetLabels()

@@ -18,6 +18,10 @@ type Rule struct {
 	// means the rule runs on every tree and reads no Typed value: it reads every object's
 	// metadata or nodes (AMB002, AMB108), the model, or no objects at all (AMB001, AMB004).
 	Kinds []string
+	// Trees marks a rule that reads the node tree of every object (a Rego rule, whose input
+	// is every object as written): the load then keeps every tree in memory instead of
+	// releasing those of decoded objects and parsing their files again when asked.
+	Trees bool
 	// Run reports the rule's findings. It must not modify the inventory. A returned error
 	// is an internal failure (exit 2), never a finding.
 	Run func(*Pass) error

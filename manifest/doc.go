@@ -1,7 +1,12 @@
 // Package manifest holds Kubernetes objects as read from YAML and JSON: each Object keeps its
-// file, the position of every node, its reference, labels and annotations, and its typed Go
-// value for known kinds, so that anything said about it can point at a line and column. An
-// Inventory indexes the objects of one run by kind, name and namespace.
+// file, its node tree (the position of every node), its reference, labels and annotations,
+// and its typed Go value for known kinds, so that anything said about it can point at a line
+// and column. An Inventory indexes the objects of one run by kind, name and namespace.
+//
+// The load releases the node tree of an object decoded into its Go type, keeping its
+// metadata (File.ReleaseTrees): Object.Root, Lookup and Pos parse its file again, once, when
+// asked for anything else, which a run does only to place a finding. Object.Released says
+// whether that has happened yet.
 //
 // An Object's origin is a file (Object.File), a file at a git revision (File.Revision), the
 // object a GitOps build rendered it from (Object.Source), or an object of a live cluster

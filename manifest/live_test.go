@@ -27,7 +27,8 @@ spec:
 		t.Fatal(err)
 	}
 	ref := manifest.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "ServiceEntry", Namespace: "shop", Name: "vendor"}
-	o := &manifest.Object{Node: node, Ref: ref, Live: &ref}
+	o := &manifest.Object{Ref: ref, Live: &ref}
+	o.SetRoot(node)
 	tests := []struct {
 		name string
 		got  manifest.Position

@@ -11,13 +11,10 @@ import (
 // Lookup returns the node at path below the object's root: map keys, and decimal indices
 // for sequences. It returns nil when the path does not exist.
 func (o *Object) Lookup(path ...string) *yaml.Node {
-	if o == nil || o.Node == nil {
+	if o == nil {
 		return nil
 	}
-	n, _ := Walk(o.Node.YNode(), path)
-	if len(path) > 0 && n == nil {
-		return nil
-	}
+	n, _, _ := o.walkPath(path, true)
 	return n
 }
 
@@ -29,10 +26,7 @@ func (o *Object) Pos(path ...string) Position {
 	if o == nil {
 		return Position{}
 	}
-	var n, key *yaml.Node
-	if o.Node != nil {
-		_, n, key = walkKey(o.Node.YNode(), path)
-	}
+	_, n, key := o.walkPath(path, false)
 	if key != nil && n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 {
 		n = key
 	}
@@ -42,16 +36,12 @@ func (o *Object) Pos(path ...string) Position {
 // KeyPos returns the position of the key of the map entry at path (the last element must
 // name a map key), or Pos(path...) when there is no such key.
 func (o *Object) KeyPos(path ...string) Position {
-	if o == nil || o.Node == nil || len(path) == 0 {
+	if o == nil || !o.HasRoot() || len(path) == 0 {
 		return o.Pos(path...)
 	}
-	parent := o.Lookup(path[:len(path)-1]...)
-	if parent != nil && parent.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(parent.Content); i += 2 {
-			if parent.Content[i].Value == path[len(path)-1] {
-				return o.posOf(parent.Content[i])
-			}
-		}
+	// The key of the last step, when that step is a map key.
+	if found, _, key := o.walkPath(path, true); found != nil && key != nil {
+		return o.posOf(key)
 	}
 	return o.Pos(path...)
 }
@@ -63,8 +53,8 @@ func (o *Object) NodePos(n *yaml.Node) Position { return o.posOf(n) }
 func (o *Object) posOf(n *yaml.Node) Position {
 	if o.Live != nil {
 		p := Position{Object: *o.Live}
-		if n != nil && o.Node != nil {
-			p.Field = FieldPath(o.Node.YNode(), n)
+		if root := o.Root(); n != nil && root != nil {
+			p.Field = FieldPath(root.YNode(), n)
 		}
 		return p
 	}

@@ -20,18 +20,22 @@ type File struct {
 	// Revision is the git revision the file was read from, "" for the working tree.
 	Revision string
 
-	lines fileLines // built on first use, by Position
+	lines fileLines  // built on first use, by Position
+	trees *fileTrees // the released trees of its objects; nil when none
 }
 
-// Object is one Kubernetes object of the input, with the position of every node kept.
+// Object is one Kubernetes object of the input, with its node tree (see Root).
 type Object struct {
 	File *File
 	Doc  int // 0-based index of the YAML document in File (of the List, for List items)
 	// Item is the 1-based index of the object in the items of the List document it belongs
 	// to, and 0 for an object that is a document of its own.
 	Item int
-	Node *yaml.RNode // the object's mapping node; never modified by rules
-	Ref  ObjectRef   // apiVersion, kind, name, and namespace as written
+	// node is the object's mapping node (see Root); never modified by rules. It is nil
+	// when the load released the tree (released then says how to get it back).
+	node     *yaml.RNode
+	released *released
+	Ref      ObjectRef // apiVersion, kind, name, and namespace as written
 	// Group is the API group of Ref.APIVersion ("" for the core group).
 	Group       string
 	Labels      map[string]string

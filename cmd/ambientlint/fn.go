@@ -170,7 +170,7 @@ func lintResourceList(ctx context.Context, items []*yaml.RNode, configFile strin
 			id := yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: it.node.GetApiVersion(), Kind: it.node.GetKind()},
 				NameMeta: yaml.NameMeta{Name: it.node.GetName(), Namespace: it.node.GetNamespace()}}
 			r.ResourceRef = &id
-			if p := fieldPath(o.Node.YNode(), f.Pos.Line, f.Pos.Column, o.File); p != "" {
+			if p := fieldPath(o.Root().YNode(), f.Pos.Line, f.Pos.Column, o.File); p != "" {
 				r.Field = &framework.Field{Path: p}
 			}
 		}

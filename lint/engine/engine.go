@@ -100,7 +100,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 		}
 	}
 	loaded, err := load.Load(ctx, paths, load.Options{Root: absRoot, Exclude: excludeFunc(cfg), MaxFileSize: maxSize,
-		Stdin: opts.Stdin, Decode: decodeFor(enabled)})
+		Stdin: opts.Stdin, Decode: decodeFor(enabled), KeepTrees: readsTrees(enabled)})
 	<-revDone
 	if revErr != nil {
 		return nil, revErr
@@ -263,6 +263,16 @@ func decodeFor(enabled []*lint.Rule) func(gk string) bool {
 		}
 	}
 	return func(gk string) bool { return kinds[gk] }
+}
+
+// readsTrees reports whether an enabled rule reads the node tree of every object.
+func readsTrees(enabled []*lint.Rule) bool {
+	for _, r := range enabled {
+		if r.Trees {
+			return true
+		}
+	}
+	return false
 }
 
 // excludeFunc returns the loader's view of cfg's exclude globs.

@@ -77,7 +77,7 @@ func TestRunReportsRuleFailuresAsErrors(t *testing.T) {
 		{"an error returned by a rule names the rule", &lint.Rule{ID: "AMB902", Name: "fails", Severity: lint.Error,
 			Run: func(*lint.Pass) error { return boom }}, "rule AMB902 (fails): boom"},
 		{"a rule that panics is an error, not a crash", &lint.Rule{ID: "AMB903", Name: "panics", Severity: lint.Error,
-			Run: func(p *lint.Pass) error { return p.Inventory.Objects[5].Node.Document().Encode(nil) }}, "rule AMB903 (panics) panicked: runtime error: index out of range"},
+			Run: func(p *lint.Pass) error { return p.Inventory.Objects[5].Root().Document().Encode(nil) }}, "rule AMB903 (panics) panicked: runtime error: index out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,7 @@ func Twins(ctx context.Context, rules []*lint.Rule) ([]*lint.Rule, error) {
 			continue
 		}
 		twin := *r
+		twin.Trees = true
 		twin.Run = func(p *lint.Pass) error {
 			set, err := compile()
 			if err != nil {

@@ -327,6 +327,7 @@ func (s *Set) Rules(origin string) []*lint.Rule {
 			Summary: fmt.Sprintf("the results of the Rego rule data.%s.%s (%s)", r.namespace, r.name, origin),
 			Doc: fmt.Sprintf("A team's own policy, from %s, evaluated as conftest evaluates it: every result of "+
 				"data.%s.%s is a finding, at the field its path names, or at the object.", origin, r.namespace, r.name),
+			Trees: true,
 			Run: func(p *lint.Pass) error {
 				ev := s.fact.Of(p)
 				if ev.err != nil {
@@ -564,10 +565,11 @@ func input(objs []*manifest.Object, m *gitops.Model) (ast.Value, error) {
 // objectTerm returns one object as a Rego value: as the cluster gets it (see asApplied) with
 // a model, as written without one.
 func objectTerm(o *manifest.Object, m *gitops.Model) (*ast.Term, error) {
-	if o.Node == nil {
+	root := o.Root()
+	if root == nil {
 		return ast.NullTerm(), nil
 	}
-	t, err := valueOf(o.Node.YNode())
+	t, err := valueOf(root.YNode())
 	if err != nil {
 		return nil, err
 	}

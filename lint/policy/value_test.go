@@ -32,11 +32,11 @@ func TestValueIsTheTypedDecodingsJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, o := range res.Inventory.Objects {
-			if o.Node == nil {
+			if !o.HasRoot() {
 				continue
 			}
-			got, gerr := valueOf(o.Node.YNode())
-			js, jerr := load.AppendJSON(nil, o.Node.YNode())
+			got, gerr := valueOf(o.Root().YNode())
+			js, jerr := load.AppendJSON(nil, o.Root().YNode())
 			if (gerr != nil) != (jerr != nil) {
 				t.Errorf("%s: value error %v, JSON error %v", o.Pos(), gerr, jerr)
 				continue

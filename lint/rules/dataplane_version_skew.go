@@ -159,7 +159,7 @@ func runDataplaneVersionSkew(p *lint.Pass) error {
 // HelmRelease's chart spec), else where the chart is named.
 func chartVersionPos(ci *gitops.ChartInstall) manifest.Position {
 	o := ci.Object
-	if o == nil || o.Node == nil || ci.Version == "" {
+	if o == nil || !o.HasRoot() || ci.Version == "" {
 		return ci.Pos
 	}
 	var best *yaml.Node
@@ -190,7 +190,7 @@ func chartVersionPos(ci *gitops.ChartInstall) manifest.Position {
 			}
 		}
 	}
-	walk(o.Node.YNode())
+	walk(o.Root().YNode())
 	if best == nil {
 		return ci.Pos
 	}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strconv"
+
 	"github.com/ambientkit/ambientkit/internal/egressrules"
 	"github.com/ambientkit/ambientkit/lint"
 	"github.com/ambientkit/ambientkit/manifest"
@@ -36,10 +38,34 @@ func runInvalidServiceEntry(p *lint.Pass) error {
 		o, path := prob.Obj, fieldPath(prob.Path)
 		// A value Flux or a template fills in later is not judged, whether the problem is
 		// about the value itself or about another (a resolution judged by its hosts).
-		if n := o.Lookup(path...); (n != nil && manifest.IsOpaque(n.Value)) || manifest.IsOpaque(prob.Judged) {
+		if manifest.IsOpaque(prob.Judged) || manifest.IsOpaque(serviceEntryValue(o, path)) {
 			continue
 		}
 		p.Reportf(o, path, "ServiceEntry %s: %s", o.Ref.Name, prob.Message)
 	}
 	return nil
+}
+
+// serviceEntryValue returns the scalar at path in the ServiceEntry o: from its Go type for the
+// lists of strings a problem names most (hosts, addresses, exportTo), so that judging them
+// does not parse a released tree again, else from its nodes.
+func serviceEntryValue(o *manifest.Object, path []string) string {
+	if se := serviceEntry(o); se != nil && len(path) == 3 && path[0] == "spec" {
+		var list []string
+		switch path[1] {
+		case "hosts":
+			list = se.Spec.Hosts
+		case "addresses":
+			list = se.Spec.Addresses
+		case "exportTo":
+			list = se.Spec.ExportTo
+		}
+		if i, err := strconv.Atoi(path[2]); err == nil && i >= 0 && i < len(list) {
+			return list[i]
+		}
+	}
+	if n := o.Lookup(path...); n != nil {
+		return n.Value
+	}
+	return ""
 }

@@ -407,7 +407,7 @@ func kialiRoutes(inv *manifest.Inventory) routeSet {
 		add(o, kiali.VirtualServiceRoutes(vs))
 	}
 	for _, o := range inv.Kind(openShiftRouteGK) {
-		m, ok := nodeMap(o.Node.YNode())
+		m, ok := nodeMap(o.Root().YNode())
 		if !ok {
 			continue
 		}

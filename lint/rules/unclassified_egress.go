@@ -10,7 +10,14 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+	networkingapi "istio.io/api/networking/v1alpha3"
+	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+	gatewayv1alpha2 "sigs.k8s.io/gateway-api/apis/v1alpha2"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/ambient"
@@ -297,14 +304,30 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		found, _ := manifest.Walk(n, []string{key})
 		return found
 	}
+	for _, gk := range []string{httpRouteGK, grpcRouteGK, tlsRouteGK, gatewayGK, ingressGK, virtualServiceGK, istioGatewayGK} {
+		for _, o := range inv.Kind(gk) {
+			if hs, ok := typedServedHosts(o); ok {
+				for _, h := range hs {
+					add(h)
+				}
+			}
+		}
+	}
+	// The objects of those kinds that did not decode (or were not decoded), from their nodes.
 	for _, gk := range []string{httpRouteGK, grpcRouteGK, tlsRouteGK} {
 		for _, o := range inv.Kind(gk) {
+			if o.Typed != nil {
+				continue
+			}
 			for _, h := range scalars(o.Lookup("spec", "hostnames")) {
 				add(h)
 			}
 		}
 	}
 	for _, o := range inv.Kind(gatewayGK) {
+		if o.Typed != nil {
+			continue
+		}
 		each(o, []string{"spec", "listeners"}, func(l *yaml.Node) {
 			for _, h := range scalars(field(l, "hostname")) {
 				add(h)
@@ -312,6 +335,9 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		})
 	}
 	for _, o := range inv.Kind(ingressGK) {
+		if o.Typed != nil {
+			continue
+		}
 		each(o, []string{"spec", "rules"}, func(r *yaml.Node) {
 			for _, h := range scalars(field(r, "host")) {
 				add(h)
@@ -324,10 +350,11 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		})
 	}
 	for _, o := range inv.Kind(virtualServiceGK) {
-		// A VirtualService bound only to the mesh routes calls the pods make: it serves
-		// nothing from outside.
+		if o.Typed != nil {
+			continue
+		}
 		gws := scalars(o.Lookup("spec", "gateways"))
-		if len(gws) == 0 || !slices.ContainsFunc(gws, func(g string) bool { return g != "mesh" }) {
+		if !servesOutside(gws) {
 			continue
 		}
 		for _, h := range scalars(o.Lookup("spec", "hosts")) {
@@ -335,6 +362,9 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		}
 	}
 	for _, o := range inv.Kind(istioGatewayGK) {
+		if o.Typed != nil {
+			continue
+		}
 		each(o, []string{"spec", "servers"}, func(sv *yaml.Node) {
 			for _, h := range scalars(field(sv, "hosts")) {
 				add(h)
@@ -347,6 +377,78 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 		}
 	}
 	return s
+}
+
+// servesOutside reports whether a VirtualService bound to gateways serves calls from outside
+// the mesh: one bound only to the mesh routes calls the pods make.
+func servesOutside(gateways []string) bool {
+	return slices.ContainsFunc(gateways, func(g string) bool { return g != "mesh" })
+}
+
+// typedServedHosts returns the hosts o serves from outside the mesh, read from its Go type
+// (ok is false when o has none, and servedHosts reads its nodes).
+func typedServedHosts(o *manifest.Object) (hosts []string, ok bool) {
+	hostnames := func(hs []gatewayv1.Hostname) []string {
+		out := make([]string, 0, len(hs))
+		for _, h := range hs {
+			out = append(out, string(h))
+		}
+		return out
+	}
+	switch x := o.Typed.(type) {
+	case *gatewayv1.HTTPRoute:
+		return hostnames(x.Spec.Hostnames), true
+	case *gatewayv1.GRPCRoute:
+		return hostnames(x.Spec.Hostnames), true
+	case *gatewayv1.TLSRoute:
+		return hostnames(x.Spec.Hostnames), true
+	case *gatewayv1alpha2.TLSRoute:
+		return hostnames(x.Spec.Hostnames), true
+	case *networkingv1.Ingress:
+		for _, r := range x.Spec.Rules {
+			hosts = append(hosts, r.Host)
+		}
+		for _, t := range x.Spec.TLS {
+			hosts = append(hosts, t.Hosts...)
+		}
+		return hosts, true
+	case *istionetworkingv1.VirtualService:
+		return virtualServiceHosts(&x.Spec), true
+	case *istionetworkingv1beta1.VirtualService:
+		return virtualServiceHosts(&x.Spec), true
+	case *istionetworkingv1alpha3.VirtualService:
+		return virtualServiceHosts(&x.Spec), true
+	case *istionetworkingv1.Gateway:
+		return istioGatewayHosts(&x.Spec), true
+	case *istionetworkingv1beta1.Gateway:
+		return istioGatewayHosts(&x.Spec), true
+	case *istionetworkingv1alpha3.Gateway:
+		return istioGatewayHosts(&x.Spec), true
+	}
+	if gw := gateway(o); gw != nil {
+		for _, l := range gw.Spec.Listeners {
+			if l.Hostname != nil {
+				hosts = append(hosts, string(*l.Hostname))
+			}
+		}
+		return hosts, true
+	}
+	return nil, false
+}
+
+func virtualServiceHosts(vs *networkingapi.VirtualService) []string {
+	if !servesOutside(vs.GetGateways()) {
+		return nil
+	}
+	return vs.GetHosts()
+}
+
+func istioGatewayHosts(gw *networkingapi.Gateway) []string {
+	var out []string
+	for _, sv := range gw.GetServers() {
+		out = append(out, sv.GetHosts()...)
+	}
+	return out
 }
 
 // istioGatewayGK is Istio's own Gateway kind.

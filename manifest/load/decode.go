@@ -59,6 +59,7 @@ type decoder struct {
 	rec         bool
 	count       int            // nodes emitted into buf, bounded by maxExpandedNodes
 	seen        map[string]int // scratch for dropDuplicates: key → index of its first pair
+	release     bool           // release the trees of the objects decoded (see release)
 }
 
 // Problem is a file or object that could not be read, parsed or decoded. ambientlint
@@ -243,8 +244,9 @@ func (d *decoder) typeMeta(res *fileResult, n *yaml.Node) (apiVersion, kind stri
 // dups are the repeated keys found in n, reported about the object once its name is known.
 func (d *decoder) object(res *fileResult, n *yaml.Node, apiVersion, kind string, doc, item int, encrypted bool, dups []duplicate) {
 	f := res.file
-	o := &manifest.Object{File: f, Doc: doc, Item: item, Node: yaml.NewRNode(n),
+	o := &manifest.Object{File: f, Doc: doc, Item: item,
 		Ref: manifest.ObjectRef{APIVersion: apiVersion, Kind: kind}, Encrypted: encrypted}
+	o.SetRoot(yaml.NewRNode(n))
 	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
 		o.Group = apiVersion[:i]
 	}

@@ -39,7 +39,7 @@ func (e *complexKeyError) Unwrap() error { return errComplexKey }
 // Istio types define their JSON form). It returns an AMB001 finding when the object does not
 // decode, unless the failure is due to an opaque value (then Typed stays nil quietly).
 func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem {
-	root := o.Node.YNode()
+	root := o.Root().YNode()
 	d.buf, d.rec, d.count = d.buf[:0], false, 0
 	if err := d.appendJSON(root); err != nil {
 		var ck *complexKeyError

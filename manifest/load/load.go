@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/ambientkit/ambientkit/manifest"
 )
 
@@ -205,7 +207,7 @@ func unwrapPath(err error) error {
 // load walks paths and reads and parses the files found in parallel (at most GOMAXPROCS at
 // a time, while the walk goes on), and returns the results in walk order, so the output does
 // not depend on scheduling. It also returns the walk's own problems.
-func load(ctx context.Context, exclude func(string) bool, want func(string) bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
+func load(ctx context.Context, exclude func(string) bool, want func(string) bool, keep bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
 	type indexed struct {
 		i int
 		j job
@@ -235,7 +237,7 @@ func load(ctx context.Context, exclude func(string) bool, want func(string) bool
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {
-			d := decoder{want: want, runAliases: &runAliases}
+			d := decoder{want: want, runAliases: &runAliases, release: !keep}
 			for x := range jobs {
 				if ctx.Err() != nil {
 					continue // drain, so the walk can finish
@@ -286,7 +288,33 @@ func (d *decoder) readAndParse(j job, stdin io.Reader, maxSize int64) fileResult
 			"%s is over the %s limit (max-file-size): not read", j.path, sizeString(maxSize))}}
 	}
 	data = TrimBOM(data)
-	return d.parseFile(&manifest.File{Path: j.path, Data: data}, j.lang)
+	r := d.parseFile(&manifest.File{Path: j.path, Data: data}, j.lang)
+	if d.release {
+		release(r, j.lang)
+	}
+	return r
+}
+
+// release releases the trees of r's objects that decoded into their Go types (see
+// manifest.File.ReleaseTrees), to be parsed again from the file's text, the same way, if
+// something asks for one. A file whose parse met a problem (a syntax error, an alias bomb, a
+// repeated key) keeps its trees: parsing it is not what most files cost.
+func release(r fileResult, lang string) {
+	if r.file == nil || len(r.findings) > 0 || r.stop || r.err != nil {
+		return
+	}
+	f := r.file
+	f.ReleaseTrees(r.objects, func(o *manifest.Object) bool { return o.Typed != nil }, func() []*yaml.RNode {
+		// A decoder of its own: this runs later, on whichever goroutine asks. Nothing is
+		// decoded into Go types again, and the aliases were counted the first time.
+		d := decoder{want: func(string) bool { return false }}
+		again := d.parseFile(&manifest.File{Path: f.Path, Data: f.Data}, lang)
+		roots := make([]*yaml.RNode, len(again.objects))
+		for i, o := range again.objects {
+			roots[i] = o.Root()
+		}
+		return roots
+	})
 }
 
 // readFile reads a file, or stdin for "-". A file larger than maxSize is not read: tooBig
@@ -393,6 +421,11 @@ type Options struct {
 	Decode func(gk string) bool
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// KeepTrees keeps the node tree of every object in memory. By default the trees of
+	// objects decoded into Go types are released once decoded, and parsed again from the
+	// file's text if something asks for one (manifest.File.ReleaseTrees): a reader of every
+	// object's tree (the Rego engine) keeps them instead.
+	KeepTrees bool
 }
 
 // Loaded is what a load read: its files and objects in walk order, then document order, and
@@ -408,7 +441,7 @@ type Loaded struct {
 // an error; every other problem (a file that does not parse, an object that does not decode)
 // is a Problem.
 func Load(ctx context.Context, paths []string, opts Options) (*Loaded, error) {
-	results, problems, err := load(ctx, opts.Exclude, opts.Decode, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
+	results, problems, err := load(ctx, opts.Exclude, opts.Decode, opts.KeepTrees, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
