@@ -46,14 +46,27 @@ type Options struct {
 	// roots applies (Model.Unreached), placed on the implicit Application as if applied by
 	// hand, so rules judge them too.
 	Unreached bool
+	// Listing, when set, answers what the load already read of the tree (*load.Loaded): its
+	// directory listings and the files it read, so that the model does not ask the file
+	// system again.
+	Listing Listing
 
 	noPlain bool // every build through kustomize, for tests of plainBuild
+}
+
+// Listing is what a load read of the tree, by slash-separated path from the root.
+type Listing interface {
+	// Listed reports whether rel exists and is a directory; known is false when the
+	// listing cannot tell.
+	Listed(rel string) (exists, dir, known bool)
+	// Read returns the contents of the file at rel, if it was read.
+	Read(rel string) ([]byte, bool)
 }
 
 // Build builds the GitOps model of objects (in file, then document order), resolving
 // source paths from root (the repository root). It sets each object's effective namespace
 // (Object.Namespace) and applies Flux postBuild substitution: an object a Kustomization with
-// postBuild variables applies gets a substituted copy of its node as Object.Node (positions
+// postBuild variables applies gets a substituted copy of its node as its Object.Root (positions
 // kept, since values are replaced in place), and its Ref, Labels, Annotations and Typed are
 // derived again from it, so every rule sees what Flux applies. Variables the tree does not
 // define stay as written (${VAR}: opaque). cfg may be nil for the defaults.
@@ -333,6 +346,13 @@ func (b *builder) stat(p string) fsEntry {
 	}
 	var e fsEntry
 	if rel, ok := b.fsPath(p); ok {
+		if b.opts.Listing != nil {
+			if exists, dir, known := b.opts.Listing.Listed(rel); known {
+				e = fsEntry{exists: exists, dir: dir}
+				b.fsCache[p] = e
+				return e
+			}
+		}
 		if fi, err := fs.Stat(b.fsys, rel); err == nil {
 			e = fsEntry{exists: true, dir: fi.IsDir()}
 		}
@@ -359,6 +379,11 @@ func (b *builder) readFile(p string) ([]byte, error) {
 	rel, ok := b.fsPath(p)
 	if !ok {
 		return nil, fs.ErrNotExist
+	}
+	if b.opts.Listing != nil {
+		if data, ok := b.opts.Listing.Read(rel); ok {
+			return data, nil
+		}
 	}
 	return fs.ReadFile(b.fsys, rel)
 }

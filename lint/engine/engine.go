@@ -117,7 +117,7 @@ func Run(ctx context.Context, opts Options) (*lint.Result, error) {
 	}
 	defer tree.Close()
 	model, err := gitops.Build(tree.FS(), absRoot, objects, gitops.Options{RepoURLs: cfg.ArgoCD.RepoURLs, Unreached: cfg.LintUnreached,
-		ProblemFiles: problemFiles(loaded), OnDisk: true})
+		ProblemFiles: problemFiles(loaded), OnDisk: true, Listing: loaded})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,9 @@ type walker struct {
 	emit     func(job)
 	seen     map[string]bool
 	findings []Problem // walk problems: unreadable directories and entries
+	// listings are the entries of the directories walked, by slash-separated path relative
+	// to root, for those reached without a symbolic link (see Loaded.Listed).
+	listings map[string][]fs.DirEntry
 }
 
 // collect expands the PATH arguments into jobs. A path that does not exist is an error.
@@ -90,6 +94,7 @@ func (w *walker) dir(path, abs, real string, top bool) {
 			"cannot read directory %s: %v", path, unwrapPath(err)))
 		return
 	}
+	w.list(abs, real, entries)
 	if isChart(entries) && !top {
 		return // a Helm chart: its templates are not YAML
 	}
@@ -135,6 +140,22 @@ func (w *walker) dir(path, abs, real string, top bool) {
 			w.emit(job{path: p, lang: langOf(name), abs: a})
 		}
 	}
+}
+
+// list records the entries of the directory at abs (resolved: real) when it lies in the root
+// and no symbolic link leads to it, so that its path in the root names it.
+func (w *walker) list(abs, real string, entries []os.DirEntry) {
+	rel, err := filepath.Rel(w.root, abs)
+	if err != nil || !(rel == "." || filepath.IsLocal(rel)) {
+		return
+	}
+	if realRel, err := filepath.Rel(w.realRoot, real); err != nil || realRel != rel {
+		return
+	}
+	if w.listings == nil {
+		w.listings = map[string][]fs.DirEntry{}
+	}
+	w.listings[filepath.ToSlash(rel)] = entries
 }
 
 // inTree reports whether the resolved path real is inside the repository root or the
@@ -207,7 +228,7 @@ func unwrapPath(err error) error {
 // load walks paths and reads and parses the files found in parallel (at most GOMAXPROCS at
 // a time, while the walk goes on), and returns the results in walk order, so the output does
 // not depend on scheduling. It also returns the walk's own problems.
-func load(ctx context.Context, exclude func(string) bool, want func(string) bool, keep bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, []Problem, error) {
+func load(ctx context.Context, exclude func(string) bool, want func(string) bool, keep bool, root string, paths []string, stdin io.Reader, maxSize int64) ([]fileResult, *walker, error) {
 	type indexed struct {
 		i int
 		j job
@@ -268,7 +289,7 @@ func load(ctx context.Context, exclude func(string) bool, want func(string) bool
 			results[x.i] = x.r
 		}
 	}
-	return results, w.findings, nil
+	return results, w, nil
 }
 
 // readAndParse reads one job's file and parses it.
@@ -434,6 +455,53 @@ type Loaded struct {
 	Files    []*manifest.File
 	Objects  []*manifest.Object
 	Problems []Problem
+
+	listings map[string][]fs.DirEntry  // see walker.listings
+	read     map[string]*manifest.File // Files by Rel
+}
+
+// Listed reports, from the directory listings the walk read, whether the slash-separated
+// path rel (relative to Options.Root) exists and is a directory. known is false when the
+// walk did not list its directory, or the entry is a symbolic link: ask the file system.
+func (l *Loaded) Listed(rel string) (exists, dir, known bool) {
+	if l == nil {
+		return false, false, false
+	}
+	rel = path.Clean(rel)
+	if rel == "." {
+		_, ok := l.listings["."]
+		return ok, ok, ok
+	}
+	entries, ok := l.listings[path.Dir(rel)]
+	if !ok {
+		return false, false, false
+	}
+	name := path.Base(rel)
+	i, found := slices.BinarySearchFunc(entries, name, func(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) })
+	if !found {
+		return false, false, true
+	}
+	t := entries[i].Type()
+	if t&fs.ModeSymlink != 0 {
+		return false, false, false
+	}
+	return true, t.IsDir(), true
+}
+
+// Read returns what the load read of the regular file at rel (relative to Options.Root, as
+// File.Rel), without a byte order mark; ok is false for a file it did not read.
+func (l *Loaded) Read(rel string) (data []byte, ok bool) {
+	if l == nil {
+		return nil, false
+	}
+	f, ok := l.read[path.Clean(rel)]
+	if !ok {
+		return nil, false
+	}
+	if _, _, known := l.Listed(rel); !known {
+		return nil, false // reached through a link, or from outside the walk
+	}
+	return f.Data, true
 }
 
 // Load walks paths (files, directories walked recursively, "-" for stdin) and reads and
@@ -441,14 +509,17 @@ type Loaded struct {
 // an error; every other problem (a file that does not parse, an object that does not decode)
 // is a Problem.
 func Load(ctx context.Context, paths []string, opts Options) (*Loaded, error) {
-	results, problems, err := load(ctx, opts.Exclude, opts.Decode, opts.KeepTrees, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
+	results, w, err := load(ctx, opts.Exclude, opts.Decode, opts.KeepTrees, opts.Root, paths, opts.Stdin, opts.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	l := &Loaded{Problems: problems}
+	l := &Loaded{Problems: w.findings, listings: w.listings, read: map[string]*manifest.File{}}
 	for _, r := range results {
 		if r.file != nil {
 			l.Files = append(l.Files, r.file)
+			if r.file.Rel != "" {
+				l.read[r.file.Rel] = r.file
+			}
 		}
 		l.Objects = append(l.Objects, r.objects...)
 		l.Problems = append(l.Problems, r.findings...)
