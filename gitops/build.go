@@ -185,9 +185,9 @@ type builder struct {
 	patches    map[string]bool                     // absolute files the builds read as patches
 	sourceDirs map[string]bool                     // absolute directories of the units' Paths (inSource)
 	spec       map[*manifest.Object][]renderedSpec // unit objects as builds emit them
-	claims     []claim
-	remotes    []*Component       // components from remote sources, placed later
-	unitsBy    map[string][]*Unit // "Kind/namespace/name" → Flux units, in input order
+	claimDirs  map[string]uint8                    // the directories units apply: claimDir | claimRecursive
+	remotes    []*Component                        // components from remote sources, placed later
+	unitsBy    map[string][]*Unit                  // "Kind/namespace/name" → Flux units, in input order
 }
 
 // member says that a unit applies a file, with the namespace kustomize (or a Flux
@@ -280,7 +280,7 @@ func (b *builder) reset() {
 	b.sourceDirs = nil
 	b.prevSpec, b.spec = b.spec, map[*manifest.Object][]renderedSpec{}
 	b.m.Renderings = nil
-	b.claims = nil
+	b.claimDirs = nil
 	b.remotes = nil
 	b.unitsBy = map[string][]*Unit{}
 	b.m.Units = []*Unit{{Kind: ImplicitUnit, Name: ""}}
@@ -636,15 +636,40 @@ func (b *builder) addMember(file string, u *Unit, ns string, edit *metaEdit) {
 	b.members[file] = append(b.members[file], member{unit: u, ns: ns, edit: edit})
 }
 
+// claimed reports whether a unit applies file's directory, itself or as one below a
+// directory it applies recursively.
 func (b *builder) claimed(file string) bool {
 	dir := filepath.Dir(file)
-	for _, c := range b.claims {
-		if dir == c.dir || (c.recursive && strings.HasPrefix(dir, c.dir+string(filepath.Separator))) {
+	if b.claimDirs[dir] != 0 {
+		return true
+	}
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		if b.claimDirs[d]&claimRecursive != 0 {
 			return true
 		}
+		if d == filepath.Dir(d) {
+			return false
+		}
 	}
-	return false
 }
+
+// addClaim records that a unit applies the directory c.dir (and below it, if c.recursive).
+func (b *builder) addClaim(c claim) {
+	if b.claimDirs == nil {
+		b.claimDirs = map[string]uint8{}
+	}
+	bits := claimDir
+	if c.recursive {
+		bits |= claimRecursive
+	}
+	b.claimDirs[c.dir] |= bits
+}
+
+// The bits of builder.claimDirs.
+const (
+	claimDir       uint8 = 1 << iota // a unit applies the directory
+	claimRecursive                   // and the directories below it
+)
 
 // inSource reports whether file lies below a directory that a unit applies (Unit.Paths):
 // a file there that the unit's build does not emit (left out of its kustomization, or of a

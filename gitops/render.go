@@ -576,13 +576,13 @@ func (b *builder) applyRendering(u *Unit, r *Rendering, outer *metaEdit, ns stri
 		return false
 	}
 	for _, d := range r.dirs {
-		b.claims = append(b.claims, claim{dir: d})
+		b.addClaim(claim{dir: d})
 	}
 	for _, f := range r.patches {
 		b.patches[f] = true
 	}
 	if r.flux {
-		b.claims = append(b.claims, claim{dir: filepath.Join(b.root, filepath.FromSlash(r.Dir)), recursive: true})
+		b.addClaim(claim{dir: filepath.Join(b.root, filepath.FromSlash(r.Dir)), recursive: true})
 	}
 	// Where the build's own label transformers are written, for findings about a label
 	// the build sets (LabelSetAt).

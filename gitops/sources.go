@@ -468,7 +468,7 @@ func slicesClone(s []string) []string { return append([]string(nil), s...) }
 // localChart records a local Helm chart: the chart itself, and each of its dependencies as
 // a chart install with its part of the values (an umbrella chart).
 func (b *builder) localChart(u *Unit, s argoSource, dir string, refs map[string]bool) {
-	b.claims = append(b.claims, claim{dir: dir, recursive: true})
+	b.addClaim(claim{dir: dir, recursive: true})
 	for _, f := range b.filesUnder(dir, true) {
 		b.addMember(f, u, "", nil)
 	}
@@ -523,7 +523,7 @@ func asMap(v any) map[string]any {
 // directory records an Argo CD directory source: the YAML and JSON files of dir (and below
 // it when recursive), filtered by the include and exclude globs.
 func (b *builder) directory(u *Unit, dir string, recursive bool, include, exclude string) {
-	b.claims = append(b.claims, claim{dir: dir, recursive: recursive})
+	b.addClaim(claim{dir: dir, recursive: recursive})
 	for _, f := range b.filesUnder(dir, recursive) {
 		switch strings.ToLower(filepath.Ext(f)) {
 		case ".yaml", ".yml", ".json":
@@ -570,7 +570,7 @@ func (b *builder) kustomize(u *Unit, dir, ns string, seen map[string]bool, outer
 		return
 	}
 	seen[dir] = true
-	b.claims = append(b.claims, claim{dir: dir})
+	b.addClaim(claim{dir: dir})
 	kf := b.kustomizationIn(dir)
 	k := b.readYAML(kf)
 	if k == nil {
@@ -778,7 +778,7 @@ func nodeAtObj(o *manifest.Object) *yaml.Node {
 // generates one with every manifest below it, and a subdirectory that has its own
 // kustomization file is built as a kustomization.
 func (b *builder) fluxGenerate(u *Unit, dir string) {
-	b.claims = append(b.claims, claim{dir: dir, recursive: true})
+	b.addClaim(claim{dir: dir, recursive: true})
 	seen := map[string]bool{}
 	for _, f := range b.filesUnder(dir, true) {
 		switch strings.ToLower(filepath.Ext(f)) {
