@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ambientkit/ambientkit/manifest"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ambientkit/ambientkit/manifest"
 )
 
 // Group/kind keys of the kinds the model reads.
@@ -870,10 +872,18 @@ func (b *builder) filterUnreached() {
 	b.objects, b.gks, b.m.Objects = objects, gks, objects
 }
 
+// crdNames returns the group and kind a CRD object defines: from its Go type, when it
+// decoded (its tree may have been released), else from its nodes.
+func crdNames(o *manifest.Object) (group, kind string) {
+	if crd, ok := o.Typed.(*apiextensionsv1.CustomResourceDefinition); ok {
+		return crd.Spec.Group, crd.Spec.Names.Kind
+	}
+	return objScalar(o, "spec", "group"), objScalar(o, "spec", "names", "kind")
+}
+
 // definedGK returns the "group/Kind" a CRD object defines.
 func definedGK(o *manifest.Object) string {
-	group := objScalar(o, "spec", "group")
-	kind := objScalar(o, "spec", "names", "kind")
+	group, kind := crdNames(o)
 	if group == "" || kind == "" {
 		return ""
 	}

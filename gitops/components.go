@@ -127,7 +127,7 @@ func objectComponent(o *manifest.Object, gk string) (k ComponentKind, defines, v
 	switch gk {
 	case gkCRD:
 		defines = definedGK(o)
-		g := objScalar(o, "spec", "group")
+		g, _ := crdNames(o)
 		via = "CustomResourceDefinition " + name
 		switch {
 		case isGatewayAPIGroup(g):

@@ -31,9 +31,22 @@ func scalarAt(n *yaml.Node, path ...string) string {
 	return x.Value
 }
 
-// objScalar is scalarAt of o's tree, read through Object.Lookup, which answers from the
-// subtrees a released tree keeps without parsing the file again.
+// objScalar is scalarAt of o's tree. The value of a label or annotation of a released
+// object comes from the maps it keeps (Object.MapEntries), without parsing its file again.
 func objScalar(o *manifest.Object, path ...string) string {
+	if n := len(path); n > 0 && o.Released() {
+		if entries, ok := o.MapEntries(path[:n-1]...); ok {
+			for _, e := range entries {
+				if e.Key == path[n-1] {
+					if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
+						return ""
+					}
+					return e.Value
+				}
+			}
+			return ""
+		}
+	}
 	x := o.Lookup(path...)
 	if x != nil && x.Kind == yaml.AliasNode && x.Alias != nil {
 		x = x.Alias

@@ -3,10 +3,10 @@
 // and its typed Go value for known kinds, so that anything said about it can point at a line
 // and column. An Inventory indexes the objects of one run by kind, name and namespace.
 //
-// The load releases the node tree of an object decoded into its Go type, keeping its
-// metadata (File.ReleaseTrees): Object.Root, Lookup and Pos parse its file again, once, when
-// asked for anything else, which a run does only to place a finding. Object.Released says
-// whether that has happened yet.
+// The load releases the node tree of an object decoded into its Go type, keeping its labels
+// and annotations and its pod template's as strings (File.ReleaseTrees, Object.MapEntries):
+// Object.Root, Lookup and Pos parse its file again, once, when asked for a node, which a run
+// does only to place a finding. Object.Released says whether that has happened yet.
 //
 // An Object's origin is a file (Object.File), a file at a git revision (File.Revision), the
 // object a GitOps build rendered it from (Object.Source), or an object of a live cluster

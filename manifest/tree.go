@@ -11,28 +11,52 @@ import (
 // several times the size of the text it stands for, and a heap that grows costs page faults
 // and collections. The load therefore releases the tree of an object that decodes into its
 // Go type (File.ReleaseTrees), since rules read those objects through Object.Typed and want
-// the tree only to place a finding. A released object keeps the few subtrees every run reads
-// for every object (its metadata and its pod template's metadata); anything else that asks
-// for its tree (Object.Root, or a Lookup or Pos below another field) parses its file again,
-// once, and gets the same nodes the load had.
+// the tree only to place a finding. A released object keeps, as strings, the maps every run
+// reads on every object (the labels and annotations of its metadata and of its pod
+// template, MapEntries); anything that asks for its tree (Object.Root, or a Lookup or Pos
+// that the kept maps cannot answer) parses its file again, once, and gets the same nodes the
+// load had.
 
-// keptPaths are the subtrees a released object keeps: labels and annotations, which rules
-// read on every object.
-var keptPaths = [...][]string{
-	{"metadata"},
-	{"spec", "template", "metadata"},
-	{"spec", "jobTemplate", "spec", "template", "metadata"},
+// MapPaths are the maps of strings a released object keeps without its tree, and that
+// MapEntries answers for it: the labels and annotations of the object, of a workload's pod
+// template, and of a CronJob's.
+var mapPaths = [...][]string{
+	{"metadata", "labels"},
+	{"metadata", "annotations"},
+	{"spec", "template", "metadata", "labels"},
+	{"spec", "template", "metadata", "annotations"},
+	{"spec", "jobTemplate", "spec", "template", "metadata", "labels"},
+	{"spec", "jobTemplate", "spec", "template", "metadata", "annotations"},
 }
 
-// keptNode is one kept subtree: its node and its map key, or nil when the object has no such
-// field.
-type keptNode struct{ key, value *yaml.Node }
+// MapEntry is one entry of a map as written: its key, and its value's kind, tag and text.
+// An alias is followed to the node it names (Alias tells that it was one).
+type MapEntry struct {
+	Key   string
+	Kind  yaml.Kind // ScalarNode, MappingNode, SequenceNode
+	Tag   string    // the short tag of a scalar: !!str, !!null, !!int, …
+	Value string    // the text of a scalar; "" for a map or list
+	Alias bool      // the value was written as an alias
+}
+
+// keptMap is one kept map: absent, not a map (other: a path below it needs the tree), or
+// its entries.
+type keptMap struct {
+	state   uint8 // mapAbsent, mapKept, mapOther
+	entries []MapEntry
+}
+
+const (
+	mapAbsent uint8 = iota
+	mapKept
+	mapOther
+)
 
 // released is what a released object keeps in place of its tree.
 type released struct {
 	trees *fileTrees
 	index int // the object's place among the trees its file's parse returns
-	kept  [len(keptPaths)]keptNode
+	maps  [len(mapPaths)]keptMap
 }
 
 // fileTrees parses a file again, once, for the objects whose trees were released.
@@ -55,9 +79,10 @@ func (t *fileTrees) root(i int) *yaml.RNode {
 }
 
 // ReleaseTrees drops the node trees of those of objects (the file's objects, in the order
-// parse returns their trees) for which release returns true, keeping their metadata. parse
-// must return, every time it is called, the same trees the objects had; it is called at
-// most once, the first time a released object's tree is asked for.
+// parse returns their trees) for which release returns true, keeping their labels and
+// annotations (see MapEntries). parse must return, every time it is called, the same trees
+// the objects had; it is called at most once, the first time a released object's tree is
+// asked for.
 func (f *File) ReleaseTrees(objects []*Object, release func(*Object) bool, parse func() []*yaml.RNode) {
 	var t *fileTrees
 	for i, o := range objects {
@@ -70,13 +95,63 @@ func (f *File) ReleaseTrees(objects []*Object, release func(*Object) bool, parse
 		}
 		r := &released{trees: t, index: i}
 		root := o.node.YNode()
-		for j, p := range keptPaths {
-			if n, _, key := walkKey(root, p); n != nil {
-				r.kept[j] = keptNode{key: key, value: n}
+		for j, p := range mapPaths {
+			n, _, _ := walkKey(root, p)
+			switch {
+			case n == nil:
+				r.maps[j].state = mapAbsent
+			case n.Kind == yaml.MappingNode:
+				r.maps[j] = keptMap{state: mapKept, entries: mapEntries(n)}
+			default:
+				r.maps[j].state = mapOther
 			}
 		}
 		o.node, o.released = nil, r
 	}
+}
+
+// mapEntries returns the entries of the mapping node m.
+func mapEntries(m *yaml.Node) []MapEntry {
+	if len(m.Content) < 2 {
+		return nil
+	}
+	out := make([]MapEntry, 0, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		e := MapEntry{Key: k.Value}
+		if v.Kind == yaml.AliasNode && v.Alias != nil {
+			e.Alias, v = true, v.Alias
+		}
+		e.Kind = v.Kind
+		if v.Kind == yaml.ScalarNode {
+			e.Tag, e.Value = v.ShortTag(), v.Value
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// MapEntries returns the entries of the map at path, in document order; ok is false when
+// path holds no map. For the labels and annotations of an object, of its pod template, and
+// of a CronJob's, it answers without the object's tree, so reading them never parses a file
+// again.
+func (o *Object) MapEntries(path ...string) (entries []MapEntry, ok bool) {
+	if o == nil {
+		return nil, false
+	}
+	if o.Released() {
+		for j, p := range mapPaths {
+			if equalPath(path, p) {
+				m := o.released.maps[j]
+				return m.entries, m.state == mapKept
+			}
+		}
+	}
+	n := o.Lookup(path...)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	return mapEntries(n), true
 }
 
 // Reparsed reports whether the file was parsed again because something asked for the tree
@@ -108,25 +183,20 @@ func (o *Object) Released() bool {
 	return o != nil && o.node == nil && o.released != nil && !o.released.trees.done.Load()
 }
 
-// walkPath walks path from the object's root, as walkKey does, answering from a kept subtree
-// when the object's tree was released and path lies below one. exact reports that an answer
-// is needed only when the path exists: a released object whose kept subtree is missing then
-// answers nil without parsing its file again.
+// walkPath walks path from the object's root, as walkKey does. exact says that only a node
+// at path itself is wanted (Lookup): a released object then answers nil, without parsing its
+// file again, for a path below a kept map that lacks the path's key.
 func (o *Object) walkPath(path []string, exact bool) (found, deepest, key *yaml.Node) {
-	if o.node == nil && o.released != nil && !o.released.trees.done.Load() {
-		for j, p := range keptPaths {
-			if !hasPrefix(path, p) {
+	if exact && o.Released() {
+		for j, p := range mapPaths {
+			if len(path) <= len(p) || !hasPrefix(path, p) {
 				continue
 			}
-			k := o.released.kept[j]
-			if k.value != nil {
-				found, deepest, key = walkKey(k.value, path[len(p):])
-				if deepest == k.value {
-					key = k.key // walkKey from the root would have stepped through it
-				}
-				return found, deepest, key
+			m := o.released.maps[j]
+			if m.state == mapAbsent {
+				return nil, nil, nil
 			}
-			if exact {
+			if m.state == mapKept && !hasKey(m.entries, path[len(p)]) {
 				return nil, nil, nil
 			}
 			break
@@ -137,6 +207,15 @@ func (o *Object) walkPath(path []string, exact bool) (found, deepest, key *yaml.
 		return nil, nil, nil
 	}
 	return walkKey(root.YNode(), path)
+}
+
+func hasKey(entries []MapEntry, key string) bool {
+	for _, e := range entries {
+		if e.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func hasPrefix(path, p []string) bool {
@@ -150,3 +229,5 @@ func hasPrefix(path, p []string) bool {
 	}
 	return true
 }
+
+func equalPath(a, b []string) bool { return len(a) == len(b) && hasPrefix(a, b) }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -90,7 +91,10 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 		return nil
 	}
 	first := m.Enrollments[0]
-	related := []lint.Related{{Position: first.Pos(), Message: first.What + " enrolls workloads in ambient mode"}}
+	// Placed only when reported: the enrollment's position may parse its file again.
+	related := sync.OnceValue(func() []lint.Related {
+		return []lint.Related{{Position: first.Pos(), Message: first.What + " enrolls workloads in ambient mode"}}
+	})
 	seen := map[manifest.Position]bool{}
 	report := func(pos manifest.Position, o *manifest.Object, format string, args ...any) {
 		if seen[pos] {
@@ -98,7 +102,7 @@ func runAmbientProfileMissing(p *lint.Pass) error {
 		}
 		seen[pos] = true
 		f := lint.Finding{Message: fmt.Sprintf(format, args...) + fmt.Sprintf(", while %s enrolls workloads", first.What),
-			Pos: pos, Related: related}
+			Pos: pos, Related: related()}
 		if o != nil {
 			f.Object = o.Ref
 		}

@@ -46,7 +46,7 @@ func runInvalidIstioValue(p *lint.Pass) error {
 			f := lint.Finding{Message: err.Error(), Pos: o.Pos(e.Path()...), Object: o.Ref}
 			var ve *ambient.InvalidValueError
 			if errors.As(err, &ve) && ve.Suggestion != "" {
-				if edit, ok := replaceScalar(o, e.Node, ve.Suggestion); ok {
+				if edit, ok := replaceScalar(o, e.node(o), ve.Suggestion); ok {
 					f.Fixes = []lint.Fix{{Message: fmt.Sprintf("use %q", ve.Suggestion), Edits: []lint.TextEdit{edit}}}
 				}
 			}

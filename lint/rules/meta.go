@@ -13,12 +13,20 @@ type metaEntry struct {
 	Label      bool     // a label, not an annotation
 	Template   bool     // on a pod template, not on the object itself
 	Base       []string // path of the labels or annotations map; shared, never modify
-	Node       *yaml.Node
 }
 
 // Path returns the node path of the entry's value below the object.
 func (e metaEntry) Path() []string {
 	return append(append(make([]string, 0, len(e.Base)+1), e.Base...), e.Key)
+}
+
+// node returns the entry's value node in o (parsing o's file again if the load released its
+// tree): for a fix, not for reading the value.
+func (e metaEntry) node(o *manifest.Object) *yaml.Node {
+	if e.Base == nil {
+		return nil // set by a build, not written in o
+	}
+	return o.Lookup(e.Path()...)
 }
 
 // metaBases are the places labels and annotations live: the object's own metadata, and the
@@ -53,21 +61,18 @@ func objectMeta(p *lint.Pass, o *manifest.Object) []metaEntry {
 }
 
 // metaEntries returns every label and annotation of o and of its pod template, in document
-// order, reading the nodes (so positions and values that typed decoding rejected are kept).
+// order, as written (so values that typed decoding rejected are kept): from the object's
+// maps, which a released object keeps without its tree.
 func metaEntries(o *manifest.Object) []metaEntry {
 	var out []metaEntry
 	for i, base := range metaBases {
-		m := o.Lookup(base...)
-		if m == nil || m.Kind != yaml.MappingNode {
-			continue
-		}
-		for j := 0; j+1 < len(m.Content); j += 2 {
-			k, v := m.Content[j], m.Content[j+1]
-			if v.Kind != yaml.ScalarNode {
+		entries, _ := o.MapEntries(base...)
+		for _, e := range entries {
+			if e.Kind != yaml.ScalarNode || e.Alias {
 				continue
 			}
 			out = append(out, metaEntry{
-				Key: k.Value, Value: v.Value, Label: i%2 == 0, Template: i >= 2, Base: base, Node: v,
+				Key: e.Key, Value: e.Value, Label: i%2 == 0, Template: i >= 2, Base: base,
 			})
 		}
 	}

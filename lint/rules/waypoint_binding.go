@@ -40,11 +40,10 @@ type binding struct {
 	Name, WaypointNamespace string
 	// CrossNamespace is true when istio.io/use-waypoint-namespace is set.
 	CrossNamespace bool
-	// Path is the node path of the istio.io/use-waypoint value, Node that node.
+	// Path is the node path of the istio.io/use-waypoint value.
 	Path []string
-	Node *yaml.Node
 	// At is where a build sets the label (a kustomize or Flux label transformer) when Obj
-	// does not hold it (Path and Node are then nil), and NSAt the same for
+	// does not hold it (Path is then nil), and NSAt the same for
 	// istio.io/use-waypoint-namespace.
 	At, NSAt *manifest.Position
 }
@@ -118,7 +117,7 @@ func collectBindings(p *lint.Pass) []binding {
 		b := binding{Obj: o, Kind: kind, What: what, Namespace: ns, Name: wp.Value,
 			WaypointNamespace: ns, At: at, NSAt: nsAt}
 		if at == nil {
-			b.Path, b.Node = wp.Path(), wp.Node
+			b.Path = wp.Path()
 		}
 		if wpNS != nil {
 			if manifest.IsOpaque(wpNS.Value) {
@@ -327,4 +326,13 @@ func servesServices(inv *manifest.Inventory, ref string) bool {
 	}
 	tt, _ := trafficType(inv, o)
 	return manifest.IsOpaque(tt) || waypoint.Traffic(tt).Serves("Service")
+}
+
+// node returns the node of the istio.io/use-waypoint value (parsing the object's file again
+// if the load released its tree), or nil when a build sets it.
+func (b binding) node() *yaml.Node {
+	if b.Path == nil {
+		return nil
+	}
+	return b.Obj.Lookup(b.Path...)
 }

@@ -56,7 +56,7 @@ func runWaypointNotFound(p *lint.Pass) error {
 		f := lint.Finding{Pos: b.Pos(), Object: b.Obj.Ref}
 		if near := nearestName(b.Name, names); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
-			if edit, ok := replaceScalar(b.Obj, b.Node, near); ok {
+			if edit, ok := replaceScalar(b.Obj, b.node(), near); ok {
 				f.Fixes = []lint.Fix{{Message: fmt.Sprintf("use waypoint %q", near), Edits: []lint.TextEdit{edit}}}
 			}
 		} else if len(names) > 0 {

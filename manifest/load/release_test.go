@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -54,45 +55,43 @@ func TestReleasedTreesAreTheTreesTheLoadHad(t *testing.T) {
 			t.Fatalf("%s: released although KeepTrees is set", k.Pos())
 		}
 		paths := pathsOf(k.Root().YNode(), nil, nil)
-		missing := [][]string{{"metadata", "labels", "no-such-label"}, {"spec", "template", "metadata", "nothing"},
-			{"spec", "jobTemplate", "spec", "template", "metadata", "labels"}}
-		// Before the rebuild, the paths a released object answers from the subtrees it
-		// keeps, and the missing ones it looks up there (which must not rebuild it); then,
-		// after it, every path.
-		for _, p := range missing {
+		paths = append(paths, []string{"spec", "no", "such", "field"}, []string{"metadata", "labels", "no-such-label"})
+		// Before the rebuild, what a released object answers without its tree (which must
+		// not rebuild it): its labels and annotations, and the lookup of a missing one;
+		// then, after it, every path.
+		wasReleased := r.Released() // and its file not yet parsed again (by another object of it)
+		for _, p := range [][]string{
+			{"metadata", "labels"}, {"metadata", "annotations"},
+			{"spec", "template", "metadata", "labels"}, {"spec", "template", "metadata", "annotations"},
+			{"spec", "jobTemplate", "spec", "template", "metadata", "labels"},
+			{"spec", "jobTemplate", "spec", "template", "metadata", "annotations"},
+		} {
+			got, gok := r.MapEntries(p...)
+			want, wok := k.MapEntries(p...)
+			if gok != wok || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s %v: MapEntries %v %v, want %v %v", k.Pos(), p, got, gok, want, wok)
+			}
+			for _, missing := range [][]string{append(p[:len(p):len(p)], "no-such-key"), append(p[:len(p):len(p)], "no-such-key", "below")} {
+				if got, want := describeNode(r.Lookup(missing...)), describeNode(k.Lookup(missing...)); got != want {
+					t.Fatalf("%s %v: Lookup %s, want %s", k.Pos(), missing, got, want)
+				}
+			}
+		}
+		if wasReleased && r.File.Reparsed() {
+			t.Fatalf("%s: reading its labels and annotations parsed its file again", k.Pos())
+		}
+		r.Root()
+		for _, p := range paths {
+			if got, want := r.Pos(p...), k.Pos(p...); got != want {
+				t.Fatalf("%s %v: Pos %v, want %v", k.Pos(), p, got, want)
+			}
+			if len(p) > 0 {
+				if got, want := r.KeyPos(p...), k.KeyPos(p...); got != want {
+					t.Fatalf("%s %v: KeyPos %v, want %v", k.Pos(), p, got, want)
+				}
+			}
 			if got, want := describeNode(r.Lookup(p...)), describeNode(k.Lookup(p...)); got != want {
 				t.Fatalf("%s %v: Lookup %s, want %s", k.Pos(), p, got, want)
-			}
-		}
-		paths = append(paths, append(missing, []string{"spec", "no", "such", "field"})...)
-		var metaPaths [][]string
-		for _, p := range paths[:len(paths)-len(missing)-1] {
-			if len(p) > 0 && (p[0] == "metadata" || len(p) > 2 && p[0] == "spec" && p[1] == "template" && p[2] == "metadata") {
-				metaPaths = append(metaPaths, p)
-			}
-		}
-		wasReleased := r.Released() // and its file not yet parsed again (by another object of it)
-		for _, when := range []string{"before", "after"} {
-			ps := metaPaths
-			if when == "after" {
-				if wasReleased && r.File.Reparsed() {
-					t.Fatalf("%s: reading its metadata parsed its file again", k.Pos())
-				}
-				r.Root()
-				ps = paths
-			}
-			for _, p := range ps {
-				if got, want := r.Pos(p...), k.Pos(p...); got != want {
-					t.Fatalf("%s %v, %s the rebuild: Pos %v, want %v", k.Pos(), p, when, got, want)
-				}
-				if len(p) > 0 {
-					if got, want := r.KeyPos(p...), k.KeyPos(p...); got != want {
-						t.Fatalf("%s %v, %s the rebuild: KeyPos %v, want %v", k.Pos(), p, when, got, want)
-					}
-				}
-				if got, want := describeNode(r.Lookup(p...)), describeNode(k.Lookup(p...)); got != want {
-					t.Fatalf("%s %v, %s the rebuild: Lookup %s, want %s", k.Pos(), p, when, got, want)
-				}
 			}
 		}
 		got, _ := r.Root().String()
@@ -166,22 +165,37 @@ spec:
 		t.Fatalf("a decoded Deployment is not released (released %v, typed %T)", o.Released(), o.Typed)
 	}
 	for _, p := range [][]string{
-		{"metadata", "labels", "app"},
+		{"metadata", "labels"},
 		{"metadata", "annotations"},
-		{"spec", "template", "metadata", "labels", "istio.io/dataplane-mode"},
-		{"spec", "template", "metadata", "annotations", "x"},
+		{"spec", "template", "metadata", "labels"},
+		{"spec", "template", "metadata", "annotations"},
 		{"spec", "jobTemplate", "spec", "template", "metadata", "labels"},
 	} {
-		o.Lookup(p...)
+		o.MapEntries(p...)
 	}
-	o.KeyPos("metadata", "labels", "app")
+	for _, p := range [][]string{
+		{"metadata", "labels", "tier"},
+		{"metadata", "annotations", "x"},
+		{"spec", "template", "metadata", "labels", "version"},
+		{"spec", "jobTemplate", "spec", "template", "metadata", "labels", "app"},
+	} {
+		if n := o.Lookup(p...); n != nil {
+			t.Errorf("Lookup(%v) = %v", p, n)
+		}
+	}
+	if entries, _ := o.MapEntries("spec", "template", "metadata", "labels"); len(entries) != 2 || entries[1].Key != "istio.io/dataplane-mode" || entries[1].Value != "ambient" {
+		t.Errorf("pod template labels %v", entries)
+	}
 	if o.File.Reparsed() {
 		t.Fatal("reading labels parsed the file again")
+	}
+	if n := o.Lookup("metadata", "labels", "app"); n == nil || n.Value != "web" || n.Line != 6 {
+		t.Errorf("Lookup of a label it has = %v", n)
 	}
 	if got := o.Pos("spec", "template", "spec", "containers", "0", "image"); got.Line != 13 {
 		t.Errorf("image at %v, want line 13", got)
 	}
 	if !o.File.Reparsed() {
-		t.Error("a position below spec came without parsing the file again")
+		t.Error("a label's node came without parsing the file again")
 	}
 }
