@@ -881,6 +881,14 @@ func crdNames(o *manifest.Object) (group, kind string) {
 	return objScalar(o, "spec", "group"), objScalar(o, "spec", "names", "kind")
 }
 
+// crdScope returns a CRD object's spec.scope, as crdNames reads its names.
+func crdScope(o *manifest.Object) string {
+	if crd, ok := o.Typed.(*apiextensionsv1.CustomResourceDefinition); ok {
+		return string(crd.Spec.Scope)
+	}
+	return objScalar(o, "spec", "scope")
+}
+
 // definedGK returns the "group/Kind" a CRD object defines.
 func definedGK(o *manifest.Object) string {
 	group, kind := crdNames(o)

@@ -52,7 +52,7 @@ func (b *builder) clusterScoped(gk string) bool {
 		return true
 	}
 	for _, crd := range b.m.crds[gk] {
-		if scalarAt(crd.Root().YNode(), "spec", "scope") == "Cluster" {
+		if crdScope(crd) == "Cluster" {
 			return true
 		}
 	}
