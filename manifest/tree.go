@@ -17,7 +17,7 @@ import (
 // that the kept maps cannot answer) parses its file again, once, and gets the same nodes the
 // load had.
 
-// MapPaths are the maps of strings a released object keeps without its tree, and that
+// mapPaths are the maps of strings a released object keeps without its tree, and that
 // MapEntries answers for it: the labels and annotations of the object, of a workload's pod
 // template, and of a CronJob's.
 var mapPaths = [...][]string{
@@ -39,24 +39,30 @@ type MapEntry struct {
 	Alias bool      // the value was written as an alias
 }
 
-// keptMap is one kept map: absent, not a map (other: a path below it needs the tree), or
-// its entries.
+// keptMap is one kept map of mapPaths (path is its index there): a map and its entries, or
+// a value that is not a map (other: a path below it needs the tree). A path the object does
+// not have is kept as nothing.
 type keptMap struct {
-	state   uint8 // mapAbsent, mapKept, mapOther
+	path    uint8
+	other   bool
 	entries []MapEntry
 }
-
-const (
-	mapAbsent uint8 = iota
-	mapKept
-	mapOther
-)
 
 // released is what a released object keeps in place of its tree.
 type released struct {
 	trees *fileTrees
-	index int // the object's place among the trees its file's parse returns
-	maps  [len(mapPaths)]keptMap
+	index int       // the object's place among the trees its file's parse returns
+	maps  []keptMap // by path, for the mapPaths the object has
+}
+
+// kept returns the kept map of mapPaths[j], and whether the object has that path.
+func (r *released) kept(j int) (keptMap, bool) {
+	for _, m := range r.maps {
+		if int(m.path) == j {
+			return m, true
+		}
+	}
+	return keptMap{}, false
 }
 
 // fileTrees parses a file again, once, for the objects whose trees were released.
@@ -99,11 +105,10 @@ func (f *File) ReleaseTrees(objects []*Object, release func(*Object) bool, parse
 			n, _, _ := walkKey(root, p)
 			switch {
 			case n == nil:
-				r.maps[j].state = mapAbsent
 			case n.Kind == yaml.MappingNode:
-				r.maps[j] = keptMap{state: mapKept, entries: mapEntries(n)}
+				r.maps = append(r.maps, keptMap{path: uint8(j), entries: mapEntries(n)})
 			default:
-				r.maps[j].state = mapOther
+				r.maps = append(r.maps, keptMap{path: uint8(j), other: true})
 			}
 		}
 		o.node, o.released = nil, r
@@ -142,8 +147,8 @@ func (o *Object) MapEntries(path ...string) (entries []MapEntry, ok bool) {
 	if o.Released() {
 		for j, p := range mapPaths {
 			if equalPath(path, p) {
-				m := o.released.maps[j]
-				return m.entries, m.state == mapKept
+				m, ok := o.released.kept(j)
+				return m.entries, ok && !m.other
 			}
 		}
 	}
@@ -192,11 +197,8 @@ func (o *Object) walkPath(path []string, exact bool) (found, deepest, key *yaml.
 			if len(path) <= len(p) || !hasPrefix(path, p) {
 				continue
 			}
-			m := o.released.maps[j]
-			if m.state == mapAbsent {
-				return nil, nil, nil
-			}
-			if m.state == mapKept && !hasKey(m.entries, path[len(p)]) {
+			m, ok := o.released.kept(j)
+			if !ok || !m.other && !hasKey(m.entries, path[len(p)]) {
 				return nil, nil, nil
 			}
 			break
