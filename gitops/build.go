@@ -61,7 +61,8 @@ type Listing interface {
 	// Listed reports whether rel exists and is a directory; known is false when the
 	// listing cannot tell.
 	Listed(rel string) (exists, dir, known bool)
-	// Read returns the contents of the file at rel, if it was read.
+	// Read returns the contents of the file at rel, if it was read (without a byte order
+	// mark).
 	Read(rel string) ([]byte, bool)
 }
 

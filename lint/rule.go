@@ -16,7 +16,7 @@ type Rule struct {
 	// group). The engine runs the rule only when the tree has an object of one of them, and
 	// decodes into Go types (Object.Typed) only the kinds that enabled rules list. Empty
 	// means the rule runs on every tree and reads no Typed value: it reads every object's
-	// metadata or nodes (AMB002, AMB108), the model, or no objects at all (AMB001, AMB004).
+	// labels and annotations (AMB002, AMB108), the model, or no objects at all (AMB001, AMB004).
 	Kinds []string
 	// Trees marks a rule that reads the node tree of every object (a Rego rule, whose input
 	// is every object as written): the load then keeps every tree in memory instead of

@@ -26,6 +26,9 @@ func (o *Object) Pos(path ...string) Position {
 	if o == nil {
 		return Position{}
 	}
+	if o.Released() && o.released.hasName && equalPath(path, namePath) {
+		return o.released.name // kept: where most findings point
+	}
 	_, n, key := o.walkPath(path, false)
 	if key != nil && n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 {
 		n = key
@@ -39,9 +42,13 @@ func (o *Object) KeyPos(path ...string) Position {
 	if o == nil || !o.HasRoot() || len(path) == 0 {
 		return o.Pos(path...)
 	}
-	// The key of the last step, when that step is a map key.
-	if found, _, key := o.walkPath(path, true); found != nil && key != nil {
-		return o.posOf(key)
+	parent := o.Lookup(path[:len(path)-1]...)
+	if parent != nil && parent.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(parent.Content); i += 2 {
+			if parent.Content[i].Value == path[len(path)-1] {
+				return o.posOf(parent.Content[i])
+			}
+		}
 	}
 	return o.Pos(path...)
 }

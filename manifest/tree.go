@@ -13,9 +13,10 @@ import (
 // Go type (File.ReleaseTrees), since rules read those objects through Object.Typed and want
 // the tree only to place a finding. A released object keeps, as strings, the maps every run
 // reads on every object (the labels and annotations of its metadata and of its pod
-// template, MapEntries); anything that asks for its tree (Object.Root, or a Lookup or Pos
-// that the kept maps cannot answer) parses its file again, once, and gets the same nodes the
-// load had.
+// template, MapEntries) and the position of its name; anything that asks for a node
+// (Object.Root, Lookup of a label the object has, Pos or KeyPos of any other field) parses
+// the object's file again, once for the whole file, and gets nodes equal to the ones the load
+// had (new ones: a node kept from before is not one of them).
 
 // mapPaths are the maps of strings a released object keeps without its tree, and that
 // MapEntries answers for it: the labels and annotations of the object, of a workload's pod
@@ -53,6 +54,10 @@ type released struct {
 	trees *fileTrees
 	index int       // the object's place among the trees its file's parse returns
 	maps  []keptMap // by path, for the mapPaths the object has
+	// name is the position of metadata.name, where most findings point (see Object.Pos);
+	// hasName is false when it is not a scalar.
+	name    Position
+	hasName bool
 }
 
 // kept returns the kept map of mapPaths[j], and whether the object has that path.
@@ -104,16 +109,23 @@ func (f *File) ReleaseTrees(objects []*Object, release func(*Object) bool, parse
 		for j, p := range mapPaths {
 			n, _, _ := walkKey(root, p)
 			switch {
-			case n == nil:
+			case n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+				// Nothing lies below it: kept as nothing.
 			case n.Kind == yaml.MappingNode:
 				r.maps = append(r.maps, keptMap{path: uint8(j), entries: mapEntries(n)})
 			default:
 				r.maps = append(r.maps, keptMap{path: uint8(j), other: true})
 			}
 		}
+		if n, _, _ := walkKey(root, namePath); n != nil && n.Kind == yaml.ScalarNode {
+			r.name, r.hasName = o.posOf(n), true
+		}
 		o.node, o.released = nil, r
 	}
 }
+
+// namePath is the path of an object's name, whose position a released object keeps.
+var namePath = []string{"metadata", "name"}
 
 // mapEntries returns the entries of the mapping node m.
 func mapEntries(m *yaml.Node) []MapEntry {
@@ -139,7 +151,7 @@ func mapEntries(m *yaml.Node) []MapEntry {
 // MapEntries returns the entries of the map at path, in document order; ok is false when
 // path holds no map. For the labels and annotations of an object, of its pod template, and
 // of a CronJob's, it answers without the object's tree, so reading them never parses a file
-// again.
+// again. The entries are shared: they must not be modified.
 func (o *Object) MapEntries(path ...string) (entries []MapEntry, ok bool) {
 	if o == nil {
 		return nil, false
@@ -181,9 +193,9 @@ func (o *Object) SetRoot(n *yaml.RNode) { o.node, o.released = n, nil }
 // HasRoot reports whether the object has a mapping node, without parsing its file again.
 func (o *Object) HasRoot() bool { return o != nil && (o.node != nil || o.released != nil) }
 
-// Released reports whether the load released the object's tree and nothing has asked for
-// it since, so that a caller can first ask the file's text (File.Data) whether the tree can
-// hold what it looks for.
+// Released reports whether the load released the object's tree and its file has not been
+// parsed again since (for it or for another object of the file), so that a caller can first
+// ask the file's text (File.Data) whether the tree can hold what it looks for.
 func (o *Object) Released() bool {
 	return o != nil && o.node == nil && o.released != nil && !o.released.trees.done.Load()
 }

@@ -1,6 +1,8 @@
 // Package load reads Kubernetes manifests into manifest.Objects: it walks files and
 // directories (Load) or a file system such as a git revision (WalkFS), parses YAML and JSON
 // keeping the position of every node, and decodes known kinds into their typed Go objects.
+// Load then releases the node trees of the decoded objects (Options.KeepTrees keeps them):
+// see manifest.File.ReleaseTrees.
 //
 // Load reads .yaml, .yml and .json files (any file named explicitly, and stdin as "-"),
 // walking directories recursively in lexical order. It skips hidden directories (.git, …)

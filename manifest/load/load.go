@@ -489,7 +489,8 @@ func (l *Loaded) Listed(rel string) (exists, dir, known bool) {
 }
 
 // Read returns what the load read of the regular file at rel (relative to Options.Root, as
-// File.Rel), without a byte order mark; ok is false for a file it did not read.
+// File.Rel), without a byte order mark; ok is false for a file it did not read. The bytes are
+// the File's Data, shared: they must not be modified.
 func (l *Loaded) Read(rel string) (data []byte, ok bool) {
 	if l == nil {
 		return nil, false

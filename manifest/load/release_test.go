@@ -77,8 +77,11 @@ func TestReleasedTreesAreTheTreesTheLoadHad(t *testing.T) {
 				}
 			}
 		}
+		if got, want := r.Pos("metadata", "name"), k.Pos("metadata", "name"); got != want {
+			t.Fatalf("%s: the name's position %v, want %v", k.Pos(), got, want)
+		}
 		if wasReleased && r.File.Reparsed() {
-			t.Fatalf("%s: reading its labels and annotations parsed its file again", k.Pos())
+			t.Fatalf("%s: reading its labels, annotations or name's position parsed its file again", k.Pos())
 		}
 		r.Root()
 		for _, p := range paths {
@@ -182,6 +185,9 @@ spec:
 		if n := o.Lookup(p...); n != nil {
 			t.Errorf("Lookup(%v) = %v", p, n)
 		}
+	}
+	if got := o.Pos("metadata", "name"); got.Line != 4 || got.Column != 9 || got.EndColumn != 12 {
+		t.Errorf("the name at %+v, want 4:9-12", got)
 	}
 	if entries, _ := o.MapEntries("spec", "template", "metadata", "labels"); len(entries) != 2 || entries[1].Key != "istio.io/dataplane-mode" || entries[1].Value != "ambient" {
 		t.Errorf("pod template labels %v", entries)
