@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/ambientkit/ambientkit/lint"
@@ -36,16 +37,38 @@ func runInvalidSyncWave(p *lint.Pass) error {
 			paths = append(paths, []string{"spec", "template", "metadata", "annotations", key})
 		}
 		for _, path := range paths {
-			n := o.Lookup(path...)
-			if n == nil || manifest.IsOpaque(n.Value) {
+			value, ok := annotationValue(o, path)
+			if !ok {
 				continue
 			}
-			if _, err := strconv.Atoi(n.Value); err == nil {
+			if manifest.IsOpaque(value) {
+				continue
+			}
+			if _, err := strconv.Atoi(value); err == nil {
 				continue
 			}
 			p.Reportf(o, path, "%s %q of %s is not an integer: Argo CD ignores it and syncs the object at wave 0 (or its Helm hook weight)",
-				key, n.Value, ordObjectName(o))
+				key, value, ordObjectName(o))
 		}
 	}
 	return nil
+}
+
+// annotationValue returns the text of the value at path, an annotation: from the annotation
+// map, which a decoded object keeps without its tree, else (an alias) from its node.
+func annotationValue(o *manifest.Object, path []string) (string, bool) {
+	if entries, ok := o.MapEntries(path[:len(path)-1]...); ok {
+		i := slices.IndexFunc(entries, func(e manifest.MapEntry) bool { return e.Key == path[len(path)-1] })
+		if i < 0 {
+			return "", false
+		}
+		if !entries[i].Alias {
+			return entries[i].Value, true
+		}
+	}
+	n := o.Lookup(path...)
+	if n == nil {
+		return "", false
+	}
+	return n.Value, true
 }

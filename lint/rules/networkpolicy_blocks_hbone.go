@@ -88,15 +88,32 @@ unwrapping HBONE.`,
 
 // npPolicy is a NetworkPolicy reduced to what AMB209 reads of its ingress.
 type npPolicy struct {
-	obj      *manifest.Object
-	sel      labels.Selector
-	gateway  bool // selects the pods of a Gateway API gateway
-	rules    []npRule
-	denyAll  bool     // Ingress policy type without rules
-	denyAt   []string // where a deny-all policy says so
-	portsAt  []string // the ports of its first rule that lists ports
-	fromAt   []string // the from of its first rule that restricts sources
-	portList string   // the ports its rules list, for messages
+	obj     *manifest.Object
+	sel     labels.Selector
+	gateway bool // selects the pods of a Gateway API gateway
+	rules   []npRule
+	denyAll bool // Ingress policy type without rules
+	// ingressAt is the index of Ingress in a deny-all policy's policyTypes (-1: none), for
+	// denyAt.
+	ingressAt int
+	portsAt   []string // the ports of its first rule that lists ports
+	fromAt    []string // the from of its first rule that restricts sources
+	portList  string   // the ports its rules list, for messages
+}
+
+// denyAt returns where a deny-all policy says so: its empty ingress list, else Ingress among
+// its policyTypes, else its podSelector. It reads the nodes, and so is asked only when
+// reporting (it may parse the policy's file again).
+func (pol *npPolicy) denyAt() []string {
+	switch {
+	case !pol.denyAll:
+		return nil
+	case pol.obj.Lookup("spec", "ingress") != nil:
+		return []string{"spec", "ingress"}
+	case pol.ingressAt >= 0:
+		return []string{"spec", "policyTypes", strconv.Itoa(pol.ingressAt)}
+	}
+	return []string{"spec", "podSelector"}
 }
 
 // npRule is one ingress rule: which ports and sources it admits.
@@ -225,14 +242,7 @@ func readNetworkPolicy(o *manifest.Object, np *networkingv1.NetworkPolicy, snat 
 	pol.portList = strings.Join(slices.Compact(listed), ", ")
 	if len(spec.Ingress) == 0 {
 		pol.denyAll = true
-		switch {
-		case o.Lookup("spec", "ingress") != nil:
-			pol.denyAt = []string{"spec", "ingress"}
-		case ingressAt >= 0:
-			pol.denyAt = []string{"spec", "policyTypes", strconv.Itoa(ingressAt)}
-		default:
-			pol.denyAt = []string{"spec", "podSelector"}
-		}
+		pol.ingressAt = ingressAt
 	}
 	return pol, true
 }
@@ -361,7 +371,7 @@ func reportNoHBONE(p *lint.Pass, pol *npPolicy, ws []workload) {
 	var msg string
 	at := pol.portsAt
 	if at == nil {
-		at = pol.denyAt
+		at = pol.denyAt()
 		fix = "add a NetworkPolicy that admits TCP 15008 from the sources that may call them"
 		if len(wps) > 0 {
 			fix += fmt.Sprintf(" and from the pods of waypoint %s, which delivers their traffic", strings.Join(wps, ", "))

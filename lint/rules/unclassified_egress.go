@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/publicsuffix"
 	networkingapi "istio.io/api/networking/v1alpha3"
@@ -147,19 +148,29 @@ func runUnclassifiedEgress(p *lint.Pass) error {
 			continue
 		}
 		for key, val := range cm.Data {
-			node := o.Lookup("data", key)
-			block := node != nil && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+			if !urlPattern.MatchString(val) {
+				continue
+			}
+			// Whether the value is a block scalar (each line then a setting of its own) is
+			// read from its node, and so only for an external host: the node may parse the
+			// ConfigMap's file again.
+			block := sync.OnceValue(func() bool {
+				node := o.Lookup("data", key)
+				return node != nil && node.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+			})
 			for i, line := range strings.Split(val, "\n") {
 				if manifest.IsOpaque(line) || commentLine(line) {
 					continue
 				}
-				lineKey := key
-				if m := lineKeyPattern.FindStringSubmatch(line); m != nil && block {
-					lineKey = m[1]
-				}
 				for _, u := range urlPattern.FindAllString(line, -1) {
-					off := 0
-					if block {
+					if !external(urlHost(u)) {
+						continue
+					}
+					lineKey, off := key, 0
+					if block() {
+						if m := lineKeyPattern.FindStringSubmatch(line); m != nil {
+							lineKey = m[1]
+						}
 						off = i + 1
 					}
 					report(o, []string{"data", key}, off, fmt.Sprintf("ConfigMap %s key %s", o.Ref.Name, key), lineKey, u)
@@ -259,9 +270,10 @@ func (s hostSet) Covers(host string) bool {
 	return false
 }
 
-// servedHosts returns the hosts the tree serves itself, read from the nodes of its routes,
-// Gateway listeners, Ingresses, gateway-bound VirtualServices, Istio Gateways and OpenShift
-// Routes.
+// servedHosts returns the hosts the tree serves itself: those of its routes, Gateway
+// listeners, Ingresses, gateway-bound VirtualServices, Istio Gateways and OpenShift Routes,
+// read from their Go types (aliases resolved, as the API server gets them), and from the
+// nodes of the objects of those kinds that did not decode.
 func servedHosts(inv *manifest.Inventory) hostSet {
 	s := hostSet{exact: map[string]bool{}}
 	add := func(h string) {
@@ -277,15 +289,22 @@ func servedHosts(inv *manifest.Inventory) hostSet {
 			s.exact[h] = true
 		}
 	}
+	// Aliases are followed, as the API server gets them (and as the Go types read them).
+	deref := func(n *yaml.Node) *yaml.Node {
+		if n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+			return n.Alias
+		}
+		return n
+	}
 	scalars := func(n *yaml.Node) []string {
 		var out []string
-		switch {
+		switch n = deref(n); {
 		case n == nil:
 		case n.Kind == yaml.ScalarNode:
 			out = append(out, n.Value)
 		case n.Kind == yaml.SequenceNode:
 			for _, c := range n.Content {
-				if c.Kind == yaml.ScalarNode {
+				if c = deref(c); c.Kind == yaml.ScalarNode {
 					out = append(out, c.Value)
 				}
 			}
