@@ -27,7 +27,7 @@ func (o *Object) Pos(path ...string) Position {
 		return Position{}
 	}
 	if o.Released() && o.released.hasName && equalPath(path, namePath) {
-		return o.released.name // kept: where most findings point
+		return o.released.namePos(o) // kept: where most findings point
 	}
 	_, n, key := o.walkPath(path, false)
 	if key != nil && n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 {

@@ -54,10 +54,15 @@ type released struct {
 	trees *fileTrees
 	index int       // the object's place among the trees its file's parse returns
 	maps  []keptMap // by path, for the mapPaths the object has
-	// name is the position of metadata.name, where most findings point (see Object.Pos);
-	// hasName is false when it is not a scalar.
-	name    Position
+	// name is the position of metadata.name (line, column, end line, end column), where
+	// most findings point (see Object.Pos); hasName is false when it is not a scalar.
+	name    [4]int32
 	hasName bool
+}
+
+// namePos returns the kept position of the object's name.
+func (r *released) namePos(o *Object) Position {
+	return Position{File: o.File.Path, Line: int(r.name[0]), Column: int(r.name[1]), EndLine: int(r.name[2]), EndColumn: int(r.name[3])}
 }
 
 // kept returns the kept map of mapPaths[j], and whether the object has that path.
@@ -118,7 +123,8 @@ func (f *File) ReleaseTrees(objects []*Object, release func(*Object) bool, parse
 			}
 		}
 		if n, _, _ := walkKey(root, namePath); n != nil && n.Kind == yaml.ScalarNode {
-			r.name, r.hasName = o.posOf(n), true
+			p := o.posOf(n)
+			r.name, r.hasName = [4]int32{int32(p.Line), int32(p.Column), int32(p.EndLine), int32(p.EndColumn)}, true
 		}
 		o.node, o.released = nil, r
 	}
