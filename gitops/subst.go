@@ -53,8 +53,9 @@ func (b *builder) substVarsOf(u *Unit, spec *yaml.Node) *substVars {
 // calls for another pass.
 func (b *builder) substitute() bool {
 	again := false
+	holdsExpr := map[*manifest.File]bool{} // mayHoldExpr of a file's text, read once a file
 	for _, o := range b.objects {
-		if b.orig[o] || !o.HasRoot() || (o.Released() && !mayHoldExpr(o.File.Data)) {
+		if b.orig[o] || !o.HasRoot() {
 			continue
 		}
 		var sv *substVars
@@ -70,6 +71,17 @@ func (b *builder) substitute() bool {
 		if o.Labels["kustomize.toolkit.fluxcd.io/substitute"] == "disabled" ||
 			o.Annotations["kustomize.toolkit.fluxcd.io/substitute"] == "disabled" {
 			continue
+		}
+		if o.Released() {
+			// Its tree is asked for only if the file's text can hold a variable.
+			may, ok := holdsExpr[o.File]
+			if !ok {
+				may = mayHoldExpr(o.File.Data)
+				holdsExpr[o.File] = may
+			}
+			if !may {
+				continue
+			}
 		}
 		if !hasExpr(o.Root().YNode()) {
 			continue
