@@ -112,20 +112,10 @@ func namespaceEnrollment(e *gitops.Enrollment) bool {
 // podSource is something of the tree that creates pods in a namespace: a workload, or a
 // chart install (a HelmRelease, an Application's chart), placed where it is applied.
 type podSource struct {
-	what     string
-	obj      *manifest.Object  // nil for a chart install without an object
-	pos      manifest.Position // a chart install's position
-	workload bool              // obj is a workload, placed at its name (see position)
-	pl       gitops.Placement
-}
-
-// position returns where a finding about the source points: a workload's name, found only
-// when reported (it may parse the workload's file again), or the chart install's position.
-func (s podSource) position() manifest.Position {
-	if s.workload {
-		return s.obj.Pos("metadata", "name")
-	}
-	return s.pos
+	what string
+	obj  *manifest.Object // nil for a chart install without an object
+	pos  manifest.Position
+	pl   gitops.Placement
 }
 
 // podSources returns, by namespace, what creates pods in it: workloads (those enrolled by
@@ -144,7 +134,7 @@ func podSources(m *gitops.Model, selfEnrolled map[*manifest.Object]bool) map[str
 			continue
 		}
 		for _, pl := range m.Placements(o) {
-			out[o.Namespace] = append(out[o.Namespace], podSource{what: ordObjectName(o), obj: o, workload: true, pl: pl})
+			out[o.Namespace] = append(out[o.Namespace], podSource{ordObjectName(o), o, o.Pos("metadata", "name"), pl})
 		}
 	}
 	for _, ci := range m.Charts {
@@ -155,7 +145,7 @@ func podSources(m *gitops.Model, selfEnrolled map[*manifest.Object]bool) map[str
 		if ci.Object != nil {
 			what = ordObjectName(ci.Object) + " (chart " + ci.Chart + ")"
 		}
-		out[ci.Namespace] = append(out[ci.Namespace], podSource{what: what, obj: ci.Object, pos: ci.Pos, pl: ci.Placement})
+		out[ci.Namespace] = append(out[ci.Namespace], podSource{what, ci.Object, ci.Pos, ci.Placement})
 	}
 	return out
 }
@@ -182,7 +172,7 @@ func reportFirstEarlyPods(p *lint.Pass, e *gitops.Enrollment, srcs []podSource, 
 		if s.obj != nil {
 			ref = s.obj.Ref
 		}
-		p.Report(lint.Finding{Message: msg, Pos: s.position(), Object: ref, Related: rel})
+		p.Report(lint.Finding{Message: msg, Pos: s.pos, Object: ref, Related: rel})
 		return
 	}
 }
