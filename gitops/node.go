@@ -32,17 +32,13 @@ func scalarAt(n *yaml.Node, path ...string) string {
 }
 
 // objScalar is scalarAt of o's tree. The value of a label or annotation of a released
-// object comes from the maps it keeps (Object.MapEntries), without parsing its file again.
+// object comes from the maps it keeps (Object.EntryAt), without parsing its file again; a
+// missing one is looked up, which a released object also answers without its tree.
 func objScalar(o *manifest.Object, path ...string) string {
-	if n := len(path); n > 0 && o.Released() {
-		if entries, ok := o.MapEntries(path[:n-1]...); ok {
-			for _, e := range entries {
-				if e.Key == path[n-1] {
-					if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
-						return ""
-					}
-					return e.Value
-				}
+	if o.Released() {
+		if e, ok := o.EntryAt(path...); ok {
+			if e.Kind == yaml.ScalarNode && e.Tag != "!!null" {
+				return e.Value
 			}
 			return ""
 		}

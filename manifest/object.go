@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,7 +27,7 @@ func (o *Object) Pos(path ...string) Position {
 	if o == nil {
 		return Position{}
 	}
-	if o.Released() && o.released.hasName && equalPath(path, namePath) {
+	if o.Released() && o.released.hasName && slices.Equal(path, namePath) {
 		return o.released.namePos(o) // kept: where most findings point
 	}
 	_, n, key := o.walkPath(path, false)

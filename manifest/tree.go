@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -164,7 +165,7 @@ func (o *Object) MapEntries(path ...string) (entries []MapEntry, ok bool) {
 	}
 	if o.Released() {
 		for j, p := range mapPaths {
-			if equalPath(path, p) {
+			if slices.Equal(path, p) {
 				m, ok := o.released.kept(j)
 				return m.entries, ok && !m.other
 			}
@@ -175,6 +176,21 @@ func (o *Object) MapEntries(path ...string) (entries []MapEntry, ok bool) {
 		return nil, false
 	}
 	return mapEntries(n), true
+}
+
+// EntryAt returns the entry of the map at path[:len(path)-1] whose key is the last element
+// of path (the first such entry, as Lookup finds it); ok is false when there is none. Like
+// MapEntries it answers for a released object's labels and annotations without its tree.
+func (o *Object) EntryAt(path ...string) (e MapEntry, ok bool) {
+	if len(path) == 0 {
+		return MapEntry{}, false
+	}
+	entries, _ := o.MapEntries(path[:len(path)-1]...)
+	i := slices.IndexFunc(entries, func(e MapEntry) bool { return e.Key == path[len(path)-1] })
+	if i < 0 {
+		return MapEntry{}, false
+	}
+	return entries[i], true
 }
 
 // Reparsed reports whether the file was parsed again because something asked for the tree
@@ -212,11 +228,11 @@ func (o *Object) Released() bool {
 func (o *Object) walkPath(path []string, exact bool) (found, deepest, key *yaml.Node) {
 	if exact && o.Released() {
 		for j, p := range mapPaths {
-			if len(path) <= len(p) || !hasPrefix(path, p) {
+			if len(path) <= len(p) || !slices.Equal(path[:len(p)], p) {
 				continue
 			}
 			m, ok := o.released.kept(j)
-			if !ok || !m.other && !hasKey(m.entries, path[len(p)]) {
+			if !ok || !m.other && !slices.ContainsFunc(m.entries, func(e MapEntry) bool { return e.Key == path[len(p)] }) {
 				return nil, nil, nil
 			}
 			break
@@ -228,26 +244,3 @@ func (o *Object) walkPath(path []string, exact bool) (found, deepest, key *yaml.
 	}
 	return walkKey(root.YNode(), path)
 }
-
-func hasKey(entries []MapEntry, key string) bool {
-	for _, e := range entries {
-		if e.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPrefix(path, p []string) bool {
-	if len(path) < len(p) {
-		return false
-	}
-	for i := range p {
-		if path[i] != p[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalPath(a, b []string) bool { return len(a) == len(b) && hasPrefix(a, b) }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strconv"
 
 	"github.com/ambientkit/ambientkit/lint"
@@ -57,14 +56,8 @@ func runInvalidSyncWave(p *lint.Pass) error {
 // annotationValue returns the text of the value at path, an annotation: from the annotation
 // map, which a decoded object keeps without its tree, else (an alias) from its node.
 func annotationValue(o *manifest.Object, path []string) (string, bool) {
-	if entries, ok := o.MapEntries(path[:len(path)-1]...); ok {
-		i := slices.IndexFunc(entries, func(e manifest.MapEntry) bool { return e.Key == path[len(path)-1] })
-		if i < 0 {
-			return "", false
-		}
-		if !entries[i].Alias {
-			return entries[i].Value, true
-		}
+	if e, ok := o.EntryAt(path...); ok && !e.Alias {
+		return e.Value, true
 	}
 	n := o.Lookup(path...)
 	if n == nil {
