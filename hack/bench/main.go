@@ -8,7 +8,9 @@
 // Run it from inside the module. It generates the trees with package internal/gentree into a
 // temporary directory, builds ambientlint (go build ./cmd/ambientlint) and the floor
 // (hack/bench/floor: reads and decodes every YAML document with gopkg.in/yaml.v3 on one
-// goroutine, the least any YAML linter must do) fresh into the same directory, and runs every
+// goroutine, the least any YAML linter must do) and the start-up floor (hack/bench/startup:
+// links the libraries ambientlint calls and exits, what any program calling them pays
+// before its main function runs) fresh into the same directory, and runs every
 // command on every tree -runs times, interleaved (A B C A B C, not A A B B C C), after -warmup
 // untimed runs. For each run it records the wall time, the user+system CPU time and the peak
 // resident set size of the child process (getrusage), and it reports the medians, their
@@ -156,9 +158,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	bin := filepath.Join(tmp, "bin")
 	lint := filepath.Join(bin, "ambientlint")
 	floor := filepath.Join(bin, "floor")
+	startup := filepath.Join(bin, "startup")
 	for _, b := range []struct{ dir, out, pkg string }{
 		{src, lint, "./cmd/ambientlint"},
 		{hack, floor, "./bench/floor"},
+		{hack, startup, "./bench/startup"},
 	} {
 		line, err := goBuild(b.dir, b.out, b.pkg)
 		if err != nil {
@@ -169,6 +173,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	cmds := []command{
 		{Name: "floor", Path: floor, Args: []string{"DIR"}, Classify: classifyZero},
+		{Name: "start-up floor", Path: startup, Classify: classifyZero},
 		{Name: "ambientlint", Path: lint, Args: []string{"--fail-on", "none", "DIR"}, Classify: classifyZero},
 		{Name: "ambientlint --engine rego", Path: lint, Args: []string{"--fail-on", "none", "--engine", "rego", "DIR"}, Classify: classifyZero},
 	}
