@@ -57,9 +57,10 @@ type decoder struct {
 	buf         []byte               // JSON of the object being decoded
 	spans       []span               // where each node's JSON lies in buf, recorded only to locate an error
 	rec         bool
-	count       int            // nodes emitted into buf, bounded by maxExpandedNodes
-	seen        map[string]int // scratch for dropDuplicates: key → index of its first pair
-	release     bool           // release the trees of the objects decoded (see release)
+	count       int                 // nodes emitted into buf, bounded by maxExpandedNodes
+	seen        map[string]int      // scratch for dropDuplicates: key → index of its first pair
+	skip        map[*yaml.Node]bool // map keys whose entries the JSON leaves out (see protoNameKeys)
+	release     bool                // release the trees of the objects decoded (see release)
 }
 
 // Problem is a file or object that could not be read, parsed or decoded. ambientlint

@@ -13,7 +13,9 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/ambientkit/ambientkit/manifest"
@@ -56,9 +58,19 @@ func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem 
 	v := newTyped()
 	var err error
 	if spec := protoSpec(v); spec != nil {
+		if skip := protoNameKeys(mapValue(root, "spec"), spec.ProtoReflect().Descriptor(), nil, 0); skip != nil {
+			// The JSON again, without the keys the API server drops.
+			d.skip = skip
+			defer func() { d.skip = nil }()
+			d.buf, d.count = d.buf[:0], 0
+			if err := d.appendJSON(root); err != nil {
+				f := loadFinding(o.Pos(), o.Ref, "%s does not decode: %v", o.Ref, err)
+				return &f
+			}
+		}
 		err = unmarshalProtoObject(d.buf, v, spec)
 	} else {
-		err = json.Unmarshal(d.buf, v)
+		err = unmarshalK8s(d.buf, v)
 	}
 	if err == nil {
 		o.Typed = v
@@ -184,7 +196,87 @@ func protoSpec(v any) proto.Message {
 	return m
 }
 
-// unmarshalProtoObject decodes an Istio object: its metadata with encoding/json, its spec
+// unmarshalK8s decodes data into v as the API server does (apimachinery's serializer, with
+// sigs.k8s.io/json): a key must match a field's JSON name case-sensitively, else it is an
+// unknown field and dropped (spec: is a Deployment's spec, Spec: is not), and a number
+// decoded into an interface value stays an integer when it is one. That package's errors
+// are of its own types, so on an error v is decoded again with encoding/json, whose errors
+// say where the problem is (locate); its error is returned when it finds one.
+func unmarshalK8s(data []byte, v any) error {
+	err := kjson.UnmarshalCaseSensitivePreserveInts(data, v)
+	if err == nil {
+		return nil
+	}
+	if e := json.Unmarshal(data, reflect.New(reflect.TypeOf(v).Elem()).Interface()); e != nil {
+		return e
+	}
+	return err
+}
+
+// protoNameKeys returns the keys of the mapping n, of a message md, and of the messages
+// below it, that name a field by its protobuf name where that differs from its JSON name
+// (export_to for exportTo), added to skip (nil when there are none). protojson takes both
+// names, as Istio's own JSON decoding does; the API server does not: the Istio CRDs' schemas
+// name the JSON names only, and it drops any other field of spec. So a decoded spec must
+// not have them.
+func protoNameKeys(n *yaml.Node, md protoreflect.MessageDescriptor, skip map[*yaml.Node]bool, depth int) map[*yaml.Node]bool {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode || depth > maxProtoDepth || strings.HasPrefix(string(md.FullName()), "google.protobuf.") {
+		return skip // not a message, or a well-known type, whose JSON form is its own
+	}
+	fields := md.Fields()
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.ShortTag() == "!!merge" {
+			merged := deref(v)
+			if merged != nil && merged.Kind == yaml.SequenceNode {
+				for _, m := range merged.Content {
+					skip = protoNameKeys(m, md, skip, depth+1)
+				}
+			} else {
+				skip = protoNameKeys(merged, md, skip, depth+1)
+			}
+			continue
+		}
+		kk := deref(k)
+		if kk == nil || kk.Kind != yaml.ScalarNode {
+			continue
+		}
+		fd := fields.ByJSONName(kk.Value)
+		if fd == nil {
+			if fd = fields.ByTextName(kk.Value); fd != nil && fd.JSONName() != kk.Value {
+				if skip == nil {
+					skip = map[*yaml.Node]bool{}
+				}
+				skip[k] = true
+			}
+			continue
+		}
+		switch {
+		case fd.IsMap():
+			if mv := deref(v); fd.MapValue().Message() != nil && mv != nil && mv.Kind == yaml.MappingNode {
+				for j := 1; j < len(mv.Content); j += 2 {
+					skip = protoNameKeys(mv.Content[j], fd.MapValue().Message(), skip, depth+1)
+				}
+			}
+		case fd.Message() == nil:
+		case fd.IsList():
+			if lv := deref(v); lv != nil && lv.Kind == yaml.SequenceNode {
+				for _, item := range lv.Content {
+					skip = protoNameKeys(item, fd.Message(), skip, depth+1)
+				}
+			}
+		default:
+			skip = protoNameKeys(v, fd.Message(), skip, depth+1)
+		}
+	}
+	return skip
+}
+
+// maxProtoDepth bounds protoNameKeys, as a guard against nodes nested without end.
+const maxProtoDepth = 100
+
+// unmarshalProtoObject decodes an Istio object: its metadata as unmarshalK8s does, its spec
 // with protojson. The generated UnmarshalJSON methods of the Istio types go through the
 // deprecated jsonpb package, an order of magnitude slower, and their errors do not say
 // where the problem is; protojson's do.
@@ -194,7 +286,7 @@ func unmarshalProtoObject(data []byte, v any, spec proto.Message) error {
 		Metadata        metav1.ObjectMeta `json:"metadata"`
 		Spec            json.RawMessage   `json:"spec"`
 	}
-	if err := json.Unmarshal(data, &shell); err != nil {
+	if err := unmarshalK8s(data, &shell); err != nil {
 		return err
 	}
 	rv := reflect.ValueOf(v).Elem()
@@ -335,6 +427,9 @@ func (d *decoder) appendPairs(n *yaml.Node, first *bool) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.ShortTag() == "!!merge" {
+			continue
+		}
+		if d.skip[k] {
 			continue
 		}
 		kk := deref(k)

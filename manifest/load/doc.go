@@ -22,6 +22,11 @@
 // kind that does not decode each become a Problem. A path named explicitly that cannot be
 // read is an error.
 //
+// Known kinds decode into their Go types as the API server reads them: a key must match a
+// field's JSON name exactly, so a key in another case (Spec:) or an Istio field written with
+// its protobuf name (export_to for exportTo) is an unknown field, dropped as the API server
+// drops it, not the field it resembles.
+//
 // Values that a later tool fills in (Flux post-build variables such as ${DOMAIN}, Helm-style
 // {{ … }} placeholders, SOPS ciphertext) are opaque (manifest.IsOpaque). An object whose
 // typed decoding fails only because of such a value keeps its node and has a nil Typed,
