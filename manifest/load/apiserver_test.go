@@ -3,9 +3,9 @@ package load_test
 import (
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	istionetworking "istio.io/client-go/pkg/apis/networking/v1"
 	istiosecurity "istio.io/client-go/pkg/apis/security/v1"
+	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/ambientkit/ambientkit/manifest"
 	"github.com/ambientkit/ambientkit/manifest/load"
