@@ -13,7 +13,11 @@ var InvalidYAML = &lint.Rule{
 	Doc: `**What.** A ` + "`.yaml`" + `, ` + "`.yml`" + ` or ` + "`.json`" + ` file (or stdin) is not valid
 YAML or JSON; or an object of a kind ambientlint knows (core, apps, batch, networking,
 Gateway API, Istio) has a field of the wrong type, such as labels written as a list,
-` + "`spec: 42`" + `, or an unquoted ` + "`true`" + ` as an annotation value. Binary files, alias
+` + "`spec: 42`" + `, or an unquoted ` + "`true`" + ` as an annotation value. Istio fields are read as
+the API server reads them against Istio's CRDs, which is stricter than Istio's own JSON
+decoding: a number written as a string (` + "`number: \"443\"`" + `) or an enum written as a number
+(` + "`action: 1`" + `) does not decode, and a field under its protobuf name (` + "`export_to`" + `) is an
+unknown field, which the API server drops. Binary files, alias
 bombs, files over ` + "`max-file-size`" + ` (16 MiB by default) and files that cannot be read are
 reported here too. The finding points at the line and column the parser names, or at the
 field that does not decode. Every other file is still linted.

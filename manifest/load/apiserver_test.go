@@ -14,7 +14,8 @@ import (
 // An object decodes into its Go type as the API server reads it: a key must match a field's
 // JSON name exactly. A key that differs in case, or an Istio field written with its protobuf
 // name (export_to for exportTo), is an unknown field that the API server drops, so a rule
-// must not see it as the field.
+// must not see it as the field. A value of a type Istio's CRD schemas reject, which protojson
+// takes (a number as a string, an enum as a number), does not decode.
 func TestObjectsDecodeAsTheAPIServerReadsThem(t *testing.T) {
 	parse := func(t *testing.T, data string) *manifest.Object {
 		t.Helper()
@@ -92,6 +93,20 @@ spec:
 		if len(from) != 2 || len(from[0].Source.Principals) != 1 || len(from[0].Source.NotPrincipals) > 0 ||
 			len(from[1].Source.Namespaces) != 1 || len(from[1].Source.NotNamespaces) > 0 {
 			t.Errorf("rules[0].from = %v", from)
+		}
+	})
+	t.Run("a number as a string, an enum as a number", func(t *testing.T) {
+		for _, tt := range []struct{ in, want string }{
+			{"spec:\n  hosts: [a.example]\n  ports: [{number: \"443\", name: https}]\n",
+				"ServiceEntry shop/x does not decode: spec.ports[0].number is a string, want a number (uint32)"},
+			{"spec:\n  hosts: [a.example]\n  resolution: 1\n",
+				"ServiceEntry shop/x does not decode: spec.resolution is a number, want a string (one of NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS)"},
+		} {
+			objs, problems := load.Parse(&manifest.File{Path: "in.yaml", Data: []byte(
+				"apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: x, namespace: shop}\n" + tt.in)})
+			if len(problems) != 1 || problems[0].Message != tt.want || len(objs) != 1 || objs[0].Typed != nil {
+				t.Errorf("%q: problems %v, want %q and no typed object", tt.in, problems, tt.want)
+			}
 		}
 	})
 }

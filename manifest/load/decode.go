@@ -59,7 +59,7 @@ type decoder struct {
 	rec         bool
 	count       int                 // nodes emitted into buf, bounded by maxExpandedNodes
 	seen        map[string]int      // scratch for dropDuplicates: key → index of its first pair
-	skip        map[*yaml.Node]bool // map keys whose entries the JSON leaves out (see protoNameKeys)
+	skip        map[*yaml.Node]bool // map keys whose entries the JSON leaves out (see protoSchema)
 	release     bool                // release the trees of the objects decoded (see release)
 }
 

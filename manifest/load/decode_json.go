@@ -58,9 +58,16 @@ func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem 
 	v := newTyped()
 	var err error
 	if spec := protoSpec(v); spec != nil {
-		if skip := protoNameKeys(mapValue(root, "spec"), spec.ProtoReflect().Descriptor(), nil, 0); skip != nil {
+		var w protoSchema
+		w.message(mapValue(root, "spec"), spec.ProtoReflect().Descriptor(), 0)
+		if w.bad != nil && !o.Encrypted {
+			path, _ := pathTo(root, w.bad)
+			f := loadFinding(posIn(o.File, w.bad), o.Ref, "%s does not decode: %s is %s, want %s", o.Ref, path, describe(w.bad), w.want)
+			return &f
+		}
+		if w.skip != nil {
 			// The JSON again, without the keys the API server drops.
-			d.skip = skip
+			d.skip = w.skip
 			defer func() { d.skip = nil }()
 			d.buf, d.count = d.buf[:0], 0
 			if err := d.appendJSON(root); err != nil {
@@ -213,16 +220,24 @@ func unmarshalK8s(data []byte, v any) error {
 	return err
 }
 
-// protoNameKeys returns the keys of the mapping n, of a message md, and of the messages
-// below it, that name a field by its protobuf name where that differs from its JSON name
-// (export_to for exportTo), added to skip (nil when there are none). protojson takes both
-// names, as Istio's own JSON decoding does; the API server does not: the Istio CRDs' schemas
-// name the JSON names only, and it drops any other field of spec. So a decoded spec must
-// not have them.
-func protoNameKeys(n *yaml.Node, md protoreflect.MessageDescriptor, skip map[*yaml.Node]bool, depth int) map[*yaml.Node]bool {
+// protoSchema reads an Istio spec's nodes against its message type as the API server reads
+// them against the Istio CRDs' schemas, which protojson does not. The schemas name each field
+// by its JSON name only, so a key that names one by its protobuf name (export_to for
+// exportTo) is an unknown field, which the API server drops (skip): protojson, like Istio's
+// own JSON decoding, takes both names. And they type numbers as integers or numbers and enums
+// as strings, so a number written as a string (number: "443") or an enum written as a number
+// (action: 1) makes the API server reject the object (bad, want): protojson takes both.
+type protoSchema struct {
+	skip map[*yaml.Node]bool
+	bad  *yaml.Node
+	want string
+}
+
+// message reads the mapping n as a message md.
+func (w *protoSchema) message(n *yaml.Node, md protoreflect.MessageDescriptor, depth int) {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode || depth > maxProtoDepth || strings.HasPrefix(string(md.FullName()), "google.protobuf.") {
-		return skip // not a message, or a well-known type, whose JSON form is its own
+		return // not a message, or a well-known type, whose JSON form is its own
 	}
 	fields := md.Fields()
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -231,10 +246,10 @@ func protoNameKeys(n *yaml.Node, md protoreflect.MessageDescriptor, skip map[*ya
 			merged := deref(v)
 			if merged != nil && merged.Kind == yaml.SequenceNode {
 				for _, m := range merged.Content {
-					skip = protoNameKeys(m, md, skip, depth+1)
+					w.message(m, md, depth+1)
 				}
 			} else {
-				skip = protoNameKeys(merged, md, skip, depth+1)
+				w.message(merged, md, depth+1)
 			}
 			continue
 		}
@@ -245,35 +260,96 @@ func protoNameKeys(n *yaml.Node, md protoreflect.MessageDescriptor, skip map[*ya
 		fd := fields.ByJSONName(kk.Value)
 		if fd == nil {
 			if fd = fields.ByTextName(kk.Value); fd != nil && fd.JSONName() != kk.Value {
-				if skip == nil {
-					skip = map[*yaml.Node]bool{}
+				if w.skip == nil {
+					w.skip = map[*yaml.Node]bool{}
 				}
-				skip[k] = true
+				w.skip[k] = true
 			}
 			continue
 		}
+		v = deref(v)
 		switch {
+		case v == nil:
 		case fd.IsMap():
-			if mv := deref(v); fd.MapValue().Message() != nil && mv != nil && mv.Kind == yaml.MappingNode {
-				for j := 1; j < len(mv.Content); j += 2 {
-					skip = protoNameKeys(mv.Content[j], fd.MapValue().Message(), skip, depth+1)
+			if v.Kind == yaml.MappingNode {
+				for j := 1; j < len(v.Content); j += 2 {
+					w.value(v.Content[j], fd.MapValue(), depth+1)
 				}
 			}
-		case fd.Message() == nil:
 		case fd.IsList():
-			if lv := deref(v); lv != nil && lv.Kind == yaml.SequenceNode {
-				for _, item := range lv.Content {
-					skip = protoNameKeys(item, fd.Message(), skip, depth+1)
+			if v.Kind == yaml.SequenceNode {
+				for _, item := range v.Content {
+					w.value(item, fd, depth+1)
 				}
 			}
 		default:
-			skip = protoNameKeys(v, fd.Message(), skip, depth+1)
+			w.value(v, fd, depth+1)
 		}
 	}
-	return skip
 }
 
-// maxProtoDepth bounds protoNameKeys, as a guard against nodes nested without end.
+// value reads v as one value of the field fd (an item, for a list).
+func (w *protoSchema) value(v *yaml.Node, fd protoreflect.FieldDescriptor, depth int) {
+	v = deref(v)
+	if v == nil {
+		return
+	}
+	kind := fd.Kind()
+	if md := fd.Message(); md != nil {
+		wrapped, ok := numberWrappers[md.FullName()]
+		if !ok {
+			w.message(v, md, depth)
+			return
+		}
+		kind = wrapped // google.protobuf.UInt32Value and the like: a number, or null
+	}
+	if w.bad != nil || v.Kind != yaml.ScalarNode || manifest.IsOpaque(v.Value) {
+		return
+	}
+	// Only what protojson takes: a value it rejects is reported with its own error.
+	switch tag := v.ShortTag(); {
+	case kind == protoreflect.EnumKind && tag == "!!int":
+		w.bad, w.want = v, "a string ("+enumNames(fd.Enum())+")"
+	case numberKinds[kind] && tag == "!!str" && numberText(v.Value):
+		w.bad, w.want = v, "a number ("+kind.String()+")"
+	}
+}
+
+// numberText reports whether protojson takes s, a JSON string, as a number.
+func numberText(s string) bool {
+	switch s {
+	case "Infinity", "-Infinity", "NaN":
+		return true
+	}
+	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Valid([]byte(s))
+}
+
+// numberKinds are the protobuf kinds that the Istio CRDs' schemas type as integer or number.
+var numberKinds = map[protoreflect.Kind]bool{
+	protoreflect.Int32Kind: true, protoreflect.Sint32Kind: true, protoreflect.Uint32Kind: true,
+	protoreflect.Int64Kind: true, protoreflect.Sint64Kind: true, protoreflect.Uint64Kind: true,
+	protoreflect.Sfixed32Kind: true, protoreflect.Fixed32Kind: true, protoreflect.Sfixed64Kind: true,
+	protoreflect.Fixed64Kind: true, protoreflect.FloatKind: true, protoreflect.DoubleKind: true,
+}
+
+// numberWrappers are the well-known wrapper messages of numbers, with the kind they wrap.
+var numberWrappers = map[protoreflect.FullName]protoreflect.Kind{
+	"google.protobuf.Int32Value": protoreflect.Int32Kind, "google.protobuf.UInt32Value": protoreflect.Uint32Kind,
+	"google.protobuf.Int64Value": protoreflect.Int64Kind, "google.protobuf.UInt64Value": protoreflect.Uint64Kind,
+	"google.protobuf.FloatValue": protoreflect.FloatKind, "google.protobuf.DoubleValue": protoreflect.DoubleKind,
+}
+
+// enumNames lists an enum's value names, as the schema's enum does.
+func enumNames(ed protoreflect.EnumDescriptor) string {
+	values := ed.Values()
+	names := make([]string, values.Len())
+	for i := range names {
+		names[i] = string(values.Get(i).Name())
+	}
+	return "one of " + strings.Join(names, ", ")
+}
+
+// maxProtoDepth bounds protoSchema's walk, as a guard against nodes nested without end.
 const maxProtoDepth = 100
 
 // unmarshalProtoObject decodes an Istio object: its metadata as unmarshalK8s does, its spec
