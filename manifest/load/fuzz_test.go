@@ -18,6 +18,10 @@ func FuzzParse(f *testing.F) {
 		"a: \"x\u2028y\"\r\nb: [1,\n",
 		"{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"j\"}}",
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\ndata: {k: {{ .Values.x }}}\n",
+		"apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: e}\nx: &p {number: \"443\", target_port: 1}\n" +
+			"spec:\n  hosts: [a.example]\n  export_to: [.]\n  resolution: 2\n  ports: [{<<: *p, name: h}]\n",
+		"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p}\n" +
+			"spec: {action: DENY, rules: [{from: [{source: {not_principals: [a]}}], to: [{operation: {ports: [\"80\"]}}]}]}\n",
 	} {
 		f.Add([]byte(seed))
 	}
