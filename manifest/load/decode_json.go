@@ -42,6 +42,23 @@ func (e *complexKeyError) Unwrap() error { return errComplexKey }
 // decode, unless the failure is due to an opaque value (then Typed stays nil quietly).
 func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem {
 	root := o.Root().YNode()
+	v := newTyped()
+	spec := protoSpec(v)
+	if spec != nil {
+		// An Istio spec as the API server reads it (protoSchema): a value it rejects is a
+		// finding, a key it drops is left out of the JSON.
+		var w protoSchema
+		w.message(mapValue(root, "spec"), spec.ProtoReflect().Descriptor(), 0)
+		if w.bad != nil && !o.Encrypted {
+			path, _ := pathTo(root, w.bad)
+			f := loadFinding(posIn(o.File, w.bad), o.Ref, "%s does not decode: %s is %s, want %s", o.Ref, path, describe(w.bad), w.want)
+			return &f
+		}
+		if w.skip != nil {
+			d.skip = w.skip
+			defer func() { d.skip = nil }()
+		}
+	}
 	d.buf, d.rec, d.count = d.buf[:0], false, 0
 	if err := d.appendJSON(root); err != nil {
 		var ck *complexKeyError
@@ -55,26 +72,8 @@ func (d *decoder) decodeTyped(o *manifest.Object, newTyped func() any) *Problem 
 		f := loadFinding(o.Pos(), o.Ref, "%s does not decode: %v", o.Ref, err)
 		return &f
 	}
-	v := newTyped()
 	var err error
-	if spec := protoSpec(v); spec != nil {
-		var w protoSchema
-		w.message(mapValue(root, "spec"), spec.ProtoReflect().Descriptor(), 0)
-		if w.bad != nil && !o.Encrypted {
-			path, _ := pathTo(root, w.bad)
-			f := loadFinding(posIn(o.File, w.bad), o.Ref, "%s does not decode: %s is %s, want %s", o.Ref, path, describe(w.bad), w.want)
-			return &f
-		}
-		if w.skip != nil {
-			// The JSON again, without the keys the API server drops.
-			d.skip = w.skip
-			defer func() { d.skip = nil }()
-			d.buf, d.count = d.buf[:0], 0
-			if err := d.appendJSON(root); err != nil {
-				f := loadFinding(o.Pos(), o.Ref, "%s does not decode: %v", o.Ref, err)
-				return &f
-			}
-		}
+	if spec != nil {
 		err = unmarshalProtoObject(d.buf, v, spec)
 	} else {
 		err = unmarshalK8s(d.buf, v)
